@@ -1,0 +1,57 @@
+# Arabic entity-linking service. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PROTO := proto/entitylinker/v1/entity_linker_service.proto
+GENERATED := entitylinker/v1/entity_linker_service_pb2.py
+GAZETTEER := build/gazetteer.sqlite
+PORT ?= 50051
+
+.DEFAULT_GOAL := help
+.PHONY: help setup proto gazetteer serve test eval bench lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	# camel-tools without its declared dependencies: they pull PyTorch and
+	# transformers (gigabytes) for models this service never loads. Its
+	# utils and word tokenizer need only emoji, six, regex and cachetools,
+	# which requirements.txt pins.
+	$(PY) -m pip install --quiet --no-deps camel-tools==1.6.0
+	touch $@
+
+setup: $(STAMP) ## Create .venv and install the pinned dependencies
+
+$(GENERATED): $(PROTO) $(STAMP)
+	mkdir -p entitylinker/v1
+	$(PY) -m grpc_tools.protoc -Iproto --python_out=. --grpc_python_out=. --pyi_out=. $(PROTO)
+	touch entitylinker/__init__.py entitylinker/v1/__init__.py
+
+proto: $(GENERATED) ## Generate the Python gRPC code from proto/
+
+$(GAZETTEER): $(STAMP) $(wildcard seeds/*.jsonl) $(wildcard gazetteer/*.py gazetteer/data/*)
+	$(PY) -m gazetteer build --out $(GAZETTEER)
+
+gazetteer: $(GAZETTEER) ## Build the seed gazetteer (build/gazetteer.sqlite)
+
+serve: $(GENERATED) $(GAZETTEER) ## Set up, build the gazetteer if missing, and run the server on PORT (50051)
+	$(PY) -m server --gazetteer $(GAZETTEER) --port $(PORT)
+
+test: $(GENERATED) ## Set up and run the whole test suite
+	$(PY) -m pytest -q
+
+eval: $(GENERATED) ## Precision, recall and F1 of the linker on the development set
+	$(PY) -m tests.eval
+
+lint: $(STAMP) ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean: ## Remove generated code, builds and the virtualenv
+	rm -rf $(VENV) entitylinker build

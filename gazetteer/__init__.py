@@ -1,0 +1,1 @@
+"""The gazetteer: schema, the Arabic normaliser, source readers, build and loader."""

@@ -1,0 +1,1 @@
+"""Source adapters: each reads one format and yields `EntityRecord`s."""

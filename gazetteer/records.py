@@ -1,0 +1,93 @@
+"""The one record type every gazetteer source yields.
+
+Seeds, Wikidata JSON dumps and SPARQL results are read by separate adapters
+(`gazetteer.readers`), but each of them produces `EntityRecord`s, so the build,
+the merge and the loader only ever deal with this shape.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+_LOGGER = logging.getLogger(__name__)
+
+QID_PATTERN = re.compile(r"^Q[1-9][0-9]{0,11}$")
+
+
+class EntityKind(str, Enum):
+    """The coarse type of an entity; the values are what the seeds and the DB store."""
+
+    PERSON = "person"
+    PLACE = "place"
+    ORGANIZATION = "organization"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """One entity as every source describes it.
+
+    `sitelinks` is Wikidata's sitelink count (how many wikis have an article),
+    the popularity prior. `instance_of` holds P31 class QIDs, `positions` the
+    P39 positions held (people only). Coordinates are WGS84 degrees.
+    """
+
+    qid: str
+    kind: EntityKind
+    label_ar: str = ""
+    label_en: str = ""
+    description_ar: str = ""
+    description_en: str = ""
+    aliases_ar: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()
+    country_qid: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    sitelinks: int = 0
+    instance_of: tuple[str, ...] = ()
+    positions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = field(default=())
+
+    def names_ar(self) -> tuple[str, ...]:
+        """The Arabic label first, then the aliases, without duplicates or blanks."""
+        seen: dict[str, None] = {}
+        for name in (self.label_ar, *self.aliases_ar):
+            name = name.strip()
+            if name:
+                seen.setdefault(name, None)
+        return tuple(seen)
+
+    def merged_with(self, other: EntityRecord) -> EntityRecord:
+        """Fields set in `self` win; `other` fills the gaps; name lists are united.
+
+        Used to let the curated seeds override Wikidata for the fields they set.
+        """
+        if other.qid != self.qid:
+            raise ValueError(f"cannot merge {self.qid} with {other.qid}")
+
+        def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(x for x in (*a, *b) if x))
+
+        return replace(
+            self,
+            label_ar=self.label_ar or other.label_ar,
+            label_en=self.label_en or other.label_en,
+            description_ar=self.description_ar or other.description_ar,
+            description_en=self.description_en or other.description_en,
+            aliases_ar=union(self.aliases_ar, other.aliases_ar),
+            aliases_en=union(self.aliases_en, other.aliases_en),
+            country_qid=self.country_qid or other.country_qid,
+            lat=self.lat if self.lat is not None else other.lat,
+            lon=self.lon if self.lon is not None else other.lon,
+            sitelinks=self.sitelinks or other.sitelinks,
+            instance_of=union(self.instance_of, other.instance_of),
+            positions=union(self.positions, other.positions),
+            sources=union(self.sources, other.sources),
+        )
+
+
+def is_valid_qid(value: str) -> bool:
+    """True for a well-formed Wikidata item id such as ``Q1028``."""
+    return bool(QID_PATTERN.match(value))

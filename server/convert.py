@@ -1,0 +1,95 @@
+"""Between the linking core's dataclasses and the API's protobuf messages."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from entitylinker.v1 import entity_linker_service_pb2 as pb
+from gazetteer.loader import GazetteerInfo, popularity
+from gazetteer.records import EntityKind, EntityRecord
+from server.linking import Candidate, Mention
+from server.offsets import OffsetUnit, convert_offsets
+
+_LOGGER = logging.getLogger(__name__)
+
+KIND_TO_TYPE = {
+    EntityKind.PERSON: pb.ENTITY_TYPE_PERSON,
+    EntityKind.PLACE: pb.ENTITY_TYPE_PLACE,
+    EntityKind.ORGANIZATION: pb.ENTITY_TYPE_ORGANIZATION,
+}
+TYPE_TO_KIND = {v: k for k, v in KIND_TO_TYPE.items()}
+ENCODING_TO_UNIT = {
+    pb.OFFSET_ENCODING_UNSPECIFIED: OffsetUnit.CODE_POINTS,
+    pb.OFFSET_ENCODING_CODE_POINTS: OffsetUnit.CODE_POINTS,
+    pb.OFFSET_ENCODING_UTF8_BYTES: OffsetUnit.UTF8_BYTES,
+    pb.OFFSET_ENCODING_UTF16_CODE_UNITS: OffsetUnit.UTF16_CODE_UNITS,
+}
+
+
+def entity_message(entity: EntityRecord) -> pb.Entity:
+    """An `EntityRecord` as an `Entity` message."""
+    message = pb.Entity(
+        qid=entity.qid,
+        type=KIND_TO_TYPE[entity.kind],
+        label_ar=entity.label_ar,
+        label_en=entity.label_en,
+        description_ar=entity.description_ar,
+        description_en=entity.description_en,
+        aliases_ar=list(entity.aliases_ar),
+        country_qid=entity.country_qid,
+        popularity=round(popularity(entity.sitelinks), 4),
+    )
+    if entity.lat is not None and entity.lon is not None:
+        message.coordinates.CopyFrom(pb.Coordinates(latitude=entity.lat, longitude=entity.lon))
+    return message
+
+
+def candidate_message(candidate: Candidate) -> pb.Candidate:
+    """A core `Candidate` as a `Candidate` message."""
+    return pb.Candidate(entity=entity_message(candidate.entity), score=candidate.score)
+
+
+def link_response(
+    text: str, mentions: list[Mention], unit: OffsetUnit, document_id: str, gazetteer_version: str
+) -> pb.LinkResponse:
+    """The `LinkResponse` for `mentions` of `text`, offsets counted in `unit`."""
+    offsets = convert_offsets(text, (p for m in mentions for p in (m.start, m.end)), unit)
+    counts = Counter(m.entity.qid for m in mentions)
+    first_seen: dict[str, EntityRecord] = {}
+    for m in mentions:
+        first_seen.setdefault(m.entity.qid, m.entity)
+    return pb.LinkResponse(
+        document_id=document_id,
+        mentions=[
+            pb.Mention(
+                start=offsets[m.start],
+                end=offsets[m.end],
+                surface=m.surface,
+                entity=entity_message(m.entity),
+                score=m.score,
+                candidates=[candidate_message(c) for c in m.alternatives],
+            )
+            for m in mentions
+        ],
+        entities=[
+            pb.LinkedEntity(entity=entity_message(e), mention_count=counts[qid]) for qid, e in first_seen.items()
+        ],
+        gazetteer_version=gazetteer_version,
+    )
+
+
+def info_response(info: GazetteerInfo) -> pb.GetGazetteerInfoResponse:
+    """The gazetteer's metadata as a `GetGazetteerInfoResponse`."""
+    counts = []
+    for kind, type_value in KIND_TO_TYPE.items():
+        counts.append(pb.EntityTypeCount(type=type_value, count=info.counts_by_type.get(kind.value, 0)))
+    return pb.GetGazetteerInfoResponse(
+        version=info.version,
+        built_at=info.built_at,
+        sources=list(info.sources),
+        counts=counts,
+        entity_count=sum(info.counts_by_type.values()),
+        normalizer_version=info.normalizer_version,
+        schema_version=info.schema_version,
+    )

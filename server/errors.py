@@ -1,0 +1,44 @@
+"""Errors as canonical gRPC statuses with a google.rpc.ErrorInfo detail (AIP-193)."""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+_LOGGER = logging.getLogger(__name__)
+
+ERROR_DOMAIN = "entitylinker.v1"
+
+
+class RequestError(Exception):
+    """A request the service refuses; raised by validation, mapped to a status by the adapter."""
+
+    def __init__(self, code: grpc.StatusCode, reason: str, message: str, **metadata: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.reason = reason
+        self.message = message
+        self.metadata = metadata
+
+
+def invalid_argument(reason: str, message: str, **metadata: str) -> RequestError:
+    """INVALID_ARGUMENT with an UPPER_SNAKE reason."""
+    return RequestError(grpc.StatusCode.INVALID_ARGUMENT, reason, message, **metadata)
+
+
+def not_found(reason: str, message: str, **metadata: str) -> RequestError:
+    """NOT_FOUND with an UPPER_SNAKE reason."""
+    return RequestError(grpc.StatusCode.NOT_FOUND, reason, message, **metadata)
+
+
+def abort(context: grpc.ServicerContext, error: RequestError) -> None:
+    """End the call with `error` as a rich status; never returns."""
+    detail = any_pb2.Any()
+    detail.Pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata))
+    code = getattr(code_pb2, error.code.name)
+    status = status_pb2.Status(code=code, message=error.message, details=[detail])
+    context.abort_with_status(rpc_status.to_status(status))

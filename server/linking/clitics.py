@@ -1,0 +1,49 @@
+"""Proclitics glued to Arabic words: و ف (conjunctions), ب ل ك (prepositions).
+
+Stripping is only ever proposed here; the linker keeps a split only when the
+remainder is a gazetteer name, so بوريطة and لبنان are never cut (the
+convention Elasticsearch's Arabic stemmer follows for the same reason).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+_LOGGER = logging.getLogger(__name__)
+
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ل", "ك")
+_MIN_REMAINDER = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CliticSplit:
+    """A proclitic reading of a word.
+
+    `skip` is how many leading normalised characters the mention span leaves
+    out; `stem` is the word to look up. For ل + ال the article's alef is
+    elided in writing (للمغرب): the stem gets it back (المغرب) and the span
+    starts after the first ل.
+    """
+
+    skip: int
+    stem: str
+
+
+def proclitic_splits(word: str) -> list[CliticSplit]:
+    """Every proclitic reading of a normalised word, shortest prefix first."""
+    splits: list[CliticSplit] = []
+    for conjunction in _CONJUNCTIONS:
+        for preposition in _PREPOSITIONS:
+            prefix = conjunction + preposition
+            if not prefix or not word.startswith(prefix):
+                continue
+            stem = word[len(prefix) :]
+            if len(stem) < _MIN_REMAINDER:
+                continue
+            splits.append(CliticSplit(len(prefix), stem))
+            if preposition == "ل" and stem.startswith("ل") and not stem.startswith("ال"):
+                splits.append(CliticSplit(len(prefix), "ا" + stem))
+    splits.sort(key=lambda s: s.skip)
+    return splits

@@ -1,0 +1,116 @@
+"""Candidate generation: from one normalised word to the gazetteer words it may be.
+
+Every word of every gazetteer name is a vocabulary word. A text word reaches
+vocabulary words three ways, cheapest first, each by a dictionary look-up
+(never a scan of the vocabulary):
+
+1. exactly;
+2. by phonetic skeleton (`gazetteer.keys.skeleton`): transliteration variants;
+3. by a one-deletion neighbourhood (SymSpell): one typo in a long word.
+
+Variants are then scored with rapidfuzz. Multi-word names are walked word by
+word through the set of name prefixes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
+
+from gazetteer.keys import skeleton
+from gazetteer.lexicon import common_words
+from gazetteer.loader import Gazetteer, NameRef
+
+_LOGGER = logging.getLogger(__name__)
+
+# Below these lengths (normalised letters) a word must match exactly.
+MIN_SKELETON_WORD = 4
+MIN_SKELETON_KEY = 3
+MIN_TYPO_WORD = 6
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatch:
+    """A vocabulary word that a text word may stand for, and how well it matches."""
+
+    word: str
+    similarity: float  # 1.0 for exact
+    how: str  # "exact", "variant" or "typo"
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _is_extension(a: str, b: str) -> bool:
+    """One word is the other plus letters at an end: morphology (nisba, plural), not a misspelling."""
+    return a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)
+
+
+class NameIndex:
+    """Look-up structures over a gazetteer's name keys."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.names_by_key = gazetteer.names_by_key
+        self.prefixes: set[str] = set()
+        vocabulary: set[str] = set()
+        for key in self.names_by_key:
+            words = key.split(" ")
+            vocabulary.update(words)
+            for n in range(1, len(words)):
+                self.prefixes.add(" ".join(words[:n]))
+        self.vocabulary = frozenset(vocabulary)
+        self._by_skeleton: dict[str, list[str]] = {}
+        self._by_delete: dict[str, list[str]] = {}
+        for word in vocabulary:
+            if len(word) >= MIN_SKELETON_WORD:
+                key = skeleton(word)
+                if len(key) >= MIN_SKELETON_KEY:
+                    self._by_skeleton.setdefault(key, []).append(word)
+            if len(word) >= MIN_TYPO_WORD:
+                for variant in _deletes(word) | {word}:
+                    self._by_delete.setdefault(variant, []).append(word)
+        self._common = common_words()
+        self.word_matches = lru_cache(maxsize=200_000)(self._word_matches)
+        _LOGGER.info(
+            "name index: %d keys, %d words, %d skeletons, %d delete variants",
+            len(self.names_by_key),
+            len(self.vocabulary),
+            len(self._by_skeleton),
+            len(self._by_delete),
+        )
+
+    def refs(self, key: str) -> tuple[NameRef, ...]:
+        """The names with exactly this key."""
+        return self.names_by_key.get(key, ())
+
+    def is_prefix(self, key: str) -> bool:
+        """True when some longer name starts with these words."""
+        return key in self.prefixes
+
+    def _word_matches(self, word: str) -> tuple[WordMatch, ...]:
+        """Vocabulary words that `word` may stand for, best first."""
+        if word in self.vocabulary:
+            return (WordMatch(word, 1.0, "exact"),)
+        if len(word) < MIN_SKELETON_WORD or word in self._common:
+            return ()
+        found: dict[str, WordMatch] = {}
+        for candidate in self._by_skeleton.get(skeleton(word), ()):
+            if _is_extension(word, candidate):
+                continue
+            similarity = Levenshtein.normalized_similarity(word, candidate)
+            found[candidate] = WordMatch(candidate, 0.9 + 0.08 * similarity, "variant")
+        if len(word) >= MIN_TYPO_WORD:
+            for variant in _deletes(word) | {word}:
+                for candidate in self._by_delete.get(variant, ()):
+                    if candidate in found or _is_extension(word, candidate):
+                        continue
+                    if DamerauLevenshtein.distance(word, candidate) > 1:
+                        continue
+                    similarity = Levenshtein.normalized_similarity(word, candidate)
+                    found[candidate] = WordMatch(candidate, 0.8 + 0.1 * similarity, "typo")
+        return tuple(sorted(found.values(), key=lambda m: -m.similarity))

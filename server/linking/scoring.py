@@ -1,0 +1,98 @@
+"""Scoring: how much a span supports an entity, given the document around it.
+
+A score combines how well the words match the name (`match`) with the
+support the entity has (`support`): its popularity prior, the document
+context (the entity or its country already linked elsewhere) and cue words
+before the mention. Weak names (one ordinary word, a surname, a fuzzy
+variant, a rarely-linked entity) must clear a support gate before they link.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from gazetteer.records import EntityKind, EntityRecord
+from gazetteer.schema import NameKind
+
+_LOGGER = logging.getLogger(__name__)
+
+COUNTRY_CLASSES = frozenset({"Q6256", "Q3624078", "Q7275", "Q3024240", "Q1520223"})
+
+NAME_KIND_WEIGHT = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.97, NameKind.SURNAME: 0.85}
+ENGLISH_NAME_WEIGHT = 0.9
+
+# Support that a weak single-word name needs before it may link.
+WEAK_NAME_MIN_SUPPORT = 0.45
+SURNAME_MIN_POPULARITY = 0.45
+CONTEXT_SAME_ENTITY = 1.0
+CONTEXT_SAME_COUNTRY = 0.55
+CONTEXT_COUNTRY_OF_OTHER = 0.5
+CUE_MATCH = 0.5
+
+
+def is_country(entity: EntityRecord) -> bool:
+    """A sovereign state or country, rather than a city or region."""
+    return entity.kind is EntityKind.PLACE and (
+        entity.country_qid == entity.qid or not COUNTRY_CLASSES.isdisjoint(entity.instance_of)
+    )
+
+
+@dataclass(slots=True)
+class DocumentContext:
+    """What the document is already known to talk about (from confident anchors)."""
+
+    # QID → positions (first word index) of confident full-name mentions.
+    anchors: dict[str, set[int]] = field(default_factory=dict)
+    countries: dict[str, set[int]] = field(default_factory=dict)
+
+    def add(self, entity: EntityRecord, position: int) -> None:
+        self.anchors.setdefault(entity.qid, set()).add(position)
+        country = entity.qid if is_country(entity) else entity.country_qid
+        if country:
+            self.countries.setdefault(country, set()).add(position)
+
+    def support(self, entity: EntityRecord, position: int) -> float:
+        """Context support for `entity` at `position`, ignoring evidence from that very position."""
+        if self.anchors.get(entity.qid, set()) - {position}:
+            return CONTEXT_SAME_ENTITY
+        best = 0.0
+        if entity.country_qid and entity.country_qid != entity.qid:
+            if self.countries.get(entity.country_qid, set()) - {position}:
+                best = CONTEXT_SAME_COUNTRY
+        if is_country(entity) and self.countries.get(entity.qid, set()) - {position}:
+            best = max(best, CONTEXT_COUNTRY_OF_OTHER)
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A cue word seen before a mention: the kind it announces, and city-versus-country if it says."""
+
+    kind: EntityKind
+    wants_country: bool | None = None
+
+
+def cue_support(entity: EntityRecord, cue: Cue | None) -> float:
+    """Support from a cue word for `entity`."""
+    if cue is None or cue.kind is not entity.kind:
+        return 0.0
+    if cue.wants_country is not None and cue.wants_country != is_country(entity):
+        return 0.0
+    return CUE_MATCH
+
+
+def combined_support(prior: float, context: float, cue: float) -> float:
+    """Noisy-or of the independent kinds of support."""
+    return 1.0 - (1.0 - 0.9 * prior) * (1.0 - context) * (1.0 - cue)
+
+
+def evidence(match: float, support: float) -> float:
+    """A candidate's score before ambiguity is taken into account, in [0, 1]."""
+    return match * (0.4 + 0.6 * support)
+
+
+def with_ambiguity(best: float, total: float) -> float:
+    """Lower the best candidate's score by how much its rivals share the evidence."""
+    share = best / total if total > 0 else 1.0
+    return best * (0.75 + 0.25 * share)

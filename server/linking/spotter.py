@@ -1,0 +1,78 @@
+"""Spotting: every span of consecutive words that may be a gazetteer name."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from server.linking.clitics import proclitic_splits
+from server.linking.index import NameIndex, WordMatch
+from server.linking.text import Word, joined
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_NAME_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SpanMatch:
+    """Words [first, last] of the document matching the gazetteer key `key`.
+
+    `skip` normalised characters of the first word are a proclitic outside the
+    mention; `similarity` is the product of the word similarities.
+    """
+
+    first: int
+    last: int
+    skip: int
+    key: str
+    similarity: float
+    exact: bool
+
+    @property
+    def word_count(self) -> int:
+        return self.last - self.first + 1
+
+
+def _first_word_readings(word: str, index: NameIndex) -> list[tuple[int, WordMatch]]:
+    """(skip, match) readings of the first word of a span.
+
+    The word as it stands wins when it is itself a vocabulary word; otherwise
+    the shortest proclitic whose stem is a vocabulary word; fuzzy readings only
+    when nothing matches exactly.
+    """
+    whole = index.word_matches(word)
+    if whole and whole[0].how == "exact":
+        return [(0, whole[0])]
+    splits = proclitic_splits(word)
+    for split in splits:
+        if split.stem in index.vocabulary:
+            return [(split.skip, WordMatch(split.stem, 1.0, "exact"))]
+    readings = [(0, m) for m in whole]
+    for split in splits:
+        readings.extend((split.skip, m) for m in index.word_matches(split.stem))
+    return readings
+
+
+def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
+    """Every gazetteer key that occurs in the document, with overlaps; fuzzy and clitic-aware."""
+    found: list[SpanMatch] = []
+    for first, word in enumerate(words):
+        # States: (key so far, similarity so far, skip, all exact).
+        states = [(m.word, m.similarity, skip, m.how == "exact") for skip, m in _first_word_readings(word.norm, index)]
+        last = first
+        while states:
+            for key, similarity, skip, exact in states:
+                if index.refs(key):
+                    found.append(SpanMatch(first, last, skip, key, similarity, exact))
+            last += 1
+            if last >= len(words) or last - first >= MAX_NAME_WORDS or not joined(text, words[last - 1], words[last]):
+                break
+            next_matches = index.word_matches(words[last].norm)
+            states = [
+                (f"{key} {m.word}", similarity * m.similarity, skip, exact and m.how == "exact")
+                for key, similarity, skip, exact in states
+                if index.is_prefix(key)
+                for m in next_matches
+            ]
+    return found

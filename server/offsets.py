@@ -1,0 +1,43 @@
+"""Code point offsets → the caller's unit: UTF-8 bytes or UTF-16 code units."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from enum import Enum
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class OffsetUnit(Enum):
+    """The unit a caller counts string positions in."""
+
+    CODE_POINTS = "code_points"
+    UTF8_BYTES = "utf8_bytes"
+    UTF16_CODE_UNITS = "utf16_code_units"
+
+
+def _length(piece: str, unit: OffsetUnit) -> int:
+    if unit is OffsetUnit.UTF8_BYTES:
+        return len(piece.encode("utf-8"))
+    if unit is OffsetUnit.UTF16_CODE_UNITS:
+        return len(piece.encode("utf-16-le", "surrogatepass")) // 2
+    return len(piece)
+
+
+def convert_offsets(text: str, positions: Iterable[int], unit: OffsetUnit) -> dict[int, int]:
+    """Map each code point position in `text` to the same position counted in `unit`.
+
+    One pass over the text whatever the number of positions: the pieces between
+    consecutive positions are encoded, not every prefix.
+    """
+    wanted = sorted(set(positions))
+    if unit is OffsetUnit.CODE_POINTS:
+        return {p: p for p in wanted}
+    converted: dict[int, int] = {}
+    previous, total = 0, 0
+    for position in wanted:
+        total += _length(text[previous:position], unit)
+        converted[position] = total
+        previous = position
+    return converted
