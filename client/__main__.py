@@ -22,7 +22,11 @@ from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_SERVER = os.environ.get("ENTITYLINKER_SERVER", "localhost:50051")
-TYPE_NAMES = {"person": pb.ENTITY_TYPE_PERSON, "place": pb.ENTITY_TYPE_PLACE, "organization": pb.ENTITY_TYPE_ORGANIZATION}
+TYPE_NAMES = {
+    "person": pb.ENTITY_TYPE_PERSON,
+    "place": pb.ENTITY_TYPE_PLACE,
+    "organization": pb.ENTITY_TYPE_ORGANIZATION,
+}
 ENCODINGS = {
     "code-points": pb.OFFSET_ENCODING_CODE_POINTS,
     "utf8": pb.OFFSET_ENCODING_UTF8_BYTES,
@@ -47,7 +51,7 @@ def _table(rows: list[list[str]], headers: list[str]) -> str:
     widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     lines = []
     for row in [headers, *rows]:
-        lines.append("  ".join(str(c) + " " * (w - _width(str(c))) for c, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(str(c) + " " * (w - _width(str(c))) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
@@ -98,7 +102,8 @@ def cmd_link(stub: pb_grpc.EntityLinkerServiceStub, args: argparse.Namespace) ->
         for m in response.mentions
     ]
     print(_table(rows, ["start", "end", "surface", "qid", "entity", "type", "score"]))
-    print(f"{len(response.mentions)} mentions of {len(response.entities)} entities (gazetteer {response.gazetteer_version})")
+    summary = f"{len(response.mentions)} mentions of {len(response.entities)} entities"
+    print(f"{summary} (gazetteer {response.gazetteer_version})")
     return 0
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 
 _LOGGER = logging.getLogger(__name__)
 
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]{0,11}$")
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     """The coarse type of an entity; the values are what the seeds and the DB store."""
 
     PERSON = "person"

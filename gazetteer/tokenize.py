@@ -15,10 +15,13 @@ from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
 
 _LOGGER = logging.getLogger(__name__)
 
-_BREAK_CHARS = "".join(sorted(c for c in UNICODE_PUNCT_SYMBOL_CHARSET if len(c) == 1))
+# White space as str.split() (camel-tools' first step) sees it, which includes
+# the ASCII separators \x1c-\x1f that the regex \s class does not.
+_SPACE_CHARS = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
+_BREAK_CHARS = _SPACE_CHARS + "".join(sorted(c for c in UNICODE_PUNCT_SYMBOL_CHARSET if len(c) == 1))
 # A word is a maximal run of characters that are neither white space nor one of
 # camel-tools' punctuation/symbol characters.
-_WORD_RE = regex.compile("[^\\s" + regex.escape(_BREAK_CHARS) + "]+")
+_WORD_RE = regex.compile("[^" + regex.escape(_BREAK_CHARS) + "]+")
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

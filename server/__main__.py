@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        _LOGGER.info("%s: stopping, %.0fs grace for calls in flight", signal.Signals(signum).name, settings.grace_seconds)
+        _LOGGER.info(
+            "%s: stopping, %.0fs grace for calls in flight", signal.Signals(signum).name, settings.grace_seconds
+        )
         server.stop(settings.grace_seconds).wait()
         stopped.set()
 

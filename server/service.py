@@ -136,7 +136,8 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
         try:
             if not is_valid_qid(request.qid):
                 raise invalid_argument(
-                    "INVALID_QID", f"qid {request.qid!r} is not a Wikidata item id; expected 'Q' and a number, e.g. Q1028"
+                    "INVALID_QID",
+                    f"qid {request.qid!r} is not a Wikidata item id; expected 'Q' and a number, e.g. Q1028",
                 )
             entity = self.holder.linker.entity(request.qid)
             if entity is None:

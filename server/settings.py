@@ -42,7 +42,10 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     )
     parser.add_argument("--host", default=_env("HOST", defaults.host), help="address to bind (env ENTITYLINKER_HOST)")
     parser.add_argument(
-        "--port", type=int, default=int(_env("PORT", str(defaults.port))), help="port, 0 for any (env ENTITYLINKER_PORT)"
+        "--port",
+        type=int,
+        default=int(_env("PORT", str(defaults.port))),
+        help="port, 0 for any (env ENTITYLINKER_PORT)",
     )
     parser.add_argument(
         "--max-text-bytes",

@@ -30,6 +30,8 @@ _LOGGER = logging.getLogger(__name__)
 MIN_SKELETON_WORD = 4
 MIN_SKELETON_KEY = 3
 MIN_TYPO_WORD = 6
+# A variant must still look like the name: at least this share of its letters in place.
+MIN_VARIANT_SIMILARITY = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,8 @@ class NameIndex:
             if _is_extension(word, candidate):
                 continue
             similarity = Levenshtein.normalized_similarity(word, candidate)
-            found[candidate] = WordMatch(candidate, 0.9 + 0.08 * similarity, "variant")
+            if similarity >= MIN_VARIANT_SIMILARITY:
+                found[candidate] = WordMatch(candidate, 0.88 + 0.1 * similarity, "variant")
         if len(word) >= MIN_TYPO_WORD:
             for variant in _deletes(word) | {word}:
                 for candidate in self._by_delete.get(variant, ()):

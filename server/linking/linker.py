@@ -31,6 +31,7 @@ ANCHOR_MIN_SCORE = 0.7
 ANCHOR_MIN_SHARE = 0.75
 CUE_WINDOW_WORDS = 3
 LOW_POPULARITY = 0.35
+TYPO_MIN_POPULARITY = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +177,14 @@ class Linker:
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         if entity.kind is EntityKind.PERSON and key in self._given:
             return False
-        if ref.kind == NameKind.SURNAME and not named_in_full:
-            if key in self._common or not (prior >= scoring.SURNAME_MIN_POPULARITY or unique_key):
-                return False
+        surname_alone = ref.kind == NameKind.SURNAME and not named_in_full
+        if surname_alone and (key in self._common or not (prior >= scoring.SURNAME_MIN_POPULARITY or unique_key)):
+            return False
         if not single_word:
             return True
         if key in self._common and not named_in_full and cue_support == 0.0 and prior < 0.8:
+            return False
+        if span.loosest == "typo" and not (named_in_full or cue_support > 0.0 or prior >= TYPO_MIN_POPULARITY):
             return False
         weak = not span.exact or prior < LOW_POPULARITY or len(key) <= 3 or key in self._common
         return not weak or support >= scoring.WEAK_NAME_MIN_SUPPORT

@@ -57,9 +57,9 @@ class DocumentContext:
         if self.anchors.get(entity.qid, set()) - {position}:
             return CONTEXT_SAME_ENTITY
         best = 0.0
-        if entity.country_qid and entity.country_qid != entity.qid:
-            if self.countries.get(entity.country_qid, set()) - {position}:
-                best = CONTEXT_SAME_COUNTRY
+        own_country = entity.country_qid if entity.country_qid != entity.qid else ""
+        if own_country and self.countries.get(own_country, set()) - {position}:
+            best = CONTEXT_SAME_COUNTRY
         if is_country(entity) and self.countries.get(entity.qid, set()) - {position}:
             best = max(best, CONTEXT_COUNTRY_OF_OTHER)
         return best

@@ -27,7 +27,12 @@ class SpanMatch:
     skip: int
     key: str
     similarity: float
-    exact: bool
+    # The loosest way any word matched: "exact", "variant" or "typo".
+    loosest: str
+
+    @property
+    def exact(self) -> bool:
+        return self.loosest == "exact"
 
     @property
     def word_count(self) -> int:
@@ -58,21 +63,28 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     """Every gazetteer key that occurs in the document, with overlaps; fuzzy and clitic-aware."""
     found: list[SpanMatch] = []
     for first, word in enumerate(words):
-        # States: (key so far, similarity so far, skip, all exact).
-        states = [(m.word, m.similarity, skip, m.how == "exact") for skip, m in _first_word_readings(word.norm, index)]
+        # States: (key so far, similarity so far, skip, loosest match so far).
+        states = [(m.word, m.similarity, skip, m.how) for skip, m in _first_word_readings(word.norm, index)]
         last = first
         while states:
-            for key, similarity, skip, exact in states:
+            for key, similarity, skip, loosest in states:
                 if index.refs(key):
-                    found.append(SpanMatch(first, last, skip, key, similarity, exact))
+                    found.append(SpanMatch(first, last, skip, key, similarity, loosest))
             last += 1
             if last >= len(words) or last - first >= MAX_NAME_WORDS or not joined(text, words[last - 1], words[last]):
                 break
             next_matches = index.word_matches(words[last].norm)
             states = [
-                (f"{key} {m.word}", similarity * m.similarity, skip, exact and m.how == "exact")
-                for key, similarity, skip, exact in states
+                (f"{key} {m.word}", similarity * m.similarity, skip, _looser(loosest, m.how))
+                for key, similarity, skip, loosest in states
                 if index.is_prefix(key)
                 for m in next_matches
             ]
     return found
+
+
+_LOOSENESS = {"exact": 0, "variant": 1, "typo": 2}
+
+
+def _looser(a: str, b: str) -> str:
+    return a if _LOOSENESS[a] >= _LOOSENESS[b] else b

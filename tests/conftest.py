@@ -1,0 +1,70 @@
+"""Fixtures: real gazetteers built with the real build, and a real server on an ephemeral port."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+
+from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
+from gazetteer.build import Source, build
+from gazetteer.loader import Gazetteer, load_gazetteer
+from gazetteer.readers.seeds import read_seeds
+from server.app import create_server
+from server.holder import LinkerHolder
+from server.linking import Linker
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT / "seeds"
+SEED_ARTICLE = SEEDS_DIR / "000_56f59e649abf86c3.txt"
+
+
+def build_from_seed_dir(seeds_dir: Path, out: Path) -> Path:
+    """Build a gazetteer from a folder of seed files with the real build."""
+    build(out, [], Source("seeds", read_seeds(seeds_dir)))
+    return out
+
+
+def write_seed_file(folder: Path, entities: list[dict[str, object]]) -> Path:
+    """Write seed objects as a JSON-lines file in `folder` (created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "entities.jsonl"
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entities), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_from_seed_dir(SEEDS_DIR, tmp_path_factory.mktemp("gazetteer") / "seeds.sqlite")
+
+
+@pytest.fixture(scope="session")
+def seed_gazetteer(seed_gazetteer_path: Path) -> Gazetteer:
+    return load_gazetteer(seed_gazetteer_path)
+
+
+@pytest.fixture(scope="session")
+def linker(seed_gazetteer: Gazetteer) -> Linker:
+    return Linker(seed_gazetteer)
+
+
+@pytest.fixture(scope="session")
+def server_address(seed_gazetteer_path: Path) -> Iterator[str]:
+    holder = LinkerHolder.open(seed_gazetteer_path)
+    server, port, _health = create_server(holder, "localhost:0", max_text_bytes=1024 * 1024)
+    yield f"localhost:{port}"
+    server.stop(None)
+
+
+@pytest.fixture(scope="session")
+def channel(server_address: str) -> Iterator[grpc.Channel]:
+    with grpc.insecure_channel(server_address) as channel:
+        yield channel
+
+
+@pytest.fixture(scope="session")
+def stub(channel: grpc.Channel) -> pb_grpc.EntityLinkerServiceStub:
+    return pb_grpc.EntityLinkerServiceStub(channel)
