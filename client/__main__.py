@@ -208,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         with grpc.insecure_channel(args.server) as channel:
             stub = pb_grpc.EntityLinkerServiceStub(channel)
             return int(args.handler(stub, args))
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ class Settings:
     port: int = 50051
     max_text_bytes: int = 1024 * 1024
     max_workers: int = 8
+    workers: int = 1
     grace_seconds: float = 5.0
     min_score: float | None = None
 
@@ -65,7 +66,15 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=float(_env("GRACE_SECONDS", str(defaults.grace_seconds))),
         help="seconds in-flight calls get to finish on shutdown (env ENTITYLINKER_GRACE_SECONDS)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(_env("WORKERS", str(defaults.workers))),
+        help="server processes sharing the port (SO_REUSEPORT), e.g. one per core (env ENTITYLINKER_WORKERS)",
+    )
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be 0..65535, got {args.port}")
     if args.max_text_bytes <= 0:
@@ -77,4 +86,5 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         max_text_bytes=args.max_text_bytes,
         max_workers=args.threads,
         grace_seconds=args.grace,
+        workers=args.workers,
     )

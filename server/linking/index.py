@@ -47,9 +47,21 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _is_extension(a: str, b: str) -> bool:
-    """One word is the other plus letters at an end: morphology (nisba, plural), not a misspelling."""
-    return a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)
+# Adjective (nisba) and plural endings: امريكي is not a spelling of امريكا.
+_NISBA_ENDINGS = ("يين", "يون", "يات", "يه", "ي")
+
+
+def _is_morphological_variant(word: str, name_word: str) -> bool:
+    """True when `word` differs from `name_word` by morphology, not spelling.
+
+    Either one is the other plus letters at an end (a suffix or prefix), or
+    `word` carries an adjective or plural ending that the name does not.
+    """
+    if word.startswith(name_word) or name_word.startswith(word):
+        return True
+    if word.endswith(name_word) or name_word.endswith(word):
+        return True
+    return any(word.endswith(e) and not name_word.endswith(e) for e in _NISBA_ENDINGS)
 
 
 class NameIndex:
@@ -102,7 +114,7 @@ class NameIndex:
             return ()
         found: dict[str, WordMatch] = {}
         for candidate in self._by_skeleton.get(skeleton(word), ()):
-            if _is_extension(word, candidate):
+            if _is_morphological_variant(word, candidate):
                 continue
             similarity = Levenshtein.normalized_similarity(word, candidate)
             if similarity >= MIN_VARIANT_SIMILARITY:
@@ -110,7 +122,7 @@ class NameIndex:
         if len(word) >= MIN_TYPO_WORD:
             for variant in _deletes(word) | {word}:
                 for candidate in self._by_delete.get(variant, ()):
-                    if candidate in found or _is_extension(word, candidate):
+                    if candidate in found or _is_morphological_variant(word, candidate):
                         continue
                     if DamerauLevenshtein.distance(word, candidate) > 1:
                         continue

@@ -181,6 +181,9 @@ class Linker:
         if surname_alone and (key in self._common or not (prior >= scoring.SURNAME_MIN_POPULARITY or unique_key)):
             return False
         if not single_word:
+            # A name made only of ordinary words (الأمن العام) needs support like a weak one.
+            if all(word in self._common for word in key.split(" ")):
+                return support >= scoring.WEAK_NAME_MIN_SUPPORT and (named_in_full or cue_support > 0 or prior >= 0.5)
             return True
         if key in self._common and not named_in_full and cue_support == 0.0 and prior < 0.8:
             return False

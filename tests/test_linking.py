@@ -1,0 +1,121 @@
+"""The linking core on the seed gazetteer: clitics, variants, partial names, context, precision."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gazetteer.records import EntityKind
+from server.linking import LinkOptions, Linker
+
+
+def _links(linker: Linker, text: str) -> list[tuple[str, str]]:
+    """(surface, English label) of every mention, checking each span slices the text."""
+    result = []
+    for m in linker.link(text).mentions:
+        assert text[m.start : m.end] == m.surface
+        result.append((m.surface, m.entity.label_en))
+    return result
+
+
+def test_proclitics_are_left_out_of_the_span(linker: Linker) -> None:
+    text = "وقع الاتفاق والمغرب بالرباط ثم عاد وماكرون إلى فرنسا"
+    assert _links(linker, text)[:3] == [("المغرب", "Morocco"), ("الرباط", "Rabat"), ("ماكرون", "Emmanuel Macron")]
+
+
+def test_lam_lam_starts_the_span_after_the_first_lam(linker: Linker) -> None:
+    [(surface, label)] = _links(linker, "زيارة للمغرب")
+    assert (surface, label) == ("لمغرب", "Morocco")
+
+
+def test_names_that_begin_with_clitic_letters_are_not_cut(linker: Linker) -> None:
+    links = _links(linker, "من لبنان إلى بغداد ثم وهران وفاس وبيروت")
+    assert links == [
+        ("لبنان", "Lebanon"),
+        ("بغداد", "Baghdad"),
+        ("وهران", "Oran"),
+        ("فاس", "Fez"),
+        ("بيروت", "Beirut"),
+    ]
+
+
+def test_spelling_variants_reach_the_same_person(linker: Linker) -> None:
+    for spelling in ("نتنياهو", "نتانياهو", "بنيامين نتانياهو"):
+        links = _links(linker, f"قال رئيس الوزراء {spelling} اليوم")
+        assert [label for _, label in links] == ["Benjamin Netanyahu"], spelling
+
+
+def test_normalisation_variants_link(linker: Linker) -> None:
+    for text in ("اسرائيل", "إسرائيـــل", "إِسْرَائِيل", "إسرا\u200cئيل"):
+        assert [label for _, label in _links(linker, f"وصل الوفد إلى {text} أمس")] == ["Israel"], text
+
+
+def test_adjectives_and_demonyms_do_not_link(linker: Linker) -> None:
+    text = "قال المسؤول الإسرائيلي إن الحكومة المغربية والجانب الإيراني والوفد الأمريكي والشركات اللبنانية"
+    assert _links(linker, text) == []
+
+
+def test_given_names_alone_never_link(linker: Linker) -> None:
+    assert _links(linker, "قال محمد إن عبد الله وأحمد وصلوا") == []
+
+
+def test_longest_name_wins_over_its_parts(linker: Linker) -> None:
+    links = _links(linker, "ضريح الملك محمد الخامس في الرباط")
+    assert links[0] == ("محمد الخامس", "Mohammed V of Morocco")
+
+
+def test_regnal_names_are_told_apart(linker: Linker) -> None:
+    links = _links(linker, "استقبل الملك محمد السادس الوفد")
+    assert links == [("محمد السادس", "Mohammed VI of Morocco")]
+
+
+def test_surname_after_full_name_links_to_the_same_person(linker: Linker) -> None:
+    links = _links(linker, "التقى بنيامين نتنياهو الوفد. وقال نتنياهو إن المحادثات مثمرة")
+    assert [label for _, label in links] == ["Benjamin Netanyahu", "Benjamin Netanyahu"]
+
+
+def test_context_chooses_between_cities_sharing_a_name(linker: Linker) -> None:
+    libya = linker.link("اندلعت اشتباكات في طرابلس عاصمة ليبيا").mentions
+    lebanon = linker.link("زار رئيس الحكومة مدينة طرابلس في شمال لبنان").mentions
+    assert next(m for m in libya if m.surface == "طرابلس").entity.country_qid == "Q1016"
+    assert next(m for m in lebanon if m.surface == "طرابلس").entity.country_qid == "Q822"
+
+
+def test_oman_and_amman(linker: Linker) -> None:
+    oman = linker.link("وصل الوزير إلى سلطنة عمان").mentions
+    amman = linker.link("عقد الاجتماع في العاصمة الأردنية عمان بحضور وزير خارجية الأردن").mentions
+    assert [m.entity.label_en for m in oman] == ["Oman"]
+    assert "Amman" in [m.entity.label_en for m in amman]
+
+
+def test_runners_up_are_returned_when_asked(linker: Linker) -> None:
+    [mention] = linker.link("الرباط", LinkOptions(max_candidates=3)).mentions
+    assert mention.alternatives
+    assert all(c.score <= mention.score for c in mention.alternatives)
+
+
+def test_kind_filter(linker: Linker) -> None:
+    options = LinkOptions(kinds=frozenset({EntityKind.PLACE}))
+    mentions = linker.link("قال بنيامين نتنياهو في القدس", options).mentions
+    assert {m.entity.kind for m in mentions} == {EntityKind.PLACE}
+
+
+def test_resolve_returns_nothing_for_ordinary_words(linker: Linker) -> None:
+    for word in ("الحكومة", "اليوم", "قال", "محمد", "الإسرائيلي"):
+        assert linker.resolve(word) == [], word
+
+
+ANY_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from(list("والمغرب الرباط نتنياهو، 😀\u200c\u0640\u064e")), st.characters()),
+    max_size=80,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ANY_TEXT, ANY_TEXT)
+def test_spans_always_slice_the_callers_text(linker: Linker, before: str, after: str) -> None:
+    text = before + " زار بوريطة والمغرب والرباط " + after
+    for mention in linker.link(text).mentions:
+        assert text[mention.start : mention.end] == mention.surface
+        assert 0.0 <= mention.score <= 1.0
+        assert mention.surface.strip() == mention.surface and mention.surface
