@@ -49,6 +49,8 @@ class EntityRecord:
     instance_of: tuple[str, ...] = ()
     positions: tuple[str, ...] = ()
     sources: tuple[str, ...] = field(default=())
+    # False for a curated seed whose QID could not be checked against Wikidata.
+    qid_verified: bool = True
 
     def names_ar(self) -> tuple[str, ...]:
         """The Arabic label first, then the aliases, without duplicates or blanks."""
@@ -85,6 +87,8 @@ class EntityRecord:
             instance_of=union(self.instance_of, other.instance_of),
             positions=union(self.positions, other.positions),
             sources=union(self.sources, other.sources),
+            # Another source knowing the same QID confirms it.
+            qid_verified=self.qid_verified or other.qid_verified,
         )
 
 

@@ -38,6 +38,7 @@ ENTITY_COLUMNS: dict[str, type] = {
     "instance_of": str,  # JSON list
     "positions": str,  # JSON list
     "sources": str,  # JSON list
+    "qid_verified": int,  # 0 for a seed QID that could not be checked
 }
 
 NAME_COLUMNS: dict[str, type] = {
@@ -79,6 +80,7 @@ def record_to_row(record: EntityRecord) -> dict[str, object]:
         "instance_of": json.dumps(list(record.instance_of)),
         "positions": json.dumps(list(record.positions)),
         "sources": json.dumps(list(record.sources)),
+        "qid_verified": int(record.qid_verified),
     }
 
 
@@ -104,4 +106,5 @@ def row_to_record(row: dict[str, Any]) -> EntityRecord:
         instance_of=strings("instance_of"),
         positions=strings("positions"),
         sources=strings("sources"),
+        qid_verified=bool(row.get("qid_verified", 1)),
     )

@@ -39,6 +39,7 @@ def entity_message(entity: EntityRecord) -> pb.Entity:
         aliases_ar=list(entity.aliases_ar),
         country_qid=entity.country_qid,
         popularity=round(popularity(entity.sitelinks), 4),
+        qid_unverified=not entity.qid_verified,
     )
     if entity.lat is not None and entity.lon is not None:
         message.coordinates.CopyFrom(pb.Coordinates(latitude=entity.lat, longitude=entity.lon))

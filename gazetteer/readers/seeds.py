@@ -61,6 +61,7 @@ def record_from_seed(obj: dict[str, Any], where: str) -> EntityRecord:
         instance_of=_strings(obj.get("instance_of"), where, "instance_of"),
         positions=_strings(obj.get("positions"), where, "positions"),
         sources=(SOURCE_NAME,),
+        qid_verified=bool(obj.get("qid_verified", True)),
     )
 
 

@@ -104,10 +104,13 @@ class Linker:
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
             return []
-        top = scoring.with_ambiguity(ranked[0][1], sum(score for _, score in ranked))
-        if top < self.default_min_score:
+        if scoring.with_ambiguity(ranked[0][1], sum(score for _, score in ranked)) < self.default_min_score:
             return []
-        candidates = [Candidate(self.gazetteer.entities[qid], round(min(score, top), 4)) for qid, score in ranked]
+        total = sum(score for _, score in ranked)
+        candidates = [
+            Candidate(self.gazetteer.entities[qid], round(scoring.with_ambiguity(score, total), 4))
+            for qid, score in ranked
+        ]
         return candidates[: max(limit, 1)]
 
     # -- scoring ----------------------------------------------------------
@@ -205,9 +208,9 @@ class Linker:
             if not scored:
                 continue
             total = sum(s.score for s in scored)
-            best = scored[0]
-            share = best.score / total
-            results.append(_SpanResult(span, best, scoring.with_ambiguity(best.score, total), share, tuple(scored[1:])))
+            ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind) for s in scored]
+            share = scored[0].score / total
+            results.append(_SpanResult(span, ranked[0], ranked[0].score, share, tuple(ranked[1:])))
         return results
 
     @staticmethod
@@ -231,11 +234,9 @@ class Linker:
         """Confident full-name mentions: the context for the second pass."""
         context = scoring.DocumentContext()
         for result in results:
-            if (
-                result.best.name_kind != NameKind.SURNAME
-                and result.span.exact
-                and result.score >= ANCHOR_MIN_SCORE
-                and (result.span.word_count > 1 or result.share >= ANCHOR_MIN_SHARE)
+            full_name = result.best.name_kind != NameKind.SURNAME and result.span.exact
+            if full_name and (
+                result.span.word_count > 1 or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE)
             ):
                 context.add(result.best.entity, result.span.first)
         return context
@@ -244,9 +245,7 @@ class Linker:
         span = result.span
         start = original_offset_after(text, words[span.first], span.skip)
         end = words[span.last].end
-        alternatives = tuple(
-            Candidate(r.entity, round(min(r.score, result.score), 4)) for r in result.rivals[:max_candidates]
-        )
+        alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
 
 
