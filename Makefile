@@ -49,7 +49,10 @@ test: $(GENERATED) ## Set up and run the whole test suite
 eval: $(GENERATED) ## Precision, recall and F1 of the linker on the development set
 	$(PY) -m tests.eval
 
-lint: $(STAMP) ## ruff and mypy
+bench: $(GENERATED) ## Latency benchmarks (not part of make test)
+	$(PY) -m bench.latency
+
+lint: $(STAMP) ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

@@ -57,56 +57,200 @@ _COUNTRIES = [  # (QID, Arabic adjective, English adjective)
     ("Q30", "الأمريكية", "American"),
 ]
 _GIVEN = [
-    ("محمد", "Mohammed"), ("أحمد", "Ahmed"), ("علي", "Ali"), ("عبد الله", "Abdullah"), ("يوسف", "Youssef"),
-    ("حسن", "Hassan"), ("حسين", "Hussein"), ("خالد", "Khaled"), ("عمر", "Omar"), ("إبراهيم", "Ibrahim"),
-    ("سعيد", "Said"), ("مصطفى", "Mustafa"), ("عبد الرحمن", "Abdelrahman"), ("عبد اللطيف", "Abdellatif"),
-    ("كريم", "Karim"), ("رشيد", "Rachid"), ("نبيل", "Nabil"), ("طارق", "Tarek"), ("هشام", "Hicham"),
-    ("جمال", "Jamal"), ("سليمان", "Suleiman"), ("ناصر", "Nasser"), ("منصور", "Mansour"), ("فيصل", "Faisal"),
-    ("زياد", "Ziad"), ("وليد", "Walid"), ("عادل", "Adel"), ("ياسين", "Yassine"), ("إدريس", "Driss"),
-    ("فاطمة", "Fatima"), ("مريم", "Maryam"), ("عائشة", "Aisha"), ("خديجة", "Khadija"), ("نادية", "Nadia"),
-    ("ليلى", "Leila"), ("أمينة", "Amina"), ("زينب", "Zainab"), ("هدى", "Houda"), ("سلمى", "Salma"),
-    ("ديفيد", "David"), ("جون", "John"), ("ميشيل", "Michel"), ("غابرييل", "Gabriel"), ("أوليفييه", "Olivier"),
+    ("محمد", "Mohammed"),
+    ("أحمد", "Ahmed"),
+    ("علي", "Ali"),
+    ("عبد الله", "Abdullah"),
+    ("يوسف", "Youssef"),
+    ("حسن", "Hassan"),
+    ("حسين", "Hussein"),
+    ("خالد", "Khaled"),
+    ("عمر", "Omar"),
+    ("إبراهيم", "Ibrahim"),
+    ("سعيد", "Said"),
+    ("مصطفى", "Mustafa"),
+    ("عبد الرحمن", "Abdelrahman"),
+    ("عبد اللطيف", "Abdellatif"),
+    ("كريم", "Karim"),
+    ("رشيد", "Rachid"),
+    ("نبيل", "Nabil"),
+    ("طارق", "Tarek"),
+    ("هشام", "Hicham"),
+    ("جمال", "Jamal"),
+    ("سليمان", "Suleiman"),
+    ("ناصر", "Nasser"),
+    ("منصور", "Mansour"),
+    ("فيصل", "Faisal"),
+    ("زياد", "Ziad"),
+    ("وليد", "Walid"),
+    ("عادل", "Adel"),
+    ("ياسين", "Yassine"),
+    ("إدريس", "Driss"),
+    ("فاطمة", "Fatima"),
+    ("مريم", "Maryam"),
+    ("عائشة", "Aisha"),
+    ("خديجة", "Khadija"),
+    ("نادية", "Nadia"),
+    ("ليلى", "Leila"),
+    ("أمينة", "Amina"),
+    ("زينب", "Zainab"),
+    ("هدى", "Houda"),
+    ("سلمى", "Salma"),
+    ("ديفيد", "David"),
+    ("جون", "John"),
+    ("ميشيل", "Michel"),
+    ("غابرييل", "Gabriel"),
+    ("أوليفييه", "Olivier"),
 ]
 _SURNAMES = [
-    ("العلوي", "Alaoui"), ("الإدريسي", "Idrissi"), ("الفاسي", "El Fassi"), ("التازي", "Tazi"),
-    ("الحسيني", "Husseini"), ("العمري", "Omari"), ("الزهراني", "Zahrani"), ("القحطاني", "Qahtani"),
-    ("المالكي", "Maliki"), ("الشمري", "Shammari"), ("الدوسري", "Dosari"), ("الحربي", "Harbi"),
-    ("المنصوري", "Mansouri"), ("الهاشمي", "Hashimi"), ("البغدادي", "Baghdadi"), ("الخطيب", "Khatib"),
-    ("النجار", "Najjar"), ("الحداد", "Haddad"), ("السيد", "Sayed"), ("الشريف", "Sharif"), ("المصري", "Masri"),
-    ("بن يوسف", "Ben Youssef"), ("بن علي", "Ben Ali"), ("أبو زيد", "Abu Zaid"), ("عبد الرحيم", "Abderrahim"),
-    ("الصالح", "Saleh"), ("الكبير", "Kabir"), ("الأنصاري", "Ansari"), ("الجبوري", "Jubouri"), ("الطائي", "Taie"),
-    ("غولدبرغ", "Goldberg"), ("غرينبرغ", "Greenberg"), ("شميدت", "Schmidt"), ("مارتان", "Martin"),
-    ("غارسيا", "Garcia"), ("كوهين", "Cohen"), ("فيشر", "Fischer"), ("برنار", "Bernard"),
+    ("العلوي", "Alaoui"),
+    ("الإدريسي", "Idrissi"),
+    ("الفاسي", "El Fassi"),
+    ("التازي", "Tazi"),
+    ("الحسيني", "Husseini"),
+    ("العمري", "Omari"),
+    ("الزهراني", "Zahrani"),
+    ("القحطاني", "Qahtani"),
+    ("المالكي", "Maliki"),
+    ("الشمري", "Shammari"),
+    ("الدوسري", "Dosari"),
+    ("الحربي", "Harbi"),
+    ("المنصوري", "Mansouri"),
+    ("الهاشمي", "Hashimi"),
+    ("البغدادي", "Baghdadi"),
+    ("الخطيب", "Khatib"),
+    ("النجار", "Najjar"),
+    ("الحداد", "Haddad"),
+    ("السيد", "Sayed"),
+    ("الشريف", "Sharif"),
+    ("المصري", "Masri"),
+    ("بن يوسف", "Ben Youssef"),
+    ("بن علي", "Ben Ali"),
+    ("أبو زيد", "Abu Zaid"),
+    ("عبد الرحيم", "Abderrahim"),
+    ("الصالح", "Saleh"),
+    ("الكبير", "Kabir"),
+    ("الأنصاري", "Ansari"),
+    ("الجبوري", "Jubouri"),
+    ("الطائي", "Taie"),
+    ("غولدبرغ", "Goldberg"),
+    ("غرينبرغ", "Greenberg"),
+    ("شميدت", "Schmidt"),
+    ("مارتان", "Martin"),
+    ("غارسيا", "Garcia"),
+    ("كوهين", "Cohen"),
+    ("فيشر", "Fischer"),
+    ("برنار", "Bernard"),
 ]
 _PLACE_PREFIXES = [
-    ("دوار", "Douar"), ("قرية", "Qaryat"), ("عين", "Ain"), ("سيدي", "Sidi"), ("بئر", "Bir"), ("تل", "Tal"),
-    ("كفر", "Kafr"), ("أولاد", "Ouled"), ("بني", "Beni"), ("جبل", "Jabal"), ("وادي", "Wadi"), ("رأس", "Ras"),
-    ("دير", "Deir"), ("حي", "Hay"), ("", ""),
+    ("دوار", "Douar"),
+    ("قرية", "Qaryat"),
+    ("عين", "Ain"),
+    ("سيدي", "Sidi"),
+    ("بئر", "Bir"),
+    ("تل", "Tal"),
+    ("كفر", "Kafr"),
+    ("أولاد", "Ouled"),
+    ("بني", "Beni"),
+    ("جبل", "Jabal"),
+    ("وادي", "Wadi"),
+    ("رأس", "Ras"),
+    ("دير", "Deir"),
+    ("حي", "Hay"),
+    ("", ""),
 ]
 _PLACE_WORDS = [
-    ("الزيتون", "Zeitoun"), ("النخيل", "Nakhil"), ("الحمراء", "Hamra"), ("البيضاء", "Beida"), ("الكبيرة", "Kbira"),
-    ("الصغيرة", "Sghira"), ("الجديدة", "Jdida"), ("القديمة", "Qadima"), ("السلام", "Salam"), ("الرمان", "Rumman"),
-    ("الخضراء", "Khadra"), ("الشرقية", "Charqia"), ("الغربية", "Gharbia"), ("النصر", "Nasr"), ("الأمل", "Amal"),
-    ("المرجان", "Morjane"), ("الورد", "Ward"), ("الريحان", "Rihane"), ("الطيبة", "Tayba"), ("الحمام", "Hammam"),
-    ("علي", "Ali"), ("يوسف", "Youssef"), ("موسى", "Moussa"), ("عيسى", "Issa"), ("الحسن", "Hassan"),
+    ("الزيتون", "Zeitoun"),
+    ("النخيل", "Nakhil"),
+    ("الحمراء", "Hamra"),
+    ("البيضاء", "Beida"),
+    ("الكبيرة", "Kbira"),
+    ("الصغيرة", "Sghira"),
+    ("الجديدة", "Jdida"),
+    ("القديمة", "Qadima"),
+    ("السلام", "Salam"),
+    ("الرمان", "Rumman"),
+    ("الخضراء", "Khadra"),
+    ("الشرقية", "Charqia"),
+    ("الغربية", "Gharbia"),
+    ("النصر", "Nasr"),
+    ("الأمل", "Amal"),
+    ("المرجان", "Morjane"),
+    ("الورد", "Ward"),
+    ("الريحان", "Rihane"),
+    ("الطيبة", "Tayba"),
+    ("الحمام", "Hammam"),
+    ("علي", "Ali"),
+    ("يوسف", "Youssef"),
+    ("موسى", "Moussa"),
+    ("عيسى", "Issa"),
+    ("الحسن", "Hassan"),
 ]
 _MINISTRIES = [
-    ("الداخلية", "Interior"), ("الخارجية", "Foreign Affairs"), ("المالية", "Finance"), ("الصحة", "Health"),
-    ("التربية", "Education"), ("الدفاع", "Defence"), ("العدل", "Justice"), ("الزراعة", "Agriculture"),
-    ("النقل", "Transport"), ("الطاقة", "Energy"), ("الثقافة", "Culture"), ("الشباب", "Youth"),
+    ("الداخلية", "Interior"),
+    ("الخارجية", "Foreign Affairs"),
+    ("المالية", "Finance"),
+    ("الصحة", "Health"),
+    ("التربية", "Education"),
+    ("الدفاع", "Defence"),
+    ("العدل", "Justice"),
+    ("الزراعة", "Agriculture"),
+    ("النقل", "Transport"),
+    ("الطاقة", "Energy"),
+    ("الثقافة", "Culture"),
+    ("الشباب", "Youth"),
 ]
 _PARTY_WORDS = [
-    ("الاستقلال", "Independence"), ("العدالة", "Justice"), ("التنمية", "Development"), ("الوطني", "National"),
-    ("الديمقراطي", "Democratic"), ("الشعبي", "Popular"), ("التقدم", "Progress"), ("الأحرار", "Liberals"),
-    ("الاشتراكي", "Socialist"), ("الوحدة", "Unity"), ("الإصلاح", "Reform"), ("الحرية", "Freedom"),
+    ("الاستقلال", "Independence"),
+    ("العدالة", "Justice"),
+    ("التنمية", "Development"),
+    ("الوطني", "National"),
+    ("الديمقراطي", "Democratic"),
+    ("الشعبي", "Popular"),
+    ("التقدم", "Progress"),
+    ("الأحرار", "Liberals"),
+    ("الاشتراكي", "Socialist"),
+    ("الوحدة", "Unity"),
+    ("الإصلاح", "Reform"),
+    ("الحرية", "Freedom"),
 ]
 _OTHER_LANGUAGES = ["fr", "es", "de", "it", "nl", "pt", "ru", "tr", "fa", "ur", "he", "sv", "pl", "id", "ms", "ca"]
-_WIKIS = ["arwiki", "enwiki", "frwiki", "eswiki", "dewiki", "itwiki", "ruwiki", "fawiki", "trwiki", "arzwiki",
-          "urwiki", "nlwiki", "ptwiki", "commonswiki", "enwikiquote", "svwiki", "plwiki", "idwiki", "hewiki"]
+_WIKIS = [
+    "arwiki",
+    "enwiki",
+    "frwiki",
+    "eswiki",
+    "dewiki",
+    "itwiki",
+    "ruwiki",
+    "fawiki",
+    "trwiki",
+    "arzwiki",
+    "urwiki",
+    "nlwiki",
+    "ptwiki",
+    "commonswiki",
+    "enwikiquote",
+    "svwiki",
+    "plwiki",
+    "idwiki",
+    "hewiki",
+]
 _OCCUPATIONS_IN = ["Q82955", "Q193391", "Q189290"]  # politician, diplomat, military officer
-_OCCUPATIONS_OUT = ["Q937857", "Q33999", "Q177220", "Q36180", "Q1930187"]  # footballer, actor, singer, writer, journalist
-_PLACE_CLASSES = [("Q532", "village", 50), ("Q3957", "town", 20), ("Q486972", "settlement", 15),
-                  ("Q515", "city", 10), ("Q82794", "region", 5)]
+_OCCUPATIONS_OUT = [
+    "Q937857",
+    "Q33999",
+    "Q177220",
+    "Q36180",
+    "Q1930187",
+]  # footballer, actor, singer, writer, journalist
+_PLACE_CLASSES = [
+    ("Q532", "village", 50),
+    ("Q3957", "town", 20),
+    ("Q486972", "settlement", 15),
+    ("Q515", "city", 10),
+    ("Q82794", "region", 5),
+]
 _GREGORIAN = "http://www.wikidata.org/entity/Q1985727"
 _EARTH = "http://www.wikidata.org/entity/Q2"
 
@@ -165,7 +309,13 @@ class DumpGenerator:
         return f"{qid}${value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
 
     def _statement(self, qid: str, prop: str, datavalue: dict[str, Any], datatype: str, **extra: Any) -> dict[str, Any]:
-        snak = {"snaktype": "value", "property": prop, "hash": self._hash(), "datavalue": datavalue, "datatype": datatype}
+        snak = {
+            "snaktype": "value",
+            "property": prop,
+            "hash": self._hash(),
+            "datavalue": datavalue,
+            "datatype": datatype,
+        }
         statement: dict[str, Any] = {"mainsnak": snak, "type": "statement", **extra}
         statement["id"] = self._guid(qid)
         statement["rank"] = "normal"
@@ -179,27 +329,42 @@ class DumpGenerator:
             "snaktype": "value",
             "property": prop,
             "hash": self._hash(),
-            "datavalue": {"value": {"entity-type": "item", "numeric-id": int(value[1:]), "id": value},
-                          "type": "wikibase-entityid"},
+            "datavalue": {
+                "value": {"entity-type": "item", "numeric-id": int(value[1:]), "id": value},
+                "type": "wikibase-entityid",
+            },
             "datatype": "wikibase-item",
         }
 
     def _item(self, qid: str, prop: str, value: str, **extra: Any) -> dict[str, Any]:
-        datavalue = {"value": {"entity-type": "item", "numeric-id": int(value[1:]), "id": value},
-                     "type": "wikibase-entityid"}
+        datavalue = {
+            "value": {"entity-type": "item", "numeric-id": int(value[1:]), "id": value},
+            "type": "wikibase-entityid",
+        }
         return self._statement(qid, prop, datavalue, "wikibase-item", **extra)
 
     def _time(self, qid: str, prop: str, year: int) -> dict[str, Any]:
-        value = {"time": f"+{year:04d}-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}T00:00:00Z",
-                 "timezone": 0, "before": 0, "after": 0, "precision": 11, "calendarmodel": _GREGORIAN}
+        value = {
+            "time": f"+{year:04d}-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}T00:00:00Z",
+            "timezone": 0,
+            "before": 0,
+            "after": 0,
+            "precision": 11,
+            "calendarmodel": _GREGORIAN,
+        }
         return self._statement(qid, prop, {"value": value, "type": "time"}, "time")
 
     def _string(self, qid: str, prop: str, value: str, datatype: str = "external-id") -> dict[str, Any]:
         return self._statement(qid, prop, {"value": value, "type": "string"}, datatype)
 
     def _coordinates(self, qid: str) -> dict[str, Any]:
-        value = {"latitude": round(self.rng.uniform(12, 38), 6), "longitude": round(self.rng.uniform(-17, 58), 6),
-                 "altitude": None, "precision": 0.0001, "globe": _EARTH}
+        value = {
+            "latitude": round(self.rng.uniform(12, 38), 6),
+            "longitude": round(self.rng.uniform(-17, 58), 6),
+            "altitude": None,
+            "precision": 0.0001,
+            "globe": _EARTH,
+        }
         return self._statement(qid, "P625", {"value": value, "type": "globecoordinate"}, "globe-coordinate")
 
     def _terms(self, names: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -221,8 +386,15 @@ class DumpGenerator:
             links[site] = {"site": site, "title": arabic if site == "arwiki" and arabic else title, "badges": []}
         return links
 
-    def _envelope(self, qid: str, labels: dict[str, str], descriptions: dict[str, str],
-                  aliases: dict[str, list[str]], claims: dict[str, list[Any]], sitelinks: dict[str, Any]) -> dict[str, Any]:
+    def _envelope(
+        self,
+        qid: str,
+        labels: dict[str, str],
+        descriptions: dict[str, str],
+        aliases: dict[str, list[str]],
+        claims: dict[str, list[Any]],
+        sitelinks: dict[str, Any],
+    ) -> dict[str, Any]:
         return {
             "type": "item",
             "id": qid,
@@ -281,8 +453,11 @@ class DumpGenerator:
         aliases = {"ar": aliases_ar} if aliases_ar else {}
         if self.rng.random() < 0.2:
             aliases["en"] = [label_en.replace(" ", " al-", 1)]
-        descriptions = {"ar": f"سياسي من الدولة {adjective_ar}" if self.rng.random() < 0.7 else "",
-                        "en": f"{adjective_en} politician", "fr": f"homme politique ({adjective_en})"}
+        descriptions = {
+            "ar": f"سياسي من الدولة {adjective_ar}" if self.rng.random() < 0.7 else "",
+            "en": f"{adjective_en} politician",
+            "fr": f"homme politique ({adjective_en})",
+        }
         labels = self._latin_everywhere(label_en, label_ar if self.rng.random() < 0.95 else "")
         if "ar" not in labels and not aliases_ar:
             labels["ar"] = label_ar
@@ -309,32 +484,69 @@ class DumpGenerator:
         roll = self.rng.random()
         if roll < 0.4:
             word_ar, word_en = self.rng.choice(_MINISTRIES)
-            name_ar, name_en, cls = f"وزارة {word_ar} {adjective_ar}", f"{adjective_en} Ministry of {word_en}", "Q327333"
+            name_ar, name_en, cls = (
+                f"وزارة {word_ar} {adjective_ar}",
+                f"{adjective_en} Ministry of {word_en}",
+                "Q327333",
+            )
         elif roll < 0.7:
             word_ar, word_en = self.rng.choice(_PARTY_WORDS)
             name_ar, name_en, cls = f"حزب {word_ar}", f"{word_en} Party ({adjective_en})", "Q7278"
         else:
             word_ar, word_en = self.rng.choice(_PLACE_WORDS)
             name_ar, name_en, cls = f"شركة {word_ar}", f"{word_en} Company", "Q4830453"
-        claims = {"P31": [self._item(qid, "P31", cls)], "P17": [self._item(qid, "P17", country)],
-                  "P571": [self._time(qid, "P571", self.rng.randint(1920, 2020))]}
+        claims = {
+            "P31": [self._item(qid, "P31", cls)],
+            "P17": [self._item(qid, "P17", country)],
+            "P571": [self._time(qid, "P571", self.rng.randint(1920, 2020))],
+        }
         aliases = {"ar": [_variant(self.rng, name_ar)]} if self.rng.random() < 0.5 else {}
         labels = self._latin_everywhere(name_en, name_ar)
-        return self._envelope(qid, labels, {"en": f"organisation ({adjective_en})"}, aliases, claims,
-                              self._sitelinks(name_en, name_ar))
+        return self._envelope(
+            qid, labels, {"en": f"organisation ({adjective_en})"}, aliases, claims, self._sitelinks(name_en, name_ar)
+        )
 
     def article(self, qid: str) -> dict[str, Any]:
-        words = self.rng.sample(["effects", "of", "protein", "on", "cell", "growth", "in", "mice", "analysis",
-                                 "clinical", "study", "novel", "method", "for", "gene", "expression", "a", "review"], 8)
+        words = self.rng.sample(
+            [
+                "effects",
+                "of",
+                "protein",
+                "on",
+                "cell",
+                "growth",
+                "in",
+                "mice",
+                "analysis",
+                "clinical",
+                "study",
+                "novel",
+                "method",
+                "for",
+                "gene",
+                "expression",
+                "a",
+                "review",
+            ],
+            8,
+        )
         title = " ".join(words).capitalize()
         claims: dict[str, list[Any]] = {
             "P31": [self._item(qid, "P31", "Q13442814")],
-            "P1476": [self._statement(qid, "P1476", {"value": {"text": title, "language": "en"},
-                                                     "type": "monolingualtext"}, "monolingualtext")],
+            "P1476": [
+                self._statement(
+                    qid,
+                    "P1476",
+                    {"value": {"text": title, "language": "en"}, "type": "monolingualtext"},
+                    "monolingualtext",
+                )
+            ],
             "P577": [self._time(qid, "P577", self.rng.randint(1990, 2023))],
             "P356": [self._string(qid, "P356", f"10.{self.rng.randint(1000, 9999)}/{self.rng.getrandbits(40):x}")],
-            "P2093": [self._string(qid, "P2093", f"{self.rng.choice(_GIVEN)[1]} {self.rng.choice(_SURNAMES)[1]}",
-                                   "string") for _ in range(self.rng.randint(1, 12))],
+            "P2093": [
+                self._string(qid, "P2093", f"{self.rng.choice(_GIVEN)[1]} {self.rng.choice(_SURNAMES)[1]}", "string")
+                for _ in range(self.rng.randint(1, 12))
+            ],
         }
         return self._envelope(qid, {"en": title}, {"en": "scholarly article"}, {}, claims, {})
 
@@ -350,8 +562,14 @@ class DumpGenerator:
         if self.rng.random() < 0.7:
             labels["ar"] = f"تصنيف:أشخاص من {place_ar}"
         claims = {"P31": [self._item(qid, "P31", "Q4167836")]}
-        return self._envelope(qid, labels, {"en": "Wikimedia category"}, {}, claims,
-                              {"enwiki": {"site": "enwiki", "title": labels["en"], "badges": []}})
+        return self._envelope(
+            qid,
+            labels,
+            {"en": "Wikimedia category"},
+            {},
+            claims,
+            {"enwiki": {"site": "enwiki", "title": labels["en"], "badges": []}},
+        )
 
     def other_person(self, qid: str) -> dict[str, Any]:
         label_ar, label_en, aliases_ar = self._person_name()
@@ -363,12 +581,21 @@ class DumpGenerator:
             "P569": [self._time(qid, "P569", self.rng.randint(1930, 2000))],
         }
         labels = self._latin_everywhere(label_en, label_ar)
-        return self._envelope(qid, labels, {"en": "footballer"}, {"ar": aliases_ar} if aliases_ar else {}, claims,
-                              self._sitelinks(label_en, label_ar))
+        return self._envelope(
+            qid,
+            labels,
+            {"en": "footballer"},
+            {"ar": aliases_ar} if aliases_ar else {},
+            claims,
+            self._sitelinks(label_en, label_ar),
+        )
 
     def building(self, qid: str) -> dict[str, Any]:
         name_ar, name_en = self._place_name()
-        claims = {"P31": [self._item(qid, "P31", self.rng.choice(["Q41176", "Q11424"]))], "P625": [self._coordinates(qid)]}
+        claims = {
+            "P31": [self._item(qid, "P31", self.rng.choice(["Q41176", "Q11424"]))],
+            "P625": [self._coordinates(qid)],
+        }
         labels = self._latin_everywhere(f"{name_en} tower", f"برج {name_ar}" if self.rng.random() < 0.4 else "")
         return self._envelope(qid, labels, {"en": "building"}, {}, claims, self._sitelinks(name_en))
 
@@ -393,7 +620,9 @@ def _open_for_writing(path: Path) -> IO[bytes]:
     return path.open("wb")
 
 
-def write_dump(path: Path, count: int, *, seed: int = 1, in_scope: float = 0.25, bad_share: float = 0.0) -> Counter[str]:
+def write_dump(
+    path: Path, count: int, *, seed: int = 1, in_scope: float = 0.25, bad_share: float = 0.0
+) -> Counter[str]:
     """Write `count` entities to `path` in the official framing; returns how many of each kind."""
     generator = DumpGenerator(seed, in_scope)
     bad_rng = random.Random(seed + 1)
@@ -414,8 +643,9 @@ def write_dump(path: Path, count: int, *, seed: int = 1, in_scope: float = 0.25,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.make_dump", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.make_dump", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--entities", type=int, required=True, help="number of entities to write")
     parser.add_argument("--out", type=Path, required=True, help="output file: .json, .json.gz or .json.bz2")
     parser.add_argument("--seed", type=int, default=1)
@@ -425,8 +655,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     started = time.monotonic()
     counts = write_dump(args.out, args.entities, seed=args.seed, in_scope=args.in_scope, bad_share=args.bad_share)
-    _LOGGER.info("wrote %s (%d bytes) in %.1fs: %s", args.out, args.out.stat().st_size, time.monotonic() - started,
-                 dict(sorted(counts.items())))
+    _LOGGER.info(
+        "wrote %s (%d bytes) in %.1fs: %s",
+        args.out,
+        args.out.stat().st_size,
+        time.monotonic() - started,
+        dict(sorted(counts.items())),
+    )
     return 0
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,15 +63,6 @@ class Profile:
         if class_set & self.organization_classes:
             return EntityKind.ORGANIZATION
         return None
-
-    def class_prefilter(self) -> re.Pattern[bytes]:
-        """A regex every in-scope dump line matches: one of the scope classes as a quoted id.
-
-        A necessary condition only (the class might sit in another property),
-        so it may keep lines a full parse rejects but never drops one it keeps.
-        """
-        alternatives = "|".join(sorted(q[1:] for q in self.scope_classes))
-        return re.compile(f'"Q(?:{alternatives})"'.encode())
 
     def sparql_values(self, kind: str) -> str:
         """A set of QIDs as the body of a SPARQL VALUES clause: ``wd:Q5 wd:Q515``.

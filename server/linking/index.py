@@ -23,6 +23,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 from gazetteer.keys import skeleton
 from gazetteer.lexicon import common_words
 from gazetteer.loader import Gazetteer, NameRef
+from server.linking.clitics import proclitic_splits
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class NameIndex:
                     self._by_delete.setdefault(variant, []).append(word)
         self._common = common_words()
         self.word_matches = lru_cache(maxsize=200_000)(self._word_matches)
+        self.first_word_readings = lru_cache(maxsize=200_000)(self._first_word_readings)
         _LOGGER.info(
             "name index: %d keys, %d words, %d skeletons, %d delete variants",
             len(self.names_by_key),
@@ -129,3 +131,22 @@ class NameIndex:
                     similarity = Levenshtein.normalized_similarity(word, candidate)
                     found[candidate] = WordMatch(candidate, 0.8 + 0.1 * similarity, "typo")
         return tuple(sorted(found.values(), key=lambda m: -m.similarity))
+
+    def _first_word_readings(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
+        """(skip, match) readings of a word that starts a name.
+
+        The word as it stands wins when it is itself a vocabulary word (لبنان is
+        not ل + بنان); otherwise the shortest proclitic whose stem is a
+        vocabulary word; fuzzy readings only when nothing matches exactly.
+        """
+        whole = self.word_matches(word)
+        if whole and whole[0].how == "exact":
+            return ((0, whole[0]),)
+        splits = proclitic_splits(word)
+        for split in splits:
+            if split.stem in self.vocabulary:
+                return ((split.skip, WordMatch(split.stem, 1.0, "exact")),)
+        readings = [(0, m) for m in whole]
+        for split in splits:
+            readings.extend((split.skip, m) for m in self.word_matches(split.stem))
+        return tuple(readings)

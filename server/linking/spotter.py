@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from server.linking.clitics import proclitic_splits
-from server.linking.index import NameIndex, WordMatch
+from server.linking.index import NameIndex
 from server.linking.text import Word, joined
 
 _LOGGER = logging.getLogger(__name__)
@@ -39,32 +38,12 @@ class SpanMatch:
         return self.last - self.first + 1
 
 
-def _first_word_readings(word: str, index: NameIndex) -> list[tuple[int, WordMatch]]:
-    """(skip, match) readings of the first word of a span.
-
-    The word as it stands wins when it is itself a vocabulary word; otherwise
-    the shortest proclitic whose stem is a vocabulary word; fuzzy readings only
-    when nothing matches exactly.
-    """
-    whole = index.word_matches(word)
-    if whole and whole[0].how == "exact":
-        return [(0, whole[0])]
-    splits = proclitic_splits(word)
-    for split in splits:
-        if split.stem in index.vocabulary:
-            return [(split.skip, WordMatch(split.stem, 1.0, "exact"))]
-    readings = [(0, m) for m in whole]
-    for split in splits:
-        readings.extend((split.skip, m) for m in index.word_matches(split.stem))
-    return readings
-
-
 def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     """Every gazetteer key that occurs in the document, with overlaps; fuzzy and clitic-aware."""
     found: list[SpanMatch] = []
     for first, word in enumerate(words):
         # States: (key so far, similarity so far, skip, loosest match so far).
-        states = [(m.word, m.similarity, skip, m.how) for skip, m in _first_word_readings(word.norm, index)]
+        states = [(m.word, m.similarity, skip, m.how) for skip, m in index.first_word_readings(word.norm)]
         last = first
         while states:
             for key, similarity, skip, loosest in states:
