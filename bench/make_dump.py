@@ -612,10 +612,10 @@ class DumpGenerator:
         return maker(qid)
 
 
-def _open_for_writing(path: Path) -> IO[bytes]:
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "wb", compresslevel=6)  # gzip(1)'s default level, as the dumps use
-    if path.name.endswith(".bz2"):
+def _open_for_writing(path: Path, compression: str) -> IO[bytes]:
+    if compression == ".gz":
+        return gzip.open(path, "wb", compresslevel=6)  # gzip(1)'s default level
+    if compression == ".bz2":
         return bz2.open(path, "wb", compresslevel=9)
     return path.open("wb")
 
@@ -628,7 +628,7 @@ def write_dump(
     bad_rng = random.Random(seed + 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
-    with _open_for_writing(tmp) as out:
+    with _open_for_writing(tmp, path.suffix) as out:
         out.write(b"[\n")
         for index in range(count):
             line = json.dumps(generator.entity(index), ensure_ascii=False, separators=(",", ":"))

@@ -82,7 +82,7 @@ def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list
         tail_key = " ".join(tail)
         if tail_key == key or len(tail_key.replace(" ", "")) < _MIN_SURNAME_CHARS:
             continue
-        if tail_key in blocked or tail[-1] in blocked:
+        if tail_key in blocked or (len(tail) == 1 and tail[0] in blocked):
             continue
         tails.setdefault(tail_key, None)
     return list(tails)

@@ -1,14 +1,22 @@
-"""Word lists that guard precision: given names and ordinary words.
+"""What the linker knows of ordinary Arabic: given names, common words, word frequencies.
 
-Both lists were composed for this project (`gazetteer/data/`). They are read
-through the one normaliser so they live in the same key space as names.
+Two lists were composed for this project (`gazetteer/data/`). The frequency
+lexicon is Arramooz's (the `arramooz-pysqlite` package: a corpus frequency per
+lemma and part of speech, and broken plurals): it tells, for a word that is
+also a name, how often it is an ordinary word (مالي "financial", صور
+"pictures", مشهد "scene") rather than the name (Mali, Tyre, Mashhad). All of it
+is read through the one normaliser so it lives in the key space of names.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
+
+from gazetteer.normalize import normalize
 
 from gazetteer.keys import name_key
 
@@ -70,5 +78,108 @@ def common_words() -> frozenset[str]:
 
 
 def blocked_surnames() -> frozenset[str]:
-    """Words that may not serve as a person's short name."""
-    return given_names() | common_words()
+    """Tails that are never a person's short name (محمد الخامس → الخامس).
+
+    Given names and ordinary words are kept as short names: whether one may
+    link alone is the linker's decision, made with the document in view.
+    """
+    return REGNAL_ORDINALS
+
+
+# Arramooz part-of-speech tags: proper nouns; every other tag is an ordinary reading.
+_PROPER_NOUN_TAG = "noun_prop"
+_ADJECTIVE_TAGS = frozenset({"adj", "adj_comp", "adj_num"})
+_NOUN_TAG = "noun"
+_FUNCTION_WORD_TAG_PREFIXES = ("prep", "conj", "part", "pron", "adv")
+# Broken plurals have no frequency of their own: credit them a share of their singular's.
+_PLURAL_SHARE_OF_SINGULAR = 0.5
+
+
+def _arramooz_data_dir() -> Path | None:
+    spec = importlib.util.find_spec("arramooz")  # locate the data without importing the package
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _word_key(word: str) -> str:
+    return normalize(word).replace(" ", "")
+
+
+@lru_cache(maxsize=1)
+def word_frequencies() -> dict[str, tuple[int, int, int, int]]:
+    """Normalised word → frequencies of its (ordinary, proper-noun, adjective, common-noun) readings in Arramooz's corpus."""
+    data_dir = _arramooz_data_dir()
+    if data_dir is None:
+        _LOGGER.warning("arramooz-pysqlite is not installed: no word-frequency lexicon")
+        return {}
+    counts: dict[str, list[int]] = {}
+    adjectives: dict[str, int] = {}
+    nouns: dict[str, int] = {}
+    function_words: set[str] = set()
+    singular_freq: dict[str, int] = {}
+    with sqlite3.connect(f"file:{data_dir / 'wordfreq.sqlite'}?mode=ro", uri=True) as conn:
+        for word, tag, freq in conn.execute("SELECT unvocalized, word_type, freq FROM wordfreq"):
+            key = _word_key(word)
+            pair = counts.setdefault(key, [0, 0])
+            pair[1 if tag == _PROPER_NOUN_TAG else 0] += int(freq or 0)
+            if tag in _ADJECTIVE_TAGS:
+                adjectives[key] = adjectives.get(key, 0) + int(freq or 0)
+            elif tag == _NOUN_TAG:
+                nouns[key] = nouns.get(key, 0) + int(freq or 0)
+            if tag.startswith(_FUNCTION_WORD_TAG_PREFIXES):
+                function_words.add(key)
+            if tag != _PROPER_NOUN_TAG:
+                singular_freq[key] = singular_freq.get(key, 0) + int(freq or 0)
+    with sqlite3.connect(f"file:{data_dir / 'arabicdictionary.sqlite'}?mode=ro", uri=True) as conn:
+        for singular, plurals in conn.execute("SELECT unvocalized, broken_plural FROM nouns WHERE broken_plural != ''"):
+            credit = int(singular_freq.get(_word_key(singular), 0) * _PLURAL_SHARE_OF_SINGULAR) or 1
+            for plural in plurals.replace("+ات", "").split(";"):
+                key = _word_key(plural.strip())
+                if key:
+                    counts.setdefault(key, [0, 0])[0] += credit
+                    nouns[key] = nouns.get(key, 0) + credit
+    # A word that can be a preposition, particle or pronoun (في، مع) counts as no noun at all.
+    return {
+        key: (ordinary, proper, adjectives.get(key, 0), 0 if key in function_words else nouns.get(key, 0))
+        for key, (ordinary, proper) in counts.items()
+    }
+
+
+def ordinary_share(word: str) -> float:
+    """How often a normalised word is an ordinary word rather than a name, in [0, 1].
+
+    The definite article is tried off too (العقبة → عقبة). Unknown words give 0.
+    """
+    table = word_frequencies()
+    candidates = [word]
+    if word.startswith("ال") and len(word) > 3:
+        candidates.append(word[2:])
+    best = 0.0
+    for form in candidates:
+        ordinary, proper, _, _ = table.get(form, (0, 0, 0, 0))
+        if ordinary:
+            best = max(best, ordinary / (ordinary + proper))
+    return best
+
+
+def _reading_share(word: str, reading: int) -> float:
+    """The share of all readings of a word (article and feminine ending allowed) that are of one kind."""
+    table = word_frequencies()
+    stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    best = 0.0
+    for form in (stem, stem[:-1] if stem.endswith("ه") else ""):
+        counts = table.get(form) if form else None
+        if counts and counts[0] + counts[1]:
+            best = max(best, counts[reading] / (counts[0] + counts[1]))
+    return best
+
+
+def is_adjective(word: str) -> bool:
+    """True when most readings of a normalised word are adjectives (مالي، السوداني، العثماني)."""
+    return _reading_share(word, 2) >= 0.5
+
+
+def is_noun(word: str) -> bool:
+    """True when most readings of a normalised word are common nouns (الحادث، الديار)."""
+    return _reading_share(word, 3) >= 0.5

@@ -9,7 +9,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from camel_tools.utils.dediac import dediac_ar
+
 from gazetteer import schema
+from gazetteer.tokenize import words
 from gazetteer.normalize import NORMALIZER_VERSION
 from gazetteer.records import EntityRecord
 
@@ -53,6 +56,9 @@ class Gazetteer:
     info: GazetteerInfo
     entities: dict[str, EntityRecord]
     names_by_key: dict[str, tuple[NameRef, ...]]
+    # Normalised name words that are written with a final ة (جدة): a text word
+    # written with ه (جده) is then only a variant of them.
+    teh_marbuta_words: frozenset[str] = frozenset()
 
     def popularity(self, qid: str) -> float:
         """The popularity prior of an entity."""
@@ -101,8 +107,11 @@ def load_gazetteer(path: Path) -> Gazetteer:
             for row in conn.execute(f"SELECT * FROM {schema.ENTITIES_TABLE}")
         }
         grouped: dict[str, list[NameRef]] = {}
-        for key, qid, kind, lang in conn.execute(f"SELECT key, qid, kind, lang FROM {schema.NAMES_TABLE}"):
+        teh_marbuta: set[str] = set()
+        for name, key, qid, kind, lang in conn.execute(f"SELECT name, key, qid, kind, lang FROM {schema.NAMES_TABLE}"):
             grouped.setdefault(key, []).append(NameRef(qid, kind, lang))
+            if "\u0629" in name:
+                teh_marbuta.update(teh_marbuta_final_words(name, key))
         conn.close()
     except sqlite3.DatabaseError as exc:
         raise GazetteerLoadError(f"cannot read gazetteer {path}: {exc}") from None
@@ -117,4 +126,15 @@ def load_gazetteer(path: Path) -> Gazetteer:
     )
     names_by_key = {key: tuple(refs) for key, refs in grouped.items()}
     _LOGGER.info("loaded gazetteer %s: %d entities, %d keys", path, len(entities), len(names_by_key))
-    return Gazetteer(info=info, entities=entities, names_by_key=names_by_key)
+    return Gazetteer(
+        info=info, entities=entities, names_by_key=names_by_key, teh_marbuta_words=frozenset(teh_marbuta)
+    )
+
+
+def teh_marbuta_final_words(name: str, key: str) -> list[str]:
+    """The words of `key` whose spelling in `name` ends with ة."""
+    originals = words(dediac_ar(name))
+    normalised = key.split(" ")
+    if len(originals) != len(normalised):
+        return []
+    return [norm for original, norm in zip(originals, normalised, strict=True) if original.endswith("\u0629")]

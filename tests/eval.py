@@ -33,7 +33,7 @@ import re
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,9 @@ KINDS = ("person", "place", "organization")
 SWEEP_THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(13))  # 0.30 .. 0.90
 CONTEXT_CHARS = 30
 
+_INVISIBLE = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+)
 _MARK_RE = re.compile(r"\[\[([^\[\]|]+)\|(Q[1-9][0-9]*)\]\]")
 
 
@@ -103,7 +106,7 @@ def parse_markup(markup: str) -> tuple[str, list[GoldMention]]:
     parts.append(markup[last:])
     text = "".join(parts)
     if "[[" in text or "]]" in text:
-        raise DevsetError(f"unbalanced or malformed [[...]] markup near {text[max(text.find('[['), 0):][:40]!r}")
+        raise DevsetError(f"unbalanced or malformed [[...]] markup near {text[max(text.find('[['), 0) :][:40]!r}")
     return text, gold
 
 
@@ -235,9 +238,9 @@ class PRF:
 
     def as_dict(self) -> dict[str, float | int]:
         return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
+            "precision": round(self.precision, 6),
+            "recall": round(self.recall, 6),
+            "f1": round(self.f1, 6),
             "tp": self.tp,
             "predicted": self.predicted,
             "gold": self.gold,
@@ -268,63 +271,93 @@ class LinkReport:
         return {"overall": self.overall.as_dict(), "by_type": {k: v.as_dict() for k, v in self.by_kind.items()}}
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
 def context_of(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
-    """`…left ⟦span⟧ right…` on one line."""
+    """`left ⟦span⟧ right` on one line, `width` characters either side; invisible marks are shown as <U+XXXX>."""
+
+    def show(s: str) -> str:
+        s = _SPACE_RE.sub(" ", s)
+        return "".join(f"<U+{ord(c):04X}>" if c in _INVISIBLE else c for c in s)
+
     left = text[max(0, start - width) : start]
     right = text[end : end + width]
-    flat = " ".join
-    return f"{flat(left.split()) if left.strip() else ''}⟦{text[start:end]}⟧{flat(right.split())}".replace("\n", " ")
+    return f"{show(left)}⟦{show(text[start:end])}⟧{show(right)}"
+
+
+def _overlap_note(start: int, end: int, others: Iterable[GoldMention | Predicted], what: str) -> str:
+    for other in others:
+        if other.start < end and start < other.end:
+            return f"{what} [{other.surface}|{other.qid}] at {other.start}-{other.end}"
+    return ""
+
+
+def _link_error(
+    category: str,
+    passage: Passage,
+    start: int,
+    end: int,
+    surface: str,
+    gold: str | None,
+    pred: Predicted | None,
+    note: str = "",
+) -> LinkError:
+    return LinkError(
+        category,
+        passage.id,
+        start,
+        end,
+        surface,
+        gold,
+        pred.qid if pred else None,
+        pred.score if pred else None,
+        context_of(passage.text, start, end),
+        note,
+    )
 
 
 def score_linking(
     passages: Sequence[Passage],
-    predictions: dict[str, Sequence[Predicted]],
-    kind_of: dict[str, str],
+    predictions: Mapping[str, Sequence[Predicted]],
+    kind_of: Mapping[str, str],
 ) -> LinkReport:
-    """Exact-match precision/recall/F1 (start, end and QID), overall and per type, plus the errors."""
+    """Exact-match precision/recall/F1 (start, end and QID), overall and per type, plus the errors.
+
+    Errors: "wrong entity" is a predicted span equal to a gold span with another QID (it costs one
+    precision and one recall point but is listed once); "missed" is a gold span no prediction has;
+    "spurious" is a predicted span that is not a gold span (a boundary error shows up as one missed
+    and one spurious, each noting the overlapping span).
+    """
     tp: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()
     errors: list[LinkError] = []
     for passage in passages:
-        text = passage.text
         predicted = list(predictions.get(passage.id, ()))
         gold_by_span = {(g.start, g.end): g for g in passage.gold}
-        pred_by_span = {(p.start, p.end): p for p in predicted}
+        predicted_spans = {(p.start, p.end) for p in predicted}
+        matched: set[tuple[int, int]] = set()
         for g in passage.gold:
             n_gold[kind_of.get(g.qid, "unknown")] += 1
+            if (g.start, g.end) not in predicted_spans:
+                note = _overlap_note(g.start, g.end, predicted, "overlapped by predicted")
+                errors.append(_link_error("missed", passage, g.start, g.end, g.surface, g.qid, None, note))
         for p in predicted:
             n_pred[p.kind] += 1
-            g = gold_by_span.get((p.start, p.end))
-            if g is not None and g.qid == p.qid:
-                tp[p.kind] += 1
-            elif g is not None:
-                errors.append(
-                    LinkError("wrong entity", passage.id, p.start, p.end, p.surface, g.qid, p.qid, p.score,
-                              context_of(text, p.start, p.end))
-                )
+            span = (p.start, p.end)
+            hit = gold_by_span.get(span)
+            if hit is None:
+                note = _overlap_note(p.start, p.end, passage.gold, "overlaps gold")
+                errors.append(_link_error("spurious", passage, p.start, p.end, p.surface, None, p, note))
+            elif hit.qid != p.qid:
+                errors.append(_link_error("wrong entity", passage, p.start, p.end, p.surface, hit.qid, p))
+            elif span in matched:
+                note = "duplicate of an earlier mention"
+                errors.append(_link_error("spurious", passage, p.start, p.end, p.surface, None, p, note))
             else:
-                overlapping = [x for x in passage.gold if x.start < p.end and p.start < x.end]
-                note = ""
-                if overlapping:
-                    o = overlapping[0]
-                    note = f"overlaps gold [{o.surface}|{o.qid}] at {o.start}-{o.end}"
-                errors.append(
-                    LinkError("spurious", passage.id, p.start, p.end, p.surface, None, p.qid, p.score,
-                              context_of(text, p.start, p.end), note)
-                )
-        for g in passage.gold:
-            p = pred_by_span.get((g.start, g.end))
-            if p is None:
-                overlapping = [x for x in predicted if x.start < g.end and g.start < x.end]
-                note = ""
-                if overlapping:
-                    o = overlapping[0]
-                    note = f"overlapped by predicted [{o.surface}|{o.qid}] at {o.start}-{o.end}"
-                errors.append(
-                    LinkError("missed", passage.id, g.start, g.end, g.surface, g.qid, None, None,
-                              context_of(text, g.start, g.end), note)
-                )
+                matched.add(span)
+                tp[p.kind] += 1
     by_kind = {k: PRF(tp[k], n_pred[k], n_gold[k]) for k in KINDS}
     overall = PRF(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
     return LinkReport(overall, by_kind, errors)
@@ -379,9 +412,9 @@ class ResolveReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "accuracy_at_1": round(self.accuracy_at_1, 4),
-            "recall_at_5": round(self.recall_at_5, 4),
-            "false_match_rate": round(self.false_match_rate, 4),
+            "accuracy_at_1": round(self.accuracy_at_1, 6),
+            "recall_at_5": round(self.recall_at_5, 6),
+            "false_match_rate": round(self.false_match_rate, 6),
             "with_expected": len(self.positive),
             "correct_at_1": sum(o.correct for o in self.positive),
             "must_be_empty": len(self.negative),
@@ -405,36 +438,115 @@ def build_seed_gazetteer(out_path: Path, seeds_dir: Path = SEEDS_DIR) -> Path:
     return out_path
 
 
-def predict(linker: Any, passages: Sequence[Passage], min_score: float | None = None) -> dict[str, list[Predicted]]:
-    """The linker's mentions for every passage."""
+def load_linker(gazetteer_path: Path | None = None, seeds_dir: Path = SEEDS_DIR) -> Any:
+    """A `server.linking.Linker` over `gazetteer_path`, or over the seeds built into a temporary file."""
+    from gazetteer.loader import load_gazetteer
+    from server.linking import Linker
+
+    if gazetteer_path is not None:
+        return Linker(load_gazetteer(gazetteer_path))
+    with tempfile.TemporaryDirectory(prefix="eval-gazetteer-") as tmp:
+        gazetteer = load_gazetteer(build_seed_gazetteer(Path(tmp) / "gazetteer.sqlite", seeds_dir))
+    return Linker(gazetteer)
+
+
+@dataclass(frozen=True, slots=True)
+class Crash:
+    """The linker raised on one passage or query; the item counts as "nothing returned"."""
+
+    where: str
+    error: str
+
+
+def predict(
+    linker: Any, passages: Sequence[Passage], min_score: float | None = None, crashes: list[Crash] | None = None
+) -> dict[str, list[Predicted]]:
+    """The linker's mentions for every passage (no mentions for a passage the linker raised on)."""
     from server.linking import LinkOptions
 
     options = LinkOptions(min_score=min_score) if min_score is not None else None
     out: dict[str, list[Predicted]] = {}
     for passage in passages:
-        result = linker.link(passage.text, options) if options is not None else linker.link(passage.text)
-        out[passage.id] = [
-            Predicted(m.start, m.end, m.surface, m.entity.qid, m.entity.kind.value, float(m.score))
-            for m in result.mentions
-        ]
+        try:
+            result = linker.link(passage.text, options) if options is not None else linker.link(passage.text)
+            out[passage.id] = [
+                Predicted(m.start, m.end, m.surface, m.entity.qid, m.entity.kind.value, float(m.score))
+                for m in result.mentions
+            ]
+        except Exception as exc:  # a report: one bad passage must not hide the others
+            out[passage.id] = []
+            if crashes is not None:
+                crashes.append(Crash(f"link {passage.id}", f"{type(exc).__name__}: {exc}"))
     return out
 
 
 def evaluate_linking(
-    linker: Any, passages: Sequence[Passage], kind_of: dict[str, str], min_score: float | None = None
+    linker: Any,
+    passages: Sequence[Passage],
+    kind_of: dict[str, str],
+    min_score: float | None = None,
+    crashes: list[Crash] | None = None,
 ) -> LinkReport:
-    return score_linking(passages, predict(linker, passages, min_score), kind_of)
+    return score_linking(passages, predict(linker, passages, min_score, crashes), kind_of)
 
 
-def evaluate_resolve(linker: Any, queries: Sequence[Query], limit: int = 5) -> ResolveReport:
+def evaluate_resolve(
+    linker: Any, queries: Sequence[Query], limit: int = 5, crashes: list[Crash] | None = None
+) -> ResolveReport:
     from gazetteer.records import EntityKind
 
     outcomes = []
     for query in queries:
         kinds = frozenset(EntityKind(k) for k in query.types)
-        candidates = linker.resolve(query.query, query.context, kinds, limit=limit)
-        outcomes.append(ResolveOutcome(query, tuple((c.entity.qid, float(c.score)) for c in candidates)))
+        try:
+            candidates = linker.resolve(query.query, query.context, kinds, limit=limit)
+            returned = tuple((c.entity.qid, float(c.score)) for c in candidates)
+        except Exception as exc:
+            returned = ()
+            if crashes is not None:
+                crashes.append(Crash(f"resolve {query.query!r}", f"{type(exc).__name__}: {exc}"))
+        outcomes.append(ResolveOutcome(query, returned))
     return score_resolve(outcomes)
+
+
+def sweep(
+    linker: Any,
+    passages: Sequence[Passage],
+    kind_of: dict[str, str],
+    queries: Sequence[Query] = (),
+    thresholds: Sequence[float] = SWEEP_THRESHOLDS,
+) -> list[dict[str, Any]]:
+    """Link P/R/F1 at each min_score (via LinkOptions); with `queries`, also resolve figures with the
+    linker's `default_min_score` temporarily set to the same value (resolve has no per-call threshold)."""
+    rows = []
+    can_set_default = queries and hasattr(linker, "default_min_score")
+    saved = getattr(linker, "default_min_score", None)
+    try:
+        for threshold in thresholds:
+            report = evaluate_linking(linker, passages, kind_of, threshold)
+            row: dict[str, Any] = {"min_score": threshold, **report.as_dict()}
+            if can_set_default:
+                linker.default_min_score = threshold
+                row["resolve"] = evaluate_resolve(linker, queries).as_dict()
+            rows.append(row)
+    finally:
+        if can_set_default:
+            linker.default_min_score = saved
+    return rows
+
+
+def compute_figures(
+    linker: Any,
+    passages: Sequence[Passage],
+    queries: Sequence[Query],
+    kind_of: dict[str, str],
+    min_score: float | None = None,
+) -> tuple[LinkReport, ResolveReport, list[Crash]]:
+    """Everything the report prints: link and resolve figures with their errors, and any linker crashes."""
+    crashes: list[Crash] = []
+    link = evaluate_linking(linker, passages, kind_of, min_score, crashes)
+    resolve = evaluate_resolve(linker, queries, crashes=crashes)
+    return link, resolve, crashes
 
 
 # -- the report -------------------------------------------------------------------
@@ -448,15 +560,19 @@ def _prf_line(name: str, prf: PRF) -> str:
 
 
 def format_report(
-    link: LinkReport, resolve: ResolveReport, label_of: Callable[[str | None], str], min_score: float | None
+    link: LinkReport,
+    resolve: ResolveReport,
+    label_of: Callable[[str | None], str],
+    min_score: float | None,
+    crashes: Sequence[Crash] = (),
 ) -> str:
-    lines = [f"Link (min_score: {'linker default' if min_score is None else min_score})"]
+    lines = [f"Link (min_score: {'the linker default' if min_score is None else min_score})"]
     lines.append(_prf_line("overall", link.overall))
     for kind in KINDS:
         lines.append(_prf_line(kind, link.by_kind[kind]))
     r = resolve
     lines.append("")
-    lines.append("Resolve")
+    lines.append("Resolve (limit 5, the linker's default threshold)")
     lines.append(
         f"  accuracy@1      {r.accuracy_at_1:6.1%}   ({sum(o.correct for o in r.positive)}/{len(r.positive)} "
         f"queries with an expected entity; expected within top 5: {r.recall_at_5:.1%})"
@@ -465,6 +581,11 @@ def format_report(
         f"  false-match     {r.false_match_rate:6.1%}   ({sum(bool(o.returned) for o in r.negative)}/"
         f"{len(r.negative)} must-return-nothing queries returned something)"
     )
+    if crashes:
+        lines.append("")
+        lines.append(f"Linker exceptions ({len(crashes)}; those items count as nothing returned)")
+        for crash in crashes:
+            lines.append(f"  {crash.where}: {crash.error}")
     for category in ("missed", "wrong entity", "spurious"):
         errs = [e for e in link.errors if e.category == category]
         lines.append("")
@@ -489,36 +610,38 @@ def format_report(
     return "\n".join(lines)
 
 
-def sweep(
-    linker: Any,
-    passages: Sequence[Passage],
-    kind_of: dict[str, str],
-    thresholds: Sequence[float] = SWEEP_THRESHOLDS,
-) -> list[dict[str, Any]]:
-    """P/R/F1 of the linker at each min_score."""
-    rows = []
-    for threshold in thresholds:
-        report = evaluate_linking(linker, passages, kind_of, threshold)
-        rows.append({"min_score": threshold, **report.as_dict()})
-    return rows
-
-
 def format_sweep(rows: Sequence[dict[str, Any]]) -> str:
-    lines = ["min_score sweep (link)", "  min_score   P        R        F1       predicted"]
-    best = max(rows, key=lambda row: row["overall"]["f1"]) if rows else None
+    with_resolve = bool(rows) and "resolve" in rows[0]
+    header = "  min_score   P        R        F1       predicted"
+    if with_resolve:
+        header += "   resolve acc@1   false-match"
+    lines = ["min_score sweep (link via LinkOptions; resolve via the linker's default threshold)", header]
+    # ties go to the higher precision, then the higher threshold
+    best = (
+        max(rows, key=lambda row: (row["overall"]["f1"], row["overall"]["precision"], row["min_score"]))
+        if rows
+        else None
+    )
     for row in rows:
         o = row["overall"]
-        mark = "  ← best F1" if row is best else ""
-        lines.append(
+        line = (
             f"  {row['min_score']:.2f}       {o['precision']:6.1%}   {o['recall']:6.1%}   {o['f1']:6.1%}"
-            f"   {o['predicted']}{mark}"
+            f"   {o['predicted']:<9}"
         )
+        if with_resolve:
+            rs = row["resolve"]
+            line += f"   {rs['accuracy_at_1']:6.1%}          {rs['false_match_rate']:6.1%}"
+        if row is best:
+            line += "   ← best link F1"
+        lines.append(line)
     return "\n".join(lines)
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gazetteer", type=Path, help="a built gazetteer file (default: build the seeds into a temp dir)")
+    parser = argparse.ArgumentParser(prog="python -m tests.eval", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument(
+        "--gazetteer", type=Path, help="a built gazetteer file (default: build the seeds into a temp dir)"
+    )
     parser.add_argument("--min-score", type=float, help="link with LinkOptions(min_score=X)")
     parser.add_argument("--sweep", action="store_true", help="P/R/F1 for min_score 0.30 .. 0.90 (step 0.05)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
@@ -529,7 +652,25 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--min-score must be between 0 and 1")
     if args.gazetteer is not None and not args.gazetteer.is_file():
         parser.error(f"--gazetteer {args.gazetteer} is not a file")
+    for path in (args.passages, args.queries):
+        if not path.is_file():
+            parser.error(f"{path} does not exist")
     return args
+
+
+def _error_dict(e: LinkError) -> dict[str, Any]:
+    return {
+        "category": e.category,
+        "passage": e.passage_id,
+        "start": e.start,
+        "end": e.end,
+        "surface": e.surface,
+        "gold": e.gold_qid,
+        "predicted": e.predicted_qid,
+        "score": e.score,
+        "context": e.context,
+        "note": e.note,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -538,44 +679,60 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.WARNING)
 
-    from gazetteer.loader import load_gazetteer
-    from server.linking import Linker
-
-    passages = load_passages(args.passages)
-    queries = load_queries(args.queries)
-    kind_of = seed_kinds()
+    try:
+        passages = load_passages(args.passages)
+        queries = load_queries(args.queries)
+        kind_of = seed_kinds()
+    except (DevsetError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     seed_article = SEED_ARTICLE_PATH.read_text(encoding="utf-8") if SEED_ARTICLE_PATH.is_file() else None
     problems = validate_devset(passages, queries, kind_of, seed_article)
     for problem in problems:
         print(f"devset problem: {problem}", file=sys.stderr)
 
-    with tempfile.TemporaryDirectory(prefix="eval-gazetteer-") as tmp:
-        path = args.gazetteer or build_seed_gazetteer(Path(tmp) / "gazetteer.sqlite")
-        gazetteer = load_gazetteer(path)
-    linker = Linker(gazetteer)
-    for qid, record in gazetteer.entities.items():
+    try:
+        linker = load_linker(args.gazetteer)
+    except Exception as exc:  # unreadable gazetteer or seeds: nothing can be measured
+        print(f"error: cannot load the gazetteer: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    entities = linker.gazetteer.entities
+    for qid, record in entities.items():
         kind_of.setdefault(qid, record.kind.value)
 
     def label_of(qid: str | None) -> str:
         if qid is None:
             return "nothing"
-        record = gazetteer.entities.get(qid)
+        record = entities.get(qid)
         return f"{record.label_ar or record.label_en}|{qid}" if record else qid
 
-    link = evaluate_linking(linker, passages, kind_of, args.min_score)
-    resolve = evaluate_resolve(linker, queries)
-    rows = sweep(linker, passages, kind_of) if args.sweep else None
+    link, resolve, crashes = compute_figures(linker, passages, queries, kind_of, args.min_score)
+    rows = sweep(linker, passages, kind_of, queries) if args.sweep else None
 
     if args.json:
         figures: dict[str, Any] = {
             "gazetteer": str(args.gazetteer) if args.gazetteer else "seeds (built for this run)",
             "min_score": args.min_score,
+            "linker_default_min_score": getattr(linker, "default_min_score", None),
             "passages": len(passages),
             "gold_mentions": link.overall.gold,
+            "gold_by_type": {k: link.by_kind[k].gold for k in KINDS},
             "resolve_queries": len(queries),
             "link": link.as_dict(),
             "resolve": resolve.as_dict(),
-            "errors": dict(Counter(e.category for e in link.errors)),
+            "error_counts": dict(Counter(e.category for e in link.errors)),
+            "link_errors": [_error_dict(e) for e in link.errors],
+            "resolve_errors": [
+                {
+                    "query": o.query.query,
+                    "context": o.query.context,
+                    "types": list(o.query.types),
+                    "expected": o.query.expected,
+                    "returned": [list(r) for r in o.returned],
+                }
+                for o in resolve.errors
+            ],
+            "crashes": [{"where": c.where, "error": c.error} for c in crashes],
             "devset_problems": problems,
         }
         if rows is not None:
@@ -588,7 +745,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{len(queries)} resolve queries ({len(resolve.negative)} must return nothing)"
         )
         print()
-        print(format_report(link, resolve, label_of, args.min_score))
+        default = getattr(linker, "default_min_score", None)
+        print(f"Linker default min_score: {default}; gazetteer: {args.gazetteer or 'seeds, built for this run'}")
+        print()
+        print(format_report(link, resolve, label_of, args.min_score, crashes))
         if rows is not None:
             print()
             print(format_sweep(rows))

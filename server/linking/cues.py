@@ -36,7 +36,7 @@ _CUES: dict[EntityKind, str] = {
 
 
 # Place cues that say whether a city (False) or a country (True) follows.
-_CITY_CUES = "مدينة المدينة العاصمة عاصمة بلدة البلدة قرية القرية"
+_CITY_CUES = "مدينة المدينة العاصمة عاصمة بلدة البلدة قرية القرية ولاية الولاية محافظة المحافظة"
 _COUNTRY_CUES = "دولة بلاد سلطنة مملكة المملكة جمهورية الجمهورية إمارة"
 
 

@@ -20,10 +20,12 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from gazetteer.keys import skeleton
-from gazetteer.lexicon import common_words
+from gazetteer.keys import name_key, skeleton
+from gazetteer.lexicon import common_words, ordinary_share
 from gazetteer.loader import Gazetteer, NameRef
 from server.linking.clitics import proclitic_splits
+from server.linking.demonyms import DemonymTable
+from server.linking.scoring import is_country
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -90,6 +92,13 @@ class NameIndex:
                 for variant in _deletes(word) | {word}:
                     self._by_delete.setdefault(variant, []).append(word)
         self._common = common_words()
+        self.teh_marbuta_words = gazetteer.teh_marbuta_words
+        self.demonyms = DemonymTable(
+            (entity.qid, key)
+            for entity in gazetteer.entities.values()
+            if is_country(entity)
+            for key in (name_key(name) for name in entity.names_ar())
+        )
         self.word_matches = lru_cache(maxsize=200_000)(self._word_matches)
         self.first_word_readings = lru_cache(maxsize=200_000)(self._first_word_readings)
         _LOGGER.info(
@@ -112,7 +121,8 @@ class NameIndex:
         """Vocabulary words that `word` may stand for, best first."""
         if word in self.vocabulary:
             return (WordMatch(word, 1.0, "exact"),)
-        if len(word) < MIN_SKELETON_WORD or word in self._common:
+        if len(word) < MIN_SKELETON_WORD or word in self._common or ordinary_share(word) >= 0.5:
+            # Too short to tell apart, or a real word of its own (الربط is not الرباط).
             return ()
         found: dict[str, WordMatch] = {}
         for candidate in self._by_skeleton.get(skeleton(word), ()):
@@ -140,12 +150,16 @@ class NameIndex:
         vocabulary word; fuzzy readings only when nothing matches exactly.
         """
         whole = self.word_matches(word)
-        if whole and whole[0].how == "exact":
+        if whole and whole[0].how == "exact" and whole[0].word in self.names_by_key:
             return ((0, whole[0]),)
         splits = proclitic_splits(word)
+        exact_whole = [(0, whole[0])] if whole and whole[0].how == "exact" else []
         for split in splits:
             if split.stem in self.vocabulary:
-                return ((split.skip, WordMatch(split.stem, 1.0, "exact")),)
+                # للامم may begin a name of its own and also be ل + الامم (الأمم المتحدة).
+                return (*exact_whole, (split.skip, WordMatch(split.stem, 1.0, "exact")))
+        if exact_whole:
+            return tuple(exact_whole)
         readings = [(0, m) for m in whole]
         for split in splits:
             readings.extend((split.skip, m) for m in self.word_matches(split.stem))

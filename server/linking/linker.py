@@ -2,9 +2,9 @@
 
 Linking runs in two passes over the spotted spans. The first pass links with
 no document context and keeps the confident full-name mentions as anchors;
-the second rescores every span with the anchors as context (the same entity
-named in full elsewhere, a shared country), then resolves overlaps in favour
-of the longest well-supported name.
+the second rescores every span with the anchors (and the demonyms of the
+text) as context, then resolves overlaps in favour of the longest
+well-supported name.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gazetteer.lexicon import common_words, given_names
+from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
 from gazetteer.loader import Gazetteer, NameRef
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 from server.linking import scoring
+from server.linking.clitics import proclitic_splits
 from server.linking.cues import cue_kinds, place_cue_wants_country
+from server.linking.evidence import Evidence
 from server.linking.index import NameIndex
 from server.linking.models import Candidate, LinkOptions, LinkResult, Mention
 from server.linking.spotter import SpanMatch, spot
@@ -30,8 +32,15 @@ DEFAULT_MIN_SCORE = 0.5
 ANCHOR_MIN_SCORE = 0.7
 ANCHOR_MIN_SHARE = 0.75
 CUE_WINDOW_WORDS = 3
+DEMONYM_WINDOW_BEFORE = 3
+DEMONYM_WINDOW_AFTER = 2
 LOW_POPULARITY = 0.35
-TYPO_MIN_POPULARITY = 0.6
+# Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
+# name needs a cue or the full name (MOSTLY) or any context (OFTEN).
+MOSTLY_ORDINARY = 0.8
+OFTEN_ORDINARY = 0.5
+# A surname alone that is sometimes an ordinary word (عون "help") needs a title before it.
+SURNAME_MAX_ORDINARY = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ class _Scored:
 class _SpanResult:
     span: SpanMatch
     best: _Scored
-    score: float  # best.score lowered for ambiguity
+    score: float
     share: float
     rivals: tuple[_Scored, ...]
 
@@ -76,9 +85,10 @@ class Linker:
         min_score = self.default_min_score if options.min_score is None else options.min_score
         words = document_words(text)
         spans = spot(text, words, self.index)
-        first_pass = self._select(self._score_spans(spans, words, options.kinds, None), min_score)
-        context = self._anchors(first_pass)
-        results = self._select(self._score_spans(spans, words, options.kinds, context), min_score)
+        demonyms = self._demonyms(words)
+        first_pass = self._select(self._score_spans(spans, words, options.kinds, None, demonyms), min_score)
+        context = self._context(first_pass)
+        results = self._select(self._score_spans(spans, words, options.kinds, context, demonyms), min_score)
         mentions = [self._mention(text, words, r, options.max_candidates) for r in results]
         return LinkResult(mentions=mentions)
 
@@ -92,38 +102,141 @@ class Linker:
         document = None
         if context.strip():
             context_words = document_words(context)
+            context_demonyms = self._demonyms(context_words)
             context_spans = spot(context, context_words, self.index)
-            document = self._anchors(
-                self._select(self._score_spans(context_spans, context_words, kinds, None), self.default_min_score)
+            selected = self._select(
+                self._score_spans(context_spans, context_words, kinds, None, context_demonyms), self.default_min_score
             )
+            document = self._context(selected)
+            # The whole context is the name's neighbourhood: its demonyms speak for the name.
+            document_countries = frozenset(context_demonyms.values())
+        else:
+            document_countries = frozenset()
         spans = [s for s in spot(name, words, self.index) if s.first == 0 and s.last == len(words) - 1]
         best: dict[str, float] = {}
         for span in spans:
-            for scored in self._candidates(span, words, kinds, document, position=-1):
+            for scored in self._candidates(span, words, kinds, document, {}, resolving=document_countries or True):
                 best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
             return []
-        if scoring.with_ambiguity(ranked[0][1], sum(score for _, score in ranked)) < self.default_min_score:
-            return []
         total = sum(score for _, score in ranked)
+        if scoring.with_ambiguity(ranked[0][1], total) < self.default_min_score:
+            return []
         candidates = [
             Candidate(self.gazetteer.entities[qid], round(scoring.with_ambiguity(score, total), 4))
             for qid, score in ranked
         ]
         return candidates[: max(limit, 1)]
 
-    # -- scoring ----------------------------------------------------------
+    # -- evidence ------------------------------------------------------------
+
+    def _demonyms(self, words: list[Word]) -> dict[int, str]:
+        """Word position → the country it is a demonym of."""
+        found = {}
+        for i, word in enumerate(words):
+            country = self.index.demonyms.country_of(word.norm)
+            if country:
+                found[i] = country
+        return found
+
+    def _cue_at(self, word: Word) -> tuple[scoring.Cue, str] | None:
+        """The cue a word is, proclitics allowed (وبمدينة), with the form that matched."""
+        for form in (word.norm, *(split.stem for split in proclitic_splits(word.norm))):
+            kind = self._cues.get(form)
+            if kind is not None:
+                return scoring.Cue(kind, self._place_cues.get(form)), form
+        return None
 
     def _cue_before(self, words: list[Word], first: int) -> scoring.Cue | None:
-        """The nearest cue word within a few words before `first`."""
+        """The nearest cue word within a few words before `first`, in the same sentence."""
         for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
-            norm = words[i].norm
-            for form in (norm, norm[1:] if norm[:1] in "وف" else ""):
-                kind = self._cues.get(form)
-                if kind is not None:
-                    return scoring.Cue(kind, self._place_cues.get(form))
+            found = self._cue_at(words[i])
+            if found is not None:
+                return found[0]
+            if words[i].starts_sentence:
+                break
         return None
+
+    def _evidence(
+        self,
+        span: SpanMatch,
+        words: list[Word],
+        context: scoring.DocumentContext | None,
+        demonyms: dict[int, str],
+        resolving: bool | frozenset[str],
+    ) -> Evidence:
+        """What the words around `span` say, whatever the candidate."""
+        key = span.key
+        first, last = span.first, span.last
+        if isinstance(resolving, frozenset):
+            nearby = set(resolving)
+        else:
+            nearby = {
+                demonyms[i]
+                for i in range(first - DEMONYM_WINDOW_BEFORE, last + DEMONYM_WINDOW_AFTER + 1)
+                if i in demonyms and not first <= i <= last
+            }
+        resolving = bool(resolving)
+        following_word = words[last + 1] if not resolving and last + 1 < len(words) else None
+        following = following_word.norm if following_word and not following_word.starts_sentence else ""
+        previous = words[first - 1] if not resolving and first > 0 and not words[first].starts_sentence else None
+        # A demonym describes the name when it follows it directly (الرباط المالطية), or precedes
+        # it as a definite adjective (العاصمة المغربية الرباط); not across و (مالي والنيجر).
+        adjacent = demonyms.get(last + 1) if following and not following.startswith("و") else None
+        if adjacent is None and previous is not None and previous.norm.startswith("ال") and not span.skip:
+            adjacent = demonyms.get(first - 1)
+        title_before = previous is not None and previous.norm.startswith("ال") and self._is_person_cue(previous)
+        coordinated: set[EntityKind] = set()
+        if context is not None and not resolving:
+            if following.startswith("و") and last + 1 in context.kinds_at:
+                coordinated.add(context.kinds_at[last + 1])
+            if words[first].norm.startswith("و") and span.skip and first - 1 in context.kinds_at:
+                coordinated.add(context.kinds_at[first - 1])
+        return Evidence(
+            key=key,
+            single_word=" " not in key,
+            cue=None if resolving else self._cue_before(words, first),
+            context=context,
+            nearby_countries=frozenset(nearby),
+            ordinary=ordinary_share(key) if " " not in key else 0.0,
+            common=key in self._common,
+            all_words_common=all(w in self._common or ordinary_share(w) >= MOSTLY_ORDINARY for w in key.split(" ")),
+            given_name=key in self._given,
+            demonym_country=self.index.demonyms.country_of(key),
+            after_given_name=previous is not None and not span.skip and self._is_given_name(previous.norm),
+            followed_by_adjective=following.startswith("ال") and is_adjective(following),
+            following_demonym=self.index.demonyms.country_of(following) if following else None,
+            resolving=resolving,
+            adjacent_country=adjacent,
+            after_definite_title=title_before,
+            before_definite_noun=following.startswith("ال") and (is_noun(following) or is_adjective(following)),
+            adjective_after_noun=(
+                " " not in key
+                and previous is not None
+                and not span.skip
+                and previous.norm.startswith("ال") == key.startswith("ال")
+                and is_noun(previous.norm)
+                and self._cue_at(previous) is None
+                and is_adjective(key)
+            ),
+            coordinated_kinds=frozenset(coordinated),
+        )
+
+    def _is_given_name(self, word: str) -> bool:
+        """A given name here, not an ordinary word that is also one (باسم is ب + اسم, "in the name of")."""
+        if word not in self._given or ordinary_share(word) >= MOSTLY_ORDINARY:
+            return False
+        return not any(
+            split.stem in self._common or ordinary_share(split.stem) >= OFTEN_ORDINARY
+            for split in proclitic_splits(word)
+        )
+
+    def _is_person_cue(self, word: Word) -> bool:
+        found = self._cue_at(word)
+        return found is not None and found[0].kind is EntityKind.PERSON and found[1] == word.norm
+
+    # -- scoring ----------------------------------------------------------
 
     def _refs_by_entity(self, refs: Iterable[NameRef], kinds: frozenset[EntityKind]) -> dict[str, NameRef]:
         """The strongest name of each entity among `refs`, keeping only the wanted kinds."""
@@ -143,57 +256,37 @@ class Linker:
         words: list[Word],
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
-        position: int,
+        demonyms: dict[int, str],
+        resolving: bool | frozenset[str] = False,
     ) -> list[_Scored]:
         refs = self._refs_by_entity(self.index.refs(span.key), kinds)
-        cue = self._cue_before(words, span.first) if position >= 0 else None
-        single_word = " " not in span.key
-        unique_key = len(refs) == 1
+        if not refs:
+            return []
+        evidence = self._evidence(span, words, context, demonyms, resolving)
         scored = []
         for qid, ref in refs.items():
             entity = self.gazetteer.entities[qid]
             prior = self.gazetteer.popularity(qid)
-            in_context = context.support(entity, position) if context else 0.0
-            cue_support = scoring.cue_support(entity, cue)
-            support = scoring.combined_support(prior, in_context, cue_support)
-            if not self._may_link(span, ref, entity, prior, in_context, cue_support, support, single_word, unique_key):
+            in_context = context.support(entity, span.first) if context else 0.0
+            cue = scoring.cue_support(entity, evidence.cue)
+            own_country = entity.qid if scoring.is_country(entity) else entity.country_qid
+            national = 0.0
+            if evidence.adjacent_country and evidence.adjacent_country == own_country:
+                national = scoring.ADJACENT_DEMONYM
+            elif own_country in evidence.nearby_countries:
+                national = scoring.CUE_MATCH
+            support = scoring.combined_support(prior, max(in_context, national), cue)
+            gate = _Gate(span, ref, entity, prior, in_context, cue, national, support, len(refs) == 1)
+            if not gate.passes(evidence):
                 continue
             match = span.similarity * _name_weight(ref)
-            scored.append(_Scored(entity, scoring.evidence(match, support), ref.kind))
+            value = scoring.evidence(match, support)
+            if evidence.adjacent_country and evidence.adjacent_country != own_country:
+                # "الرباط المالطية" speaks against the Moroccan Rabat.
+                value *= scoring.CONFLICTING_DEMONYM_FACTOR
+            scored.append(_Scored(entity, value, ref.kind))
         scored.sort(key=lambda s: (-s.score, s.entity.qid))
         return scored
-
-    def _may_link(
-        self,
-        span: SpanMatch,
-        ref: NameRef,
-        entity: EntityRecord,
-        prior: float,
-        in_context: float,
-        cue_support: float,
-        support: float,
-        single_word: bool,
-        unique_key: bool,
-    ) -> bool:
-        """The gates that weak names must pass (see module docstring of `scoring`)."""
-        key = span.key
-        named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
-        if entity.kind is EntityKind.PERSON and key in self._given:
-            return False
-        surname_alone = ref.kind == NameKind.SURNAME and not named_in_full
-        if surname_alone and (key in self._common or not (prior >= scoring.SURNAME_MIN_POPULARITY or unique_key)):
-            return False
-        if not single_word:
-            # A name made only of ordinary words (الأمن العام) needs support like a weak one.
-            if all(word in self._common for word in key.split(" ")):
-                return support >= scoring.WEAK_NAME_MIN_SUPPORT and (named_in_full or cue_support > 0 or prior >= 0.5)
-            return True
-        if key in self._common and not named_in_full and cue_support == 0.0 and prior < 0.8:
-            return False
-        if span.loosest == "typo" and not (named_in_full or cue_support > 0.0 or prior >= TYPO_MIN_POPULARITY):
-            return False
-        weak = not span.exact or prior < LOW_POPULARITY or len(key) <= 3 or key in self._common
-        return not weak or support >= scoring.WEAK_NAME_MIN_SUPPORT
 
     def _score_spans(
         self,
@@ -201,10 +294,11 @@ class Linker:
         words: list[Word],
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
+        demonyms: dict[int, str],
     ) -> list[_SpanResult]:
         results = []
         for span in spans:
-            scored = self._candidates(span, words, kinds, context, position=span.first)
+            scored = self._candidates(span, words, kinds, context, demonyms)
             if not scored:
                 continue
             total = sum(s.score for s in scored)
@@ -230,7 +324,7 @@ class Linker:
         return chosen
 
     @staticmethod
-    def _anchors(results: list[_SpanResult]) -> scoring.DocumentContext:
+    def _context(results: list[_SpanResult]) -> scoring.DocumentContext:
         """Confident full-name mentions: the context for the second pass."""
         context = scoring.DocumentContext()
         for result in results:
@@ -238,7 +332,7 @@ class Linker:
             if full_name and (
                 result.span.word_count > 1 or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE)
             ):
-                context.add(result.best.entity, result.span.first)
+                context.add(result.best.entity, result.span.first, result.span.last)
         return context
 
     def _mention(self, text: str, words: list[Word], result: _SpanResult, max_candidates: int) -> Mention:
@@ -247,6 +341,80 @@ class Linker:
         end = words[span.last].end
         alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """Whether one candidate of one span may link at all: the precision rules."""
+
+    span: SpanMatch
+    ref: NameRef
+    entity: EntityRecord
+    prior: float
+    in_context: float
+    cue: float
+    national: float
+    support: float
+    unique_key: bool
+
+    def passes(self, evidence: Evidence) -> bool:
+        named_in_full = self.in_context >= scoring.CONTEXT_SAME_ENTITY
+        coordinated = self.entity.kind in evidence.coordinated_kinds
+        any_context = self.in_context > 0 or self.national > 0 or coordinated
+        if evidence.cue_contradicts(self.entity):
+            return False
+        if not evidence.single_word:
+            return self._multi_word_passes(evidence, named_in_full)
+        own_country = self.entity.qid if scoring.is_country(self.entity) else self.entity.country_qid
+        demonym_of_other = evidence.demonym_country not in (None, self.entity.qid)
+        if demonym_of_other and (not named_in_full or evidence.after_definite_title):
+            return False  # السوداني is an adjective before it is anyone's name
+        if evidence.adjective_after_noun:
+            return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
+        if self.ref.kind == NameKind.SURNAME and evidence.after_given_name:
+            return False  # عمر البشير is not محمد البشير
+        if self.entity.kind is EntityKind.PERSON and evidence.given_name and not named_in_full:
+            return False
+        if self.entity.kind is EntityKind.PLACE and evidence.after_definite_title:
+            return False  # الشيخ الجليل: an adjective after a title, not Galilee
+        if self.ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(evidence):
+            return False
+        if evidence.resolving:
+            # A name asked about on its own: only its popularity and its spelling can speak.
+            return (self.span.exact or self.prior >= 0.5) and evidence.ordinary < MOSTLY_ORDINARY
+        if not self.span.exact and not (named_in_full or self.cue > 0 or any_context):
+            return False
+        often_ordinary = evidence.common or evidence.ordinary >= OFTEN_ORDINARY
+        if often_ordinary and evidence.before_definite_noun and evidence.demonym_country is None:
+            return False  # صور الحادث: the first term of a construct is a common noun
+        own_places_named = scoring.is_country(self.entity) and self.in_context > 0
+        strong = named_in_full or self.cue > 0 or coordinated or own_places_named
+        if (evidence.common or evidence.ordinary >= MOSTLY_ORDINARY) and not strong:
+            return False
+        if evidence.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
+            return False
+        weak = self.prior < LOW_POPULARITY or len(evidence.key) <= 3
+        return not weak or self.support >= scoring.WEAK_NAME_MIN_SUPPORT
+
+    def _surname_passes(self, evidence: Evidence) -> bool:
+        """A surname alone, with no full name in the document."""
+        if evidence.given_name or evidence.demonym_country or evidence.common:
+            return False
+        person_cue = self.cue > 0
+        if evidence.ordinary >= SURNAME_MAX_ORDINARY and not person_cue:
+            return False
+        return person_cue or self.prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
+
+    def _multi_word_passes(self, evidence: Evidence, named_in_full: bool) -> bool:
+        if evidence.followed_by_adjective and self.entity.kind is not EntityKind.PERSON:
+            # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
+            # only says the entity's own country (الكنيست الإسرائيلي).
+            own = self.entity.qid if scoring.is_country(self.entity) else self.entity.country_qid
+            if evidence.following_demonym is None or evidence.following_demonym != own:
+                return False
+        if evidence.all_words_common:
+            return named_in_full or self.cue > 0 or (self.prior >= 0.5 and self.support >= 0.6)
+        return True
 
 
 def _name_weight(ref: NameRef) -> float:

@@ -29,6 +29,8 @@ CONTEXT_SAME_ENTITY = 1.0
 CONTEXT_SAME_COUNTRY = 0.55
 CONTEXT_COUNTRY_OF_OTHER = 0.5
 CUE_MATCH = 0.5
+ADJACENT_DEMONYM = 0.8
+CONFLICTING_DEMONYM_FACTOR = 0.6
 
 
 def is_country(entity: EntityRecord) -> bool:
@@ -45,9 +47,13 @@ class DocumentContext:
     # QID → positions (first word index) of confident full-name mentions.
     anchors: dict[str, set[int]] = field(default_factory=dict)
     countries: dict[str, set[int]] = field(default_factory=dict)
+    # Word position (first and last word of each anchor) → the kind of entity anchored there.
+    kinds_at: dict[int, EntityKind] = field(default_factory=dict)
 
-    def add(self, entity: EntityRecord, position: int) -> None:
+    def add(self, entity: EntityRecord, position: int, last: int | None = None) -> None:
         self.anchors.setdefault(entity.qid, set()).add(position)
+        self.kinds_at[position] = entity.kind
+        self.kinds_at[position if last is None else last] = entity.kind
         country = entity.qid if is_country(entity) else entity.country_qid
         if country:
             self.countries.setdefault(country, set()).add(position)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from server.linking.index import NameIndex
+from server.linking.index import NameIndex, WordMatch
 from server.linking.text import Word, joined
 
 _LOGGER = logging.getLogger(__name__)
@@ -43,7 +43,10 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     found: list[SpanMatch] = []
     for first, word in enumerate(words):
         # States: (key so far, similarity so far, skip, loosest match so far).
-        states = [(m.word, m.similarity, skip, m.how) for skip, m in index.first_word_readings(word.norm)]
+        states = [
+            (m.word, m.similarity, skip, m.how)
+            for skip, m in (_as_written(word, r, index) for r in index.first_word_readings(word.norm))
+        ]
         last = first
         while states:
             for key, similarity, skip, loosest in states:
@@ -52,7 +55,8 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
             last += 1
             if last >= len(words) or last - first >= MAX_NAME_WORDS or not joined(text, words[last - 1], words[last]):
                 break
-            next_matches = index.word_matches(words[last].norm)
+            next_word = words[last]
+            next_matches = [_as_written(next_word, m, index)[1] for m in index.word_matches(next_word.norm)]
             states = [
                 (f"{key} {m.word}", similarity * m.similarity, skip, _looser(loosest, m.how))
                 for key, similarity, skip, loosest in states
@@ -60,6 +64,17 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
                 for m in next_matches
             ]
     return found
+
+
+# A name word spelled with ة matched by a text word spelled with ه: a variant, not a match (جده is not جدة).
+TEH_MARBUTA_AS_HEH_SIMILARITY = 0.95
+
+
+def _as_written(word: Word, reading: tuple[int, WordMatch] | WordMatch, index: NameIndex) -> tuple[int, WordMatch]:
+    skip, match = reading if isinstance(reading, tuple) else (0, reading)
+    if word.ends_with_heh and match.how == "exact" and match.word in index.teh_marbuta_words:
+        match = WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, "variant")
+    return skip, match
 
 
 _LOOSENESS = {"exact": 0, "variant": 1, "typo": 2}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,34 +14,65 @@ _LOGGER = logging.getLogger(__name__)
 
 # Characters that may join the words of one name besides white space (تل-أبيب).
 _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
+_HEH = "\u0647"
+_SENTENCE_ENDS = frozenset(".!?؟;؛:\n\u06d4")
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One word of the document: [start, end) in the original text and its normal form."""
+    """One word of the document: [start, end) in the original text and its normal form.
+
+    `ends_with_heh` records that the word was written with a final ه (not ة):
+    the normaliser folds the two, but جده is not جدة.
+    """
 
     start: int
     end: int
     norm: str
+    ends_with_heh: bool = False
+    # A sentence ends between the previous word and this one: cues do not reach across.
+    starts_sentence: bool = False
 
 
 _normalize_word = lru_cache(maxsize=100_000)(normalize)
 
 
+def _trim_invisible(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop format characters (RLM, ZWNJ, BOM…) from both edges of a word span."""
+    while start < end and unicodedata.category(text[start]) == "Cf":
+        start += 1
+    while end > start and unicodedata.category(text[end - 1]) == "Cf":
+        end -= 1
+    return start, end
+
+
+def _final_letter(word: str) -> str:
+    for c in reversed(word):
+        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf" and c != "\u0640":
+            return c
+    return ""
+
+
 def document_words(text: str) -> list[Word]:
     """The words of `text` with a non-empty normal form, in order."""
-    found = []
-    for start, end in word_spans(text):
-        norm = _normalize_word(text[start:end]).replace(" ", "")
+    found: list[Word] = []
+    for raw_start, raw_end in word_spans(text):
+        start, end = _trim_invisible(text, raw_start, raw_end)
+        if start == end:
+            continue
+        original = text[start:end]
+        norm = _normalize_word(original).replace(" ", "")
         if norm:
-            found.append(Word(start, end, norm))
+            gap = text[found[-1].end : start] if found else ""
+            new_sentence = not found or any(c in _SENTENCE_ENDS for c in gap)
+            found.append(Word(start, end, norm, _final_letter(original) == _HEH, new_sentence))
     return found
 
 
 def joined(text: str, left: Word, right: Word) -> bool:
-    """True when only white space or a hyphen separates two words, so they can belong to one name."""
+    """True when only white space, a hyphen or invisible marks separate two words of one name."""
     gap = text[left.end : right.start]
-    return all(c.isspace() or c in _NAME_JOINERS for c in gap)
+    return all(c.isspace() or c in _NAME_JOINERS or unicodedata.category(c) == "Cf" for c in gap)
 
 
 def original_offset_after(text: str, word: Word, skip: int) -> int:
