@@ -16,9 +16,8 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.normalize import normalize
-
 from gazetteer.keys import name_key
+from gazetteer.normalize import normalize
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -108,7 +107,7 @@ def _word_key(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def word_frequencies() -> dict[str, tuple[int, int, int, int]]:
-    """Normalised word → frequencies of its (ordinary, proper-noun, adjective, common-noun) readings in Arramooz's corpus."""
+    """Normalised word → corpus frequencies of its (ordinary, proper-noun, adjective, common-noun) readings."""
     data_dir = _arramooz_data_dir()
     if data_dir is None:
         _LOGGER.warning("arramooz-pysqlite is not installed: no word-frequency lexicon")

@@ -12,9 +12,9 @@ from pathlib import Path
 from camel_tools.utils.dediac import dediac_ar
 
 from gazetteer import schema
-from gazetteer.tokenize import words
 from gazetteer.normalize import NORMALIZER_VERSION
 from gazetteer.records import EntityRecord
+from gazetteer.tokenize import words
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -126,9 +126,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
     )
     names_by_key = {key: tuple(refs) for key, refs in grouped.items()}
     _LOGGER.info("loaded gazetteer %s: %d entities, %d keys", path, len(entities), len(names_by_key))
-    return Gazetteer(
-        info=info, entities=entities, names_by_key=names_by_key, teh_marbuta_words=frozenset(teh_marbuta)
-    )
+    return Gazetteer(info=info, entities=entities, names_by_key=names_by_key, teh_marbuta_words=frozenset(teh_marbuta))
 
 
 def teh_marbuta_final_words(name: str, key: str) -> list[str]:

@@ -111,7 +111,7 @@ class WdqsClient:
                     raise WdqsError(f"HTTP {exc.code} from {settings.endpoint}: {message}") from None
                 self._wait(attempt, f"HTTP {exc.code}", retry_after_seconds(exc.headers.get("Retry-After")))
                 continue
-            except (TimeoutError, socket.timeout) as exc:
+            except TimeoutError as exc:
                 raise QueryTooSlowError(f"no answer within {settings.timeout}s") from exc
             except urllib.error.URLError as exc:
                 if isinstance(exc.reason, TimeoutError | socket.timeout):

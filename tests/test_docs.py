@@ -20,7 +20,7 @@ def test_every_rpc_is_in_the_readme() -> None:
 
 def test_every_client_command_is_in_the_readme() -> None:
     parser = build_parser()
-    commands = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
+    commands = next(a for a in parser._actions if a.dest == "command")
     for name in commands.choices:  # type: ignore[union-attr]
         assert f"client {name}" in README or f"`{name}`" in README, name
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazetteer.records import EntityKind
-from server.linking import LinkOptions, Linker
+from server.linking import Linker, LinkOptions
 
 
 def _links(linker: Linker, text: str) -> list[tuple[str, str]]:

@@ -365,7 +365,6 @@ class _Gate:
             return False
         if not evidence.single_word:
             return self._multi_word_passes(evidence, named_in_full)
-        own_country = self.entity.qid if scoring.is_country(self.entity) else self.entity.country_qid
         demonym_of_other = evidence.demonym_country not in (None, self.entity.qid)
         if demonym_of_other and (not named_in_full or evidence.after_definite_title):
             return False  # السوداني is an adjective before it is anyone's name
@@ -375,8 +374,8 @@ class _Gate:
             return False  # عمر البشير is not محمد البشير
         if self.entity.kind is EntityKind.PERSON and evidence.given_name and not named_in_full:
             return False
-        if self.entity.kind is EntityKind.PLACE and evidence.after_definite_title:
-            return False  # الشيخ الجليل: an adjective after a title, not Galilee
+        if self.entity.kind is EntityKind.PLACE and evidence.after_definite_title and evidence.key.startswith("ال"):
+            return False  # الشيخ الجليل: a definite word agreeing with a title is its adjective, not Galilee
         if self.ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(evidence):
             return False
         if evidence.resolving:
