@@ -290,7 +290,7 @@ def _variant(rng: random.Random, name: str) -> str:
 class DumpGenerator:
     """Makes synthetic entities; `entity(i)` is the i-th entity of the dump."""
 
-    def __init__(self, seed: int = 1, in_scope: float = 0.25) -> None:
+    def __init__(self, seed: int = 1, in_scope: float = 0.10) -> None:
         self.rng = random.Random(seed)
         kinds = [(k, in_scope * w) for k, w in _IN_SCOPE_MIX.items()]
         kinds += [(k, (1 - in_scope) * w) for k, w in _OUT_OF_SCOPE_MIX.items()]
@@ -621,7 +621,7 @@ def _open_for_writing(path: Path, compression: str) -> IO[bytes]:
 
 
 def write_dump(
-    path: Path, count: int, *, seed: int = 1, in_scope: float = 0.25, bad_share: float = 0.0
+    path: Path, count: int, *, seed: int = 1, in_scope: float = 0.10, bad_share: float = 0.0
 ) -> Counter[str]:
     """Write `count` entities to `path` in the official framing; returns how many of each kind."""
     generator = DumpGenerator(seed, in_scope)
@@ -649,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entities", type=int, required=True, help="number of entities to write")
     parser.add_argument("--out", type=Path, required=True, help="output file: .json, .json.gz or .json.bz2")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--in-scope", type=float, default=0.25, help="share of in-scope entities (default 0.25)")
+    parser.add_argument("--in-scope", type=float, default=0.10, help="share of in-scope entities (default 0.10)")
     parser.add_argument("--bad-share", type=float, default=0.0, help="share of truncated (malformed) lines")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -27,6 +27,7 @@ import sqlite_utils
 from gazetteer import schema
 from gazetteer.keys import name_key, surname_keys
 from gazetteer.lexicon import blocked_surnames
+from gazetteer.lookup_tables import write_lookup_tables
 from gazetteer.normalize import NORMALIZER_VERSION, normalize_char
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.tokenize import words
@@ -368,6 +369,9 @@ def _build_into(
     mark = time.monotonic()
     writer.finish()
     timings["names_and_indexes"] = round(time.monotonic() - mark, 3)
+    mark = time.monotonic()
+    write_lookup_tables(db.conn)
+    timings["lookup_tables"] = round(time.monotonic() - mark, 3)
     counts = dict(db.execute(f"SELECT type, COUNT(*) FROM {schema.ENTITIES_TABLE} GROUP BY type").fetchall())
     built_at = datetime.now(UTC)
     report = BuildReport(

@@ -145,6 +145,7 @@ def word_frequencies() -> dict[str, tuple[int, int, int, int]]:
     }
 
 
+@lru_cache(maxsize=200_000)
 def ordinary_share(word: str) -> float:
     """How often a normalised word is an ordinary word rather than a name, in [0, 1].
 
@@ -162,6 +163,7 @@ def ordinary_share(word: str) -> float:
     return best
 
 
+@lru_cache(maxsize=200_000)
 def _reading_share(word: str, reading: int) -> float:
     """The share of all readings of a word (article and feminine ending allowed) that are of one kind."""
     table = word_frequencies()

@@ -1,25 +1,38 @@
-"""Open a built gazetteer file for serving: checks versions, loads it into memory."""
+"""Open a built gazetteer file for serving: checks versions, then reads it in place.
+
+Nothing is copied into memory at start-up. Every look-up (names by key, name
+words, skeletons, typo variants, entities) is a query on the read-only,
+memory-mapped SQLite file, whose pages every server process shares through
+the operating system's page cache; bounded per-process caches keep the hot
+answers close. Start-up costs the same for ten entities as for a million.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import math
+import os
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
-from camel_tools.utils.dediac import dediac_ar
-
-from gazetteer import schema
+from gazetteer import lookup_tables, schema
 from gazetteer.normalize import NORMALIZER_VERSION
-from gazetteer.records import EntityRecord
-from gazetteer.tokenize import words
+from gazetteer.records import COUNTRY_CLASSES, EntityRecord
 
 _LOGGER = logging.getLogger(__name__)
 
 # Sitelink count at which popularity saturates at 1.0 (the largest countries have ~350).
 _POPULARITY_SATURATION = 300
+_MMAP_BYTES = 4 * 1024**3
+_CACHE_ENTRIES = 200_000
+
+T = TypeVar("T")
 
 
 def popularity(sitelinks: int) -> float:
@@ -49,22 +62,6 @@ class GazetteerInfo:
     counts_by_type: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Gazetteer:
-    """A gazetteer in memory: entities by QID and names by key."""
-
-    info: GazetteerInfo
-    entities: dict[str, EntityRecord]
-    names_by_key: dict[str, tuple[NameRef, ...]]
-    # Normalised name words that are written with a final ة (جدة): a text word
-    # written with ه (جده) is then only a variant of them.
-    teh_marbuta_words: frozenset[str] = frozenset()
-
-    def popularity(self, qid: str) -> float:
-        """The popularity prior of an entity."""
-        return popularity(self.entities[qid].sitelinks)
-
-
 class GazetteerLoadError(RuntimeError):
     """The file is missing, unreadable or not a gazetteer."""
 
@@ -90,31 +87,117 @@ def check_versions(metadata: dict[str, str], path: Path) -> None:
         )
 
 
+def _cached(method: Callable[[str], T], size: int = _CACHE_ENTRIES) -> Callable[[str], T]:
+    return lru_cache(maxsize=size)(method)
+
+
+class Gazetteer:
+    """A built gazetteer, read in place: entities by QID, names by key, and the look-up tables."""
+
+    def __init__(self, path: Path, info: GazetteerInfo) -> None:
+        self.path = path
+        self.info = info
+        # One connection, opened now and shared by every thread (SQLite serialises them;
+        # sqlite3.threadsafety is 3 here): a build that later replaces the path leaves this
+        # object reading the file it was opened on, never a mix of two versions.
+        self._lock = threading.Lock()
+        self._connection = self._open()
+        self._pid = os.getpid()
+        self.entity = _cached(self._entity)
+        self.refs = _cached(self._refs)
+        self.is_prefix = _cached(self._is_prefix)
+        self.word = _cached(self._word)
+        self.words_with_skeleton = _cached(self._words_with_skeleton)
+        self.words_with_variant = _cached(self._words_with_variant)
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        conn.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():
+            # A forked worker: SQLite connections must not cross a fork, so open the file afresh.
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._connection, self._pid = self._open(), os.getpid()
+        return self._connection
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._connection.close()
+
+    # -- look-ups (each wrapped in a bounded cache in __init__) ---------------------
+
+    def _entity(self, qid: str) -> EntityRecord | None:
+        cursor = self._conn().execute(f"SELECT * FROM {schema.ENTITIES_TABLE} WHERE qid = ?", (qid,))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return schema.row_to_record(dict(zip([c[0] for c in cursor.description], row, strict=True)))
+
+    def _refs(self, key: str) -> tuple[NameRef, ...]:
+        rows = self._conn().execute(
+            f"SELECT qid, kind, lang FROM {schema.NAMES_TABLE} WHERE key = ?",
+            (key,),
+        )
+        return tuple(NameRef(*row) for row in rows)
+
+    def _is_prefix(self, key: str) -> bool:
+        sql = f"SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?"
+        return self._conn().execute(sql, (key,)).fetchone() is not None
+
+    def _word(self, word: str) -> tuple[bool, bool]:
+        """(is a word of some name, is spelled with a final ة in some name)."""
+        sql = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
+        row = self._conn().execute(sql, (word,)).fetchone()
+        return (row is not None, bool(row and row[0]))
+
+    def _words_with_skeleton(self, key: str) -> tuple[str, ...]:
+        sql = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"
+        return tuple(row[0] for row in self._conn().execute(sql, (key,)))
+
+    def _words_with_variant(self, variant: str) -> tuple[str, ...]:
+        sql = f"SELECT word FROM {lookup_tables.DELETES_TABLE} WHERE variant = ?"
+        return tuple(row[0] for row in self._conn().execute(sql, (variant,)))
+
+    # -- derived --------------------------------------------------------------------
+
+    def is_word(self, word: str) -> bool:
+        """True when `word` is a word of some name key."""
+        return self.word(word)[0]
+
+    def spelled_with_teh_marbuta(self, word: str) -> bool:
+        """True when some name spells this normalised word with a final ة (جدة)."""
+        return self.word(word)[1]
+
+    def popularity(self, qid: str) -> float:
+        """The popularity prior of an entity (0 when unknown)."""
+        entity = self.entity(qid)
+        return popularity(entity.sitelinks) if entity else 0.0
+
+    def countries(self) -> list[EntityRecord]:
+        """Every country: their names give the demonyms."""
+        classes = " OR ".join("instance_of LIKE ?" for _ in COUNTRY_CLASSES)
+        sql = f"SELECT qid FROM {schema.ENTITIES_TABLE} WHERE type = 'place' AND (country_qid = qid OR {classes})"
+        qids = [row[0] for row in self._conn().execute(sql, [f'%"{c}"%' for c in sorted(COUNTRY_CLASSES)])]
+        return [entity for entity in map(self.entity, qids) if entity is not None]
+
+
 def load_gazetteer(path: Path) -> Gazetteer:
-    """Load and check a gazetteer file."""
+    """Open and check a gazetteer file."""
     if not path.is_file():
         raise GazetteerLoadError(f"gazetteer file {path} does not exist; build it with `make gazetteer`")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        conn.row_factory = sqlite3.Row
-        try:
-            metadata = read_metadata(conn)
-        except sqlite3.DatabaseError as exc:
-            raise GazetteerLoadError(f"{path} is not a gazetteer file: {exc}") from None
-        check_versions(metadata, path)
-        entities = {
-            row["qid"]: schema.row_to_record(dict(row))
-            for row in conn.execute(f"SELECT * FROM {schema.ENTITIES_TABLE}")
-        }
-        grouped: dict[str, list[NameRef]] = {}
-        teh_marbuta: set[str] = set()
-        for name, key, qid, kind, lang in conn.execute(f"SELECT name, key, qid, kind, lang FROM {schema.NAMES_TABLE}"):
-            grouped.setdefault(key, []).append(NameRef(qid, kind, lang))
-            if "\u0629" in name:
-                teh_marbuta.update(teh_marbuta_final_words(name, key))
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            try:
+                metadata = read_metadata(conn)
+            except sqlite3.DatabaseError as exc:
+                raise GazetteerLoadError(f"{path} is not a gazetteer file: {exc}") from None
         conn.close()
     except sqlite3.DatabaseError as exc:
         raise GazetteerLoadError(f"cannot read gazetteer {path}: {exc}") from None
+    check_versions(metadata, path)
     info = GazetteerInfo(
         path=path,
         version=metadata.get("version", ""),
@@ -124,15 +207,5 @@ def load_gazetteer(path: Path) -> Gazetteer:
         sources=tuple(s["name"] for s in json.loads(metadata.get("sources", "[]"))),
         counts_by_type=json.loads(metadata.get("counts_by_type", "{}")),
     )
-    names_by_key = {key: tuple(refs) for key, refs in grouped.items()}
-    _LOGGER.info("loaded gazetteer %s: %d entities, %d keys", path, len(entities), len(names_by_key))
-    return Gazetteer(info=info, entities=entities, names_by_key=names_by_key, teh_marbuta_words=frozenset(teh_marbuta))
-
-
-def teh_marbuta_final_words(name: str, key: str) -> list[str]:
-    """The words of `key` whose spelling in `name` ends with ة."""
-    originals = words(dediac_ar(name))
-    normalised = key.split(" ")
-    if len(originals) != len(normalised):
-        return []
-    return [norm for original, norm in zip(originals, normalised, strict=True) if original.endswith("\u0629")]
+    _LOGGER.info("opened gazetteer %s: version %s, %s", path, info.version, info.counts_by_type)
+    return Gazetteer(path, info)

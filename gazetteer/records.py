@@ -92,6 +92,17 @@ class EntityRecord:
         )
 
 
+# P31 classes of countries and states: sovereign state, country, island nation...
+COUNTRY_CLASSES = frozenset({"Q6256", "Q3624078", "Q7275", "Q3024240", "Q1520223"})
+
+
+def is_country(entity: EntityRecord) -> bool:
+    """A sovereign state or country, rather than a city or region."""
+    return entity.kind is EntityKind.PLACE and (
+        entity.country_qid == entity.qid or not COUNTRY_CLASSES.isdisjoint(entity.instance_of)
+    )
+
+
 def is_valid_qid(value: str) -> bool:
     """True for a well-formed Wikidata item id such as ``Q1028``."""
     return bool(QID_PATTERN.match(value))

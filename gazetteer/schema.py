@@ -16,7 +16,7 @@ from gazetteer.records import EntityKind, EntityRecord
 
 _LOGGER = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ENTITIES_TABLE = "entities"
 NAMES_TABLE = "names"

@@ -696,14 +696,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # unreadable gazetteer or seeds: nothing can be measured
         print(f"error: cannot load the gazetteer: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
-    entities = linker.gazetteer.entities
-    for qid, record in entities.items():
-        kind_of.setdefault(qid, record.kind.value)
 
     def label_of(qid: str | None) -> str:
         if qid is None:
             return "nothing"
-        record = entities.get(qid)
+        record = linker.gazetteer.entity(qid)
         return f"{record.label_ar or record.label_en}|{qid}" if record else qid
 
     link, resolve, crashes = compute_figures(linker, passages, queries, kind_of, args.min_score)

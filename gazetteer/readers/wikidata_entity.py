@@ -226,29 +226,30 @@ def entity_to_record(entity: _Entity, profile: Profile, source: str) -> EntityRe
     )
 
 
-def _quoted_ids(qids: frozenset[str]) -> re.Pattern[bytes]:
-    # Never matches when empty: "Q" followed by nothing in the group.
-    return re.compile(f'"(Q(?:{"|".join(sorted(q[1:] for q in qids)) or "(?!)"}))"'.encode())
+def _numeric_ids(qids: frozenset[str]) -> re.Pattern[bytes]:
+    """Item values with one of these ids, by their numeric id: old dumps write only that, new ones both."""
+    alternatives = "|".join(sorted(q[1:] for q in qids)) or "(?!)"  # (?!) never matches
+    return re.compile(f'"numeric-id":({alternatives})[,}}]'.encode())
 
 
 class LinePrefilter:
     """Byte searches every in-scope line passes, tried before decoding it.
 
     Each test is a necessary condition of `Profile.kind_of` on the decoded
-    entity (an "ar" key, a scope class as a quoted id, a "P39" or "P625" key,
-    an occupation id), so the prefilter may let through lines that decoding
-    rejects but never drops one it would keep. It relies on ids and keys being
-    written unescaped and without spaces around the colon, as every Wikidata
-    dump writes them.
+    entity (an "ar" key, a scope class as an item value, a "P39" or "P625"
+    key, an occupation as an item value), so the prefilter may let through
+    lines that decoding rejects but never drops one it would keep. It relies
+    on keys being written unescaped and without spaces around the colon, as
+    every Wikidata dump writes them.
     """
 
     def __init__(self, profile: Profile) -> None:
         self.need_arabic = profile.require_arabic_name
-        self.scope_class = _quoted_ids(profile.scope_classes)
-        self.person_classes = {q.encode() for q in profile.person_classes}
-        self.place_classes = {q.encode() for q in profile.place_classes}
-        self.organization_classes = {q.encode() for q in profile.organization_classes}
-        self.occupation = _quoted_ids(profile.occupations) if profile.occupations else None
+        self.scope_class = _numeric_ids(profile.scope_classes)
+        self.person_classes = {q[1:].encode() for q in profile.person_classes}
+        self.place_classes = {q[1:].encode() for q in profile.place_classes}
+        self.organization_classes = {q[1:].encode() for q in profile.organization_classes}
+        self.occupation = _numeric_ids(profile.occupations) if profile.occupations else None
         self.any_position = profile.any_position_held
         self.need_coordinates = profile.place_requires_coordinates
 

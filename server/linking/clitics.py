@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class CliticSplit:
     stem: str
 
 
-def proclitic_splits(word: str) -> list[CliticSplit]:
+@lru_cache(maxsize=100_000)
+def proclitic_splits(word: str) -> tuple[CliticSplit, ...]:
     """Every proclitic reading of a normalised word, shortest prefix first."""
     splits: list[CliticSplit] = []
     for conjunction in _CONJUNCTIONS:
@@ -46,4 +48,4 @@ def proclitic_splits(word: str) -> list[CliticSplit]:
             if preposition == "ل" and stem.startswith("ل") and not stem.startswith("ال"):
                 splits.append(CliticSplit(len(prefix), "ا" + stem))
     splits.sort(key=lambda s: s.skip)
-    return splits
+    return tuple(splits)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import lru_cache
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,11 +43,12 @@ class DemonymTable:
             table.setdefault(nisba(key), set()).add(qid)
         # A nisba shared by two countries says nothing about either.
         self._country_by_nisba = {word: next(iter(qids)) for word, qids in table.items() if len(qids) == 1}
+        self.country_of = lru_cache(maxsize=100_000)(self._country_of)
 
     def __len__(self) -> int:
         return len(self._country_by_nisba)
 
-    def country_of(self, word: str) -> str | None:
+    def _country_of(self, word: str) -> str | None:
         """The country a normalised text word is the demonym of, or None."""
         for prefix in _PROCLITICS:
             if not word.startswith(prefix):

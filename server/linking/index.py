@@ -1,15 +1,15 @@
 """Candidate generation: from one normalised word to the gazetteer words it may be.
 
 Every word of every gazetteer name is a vocabulary word. A text word reaches
-vocabulary words three ways, cheapest first, each by a dictionary look-up
-(never a scan of the vocabulary):
+vocabulary words three ways, cheapest first, each an indexed look-up in the
+gazetteer's tables (never a scan of the vocabulary):
 
 1. exactly;
 2. by phonetic skeleton (`gazetteer.keys.skeleton`): transliteration variants;
 3. by a one-deletion neighbourhood (SymSpell): one typo in a long word.
 
 Variants are then scored with rapidfuzz. Multi-word names are walked word by
-word through the set of name prefixes.
+word through the name prefixes.
 """
 
 from __future__ import annotations
@@ -23,16 +23,15 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 from gazetteer.keys import name_key, skeleton
 from gazetteer.lexicon import common_words, ordinary_share
 from gazetteer.loader import Gazetteer, NameRef
+from gazetteer.lookup_tables import MIN_TYPO_WORD
 from server.linking.clitics import proclitic_splits
 from server.linking.demonyms import DemonymTable
-from server.linking.scoring import is_country
 
 _LOGGER = logging.getLogger(__name__)
 
 # Below these lengths (normalised letters) a word must match exactly.
 MIN_SKELETON_WORD = 4
 MIN_SKELETON_KEY = 3
-MIN_TYPO_WORD = 6
 # A variant must still look like the name: at least this share of its letters in place.
 MIN_VARIANT_SIMILARITY = 0.75
 
@@ -68,72 +67,57 @@ def _is_morphological_variant(word: str, name_word: str) -> bool:
 
 
 class NameIndex:
-    """Look-up structures over a gazetteer's name keys."""
+    """Word-level candidate generation over one gazetteer."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.names_by_key = gazetteer.names_by_key
-        self.prefixes: set[str] = set()
-        vocabulary: set[str] = set()
-        for key in self.names_by_key:
-            words = key.split(" ")
-            vocabulary.update(words)
-            for n in range(1, len(words)):
-                self.prefixes.add(" ".join(words[:n]))
-        self.vocabulary = frozenset(vocabulary)
-        self._by_skeleton: dict[str, list[str]] = {}
-        self._by_delete: dict[str, list[str]] = {}
-        for word in vocabulary:
-            if len(word) >= MIN_SKELETON_WORD:
-                key = skeleton(word)
-                if len(key) >= MIN_SKELETON_KEY:
-                    self._by_skeleton.setdefault(key, []).append(word)
-            if len(word) >= MIN_TYPO_WORD:
-                for variant in _deletes(word) | {word}:
-                    self._by_delete.setdefault(variant, []).append(word)
         self._common = common_words()
-        self.teh_marbuta_words = gazetteer.teh_marbuta_words
         self.demonyms = DemonymTable(
-            (entity.qid, key)
-            for entity in gazetteer.entities.values()
-            if is_country(entity)
-            for key in (name_key(name) for name in entity.names_ar())
+            (country.qid, name_key(name)) for country in gazetteer.countries() for name in country.names_ar()
         )
         self.word_matches = lru_cache(maxsize=200_000)(self._word_matches)
         self.first_word_readings = lru_cache(maxsize=200_000)(self._first_word_readings)
-        _LOGGER.info(
-            "name index: %d keys, %d words, %d skeletons, %d delete variants",
-            len(self.names_by_key),
-            len(self.vocabulary),
-            len(self._by_skeleton),
-            len(self._by_delete),
-        )
+        _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
     def refs(self, key: str) -> tuple[NameRef, ...]:
         """The names with exactly this key."""
-        return self.names_by_key.get(key, ())
+        return self.gazetteer.refs(key)
+
+    def is_name(self, key: str) -> bool:
+        """True when some name has exactly this key."""
+        return bool(self.gazetteer.refs(key))
 
     def is_prefix(self, key: str) -> bool:
         """True when some longer name starts with these words."""
-        return key in self.prefixes
+        return self.gazetteer.is_prefix(key)
+
+    def is_word(self, word: str) -> bool:
+        """True when `word` is a word of some name."""
+        return self.gazetteer.is_word(word)
+
+    def spelled_with_teh_marbuta(self, word: str) -> bool:
+        """True when some name writes this word with a final ة."""
+        return self.gazetteer.spelled_with_teh_marbuta(word)
 
     def _word_matches(self, word: str) -> tuple[WordMatch, ...]:
         """Vocabulary words that `word` may stand for, best first."""
-        if word in self.vocabulary:
+        if self.is_word(word):
             return (WordMatch(word, 1.0, "exact"),)
         if len(word) < MIN_SKELETON_WORD or word in self._common or ordinary_share(word) >= 0.5:
             # Too short to tell apart, or a real word of its own (الربط is not الرباط).
             return ()
         found: dict[str, WordMatch] = {}
-        for candidate in self._by_skeleton.get(skeleton(word), ()):
-            if _is_morphological_variant(word, candidate):
-                continue
-            similarity = Levenshtein.normalized_similarity(word, candidate)
-            if similarity >= MIN_VARIANT_SIMILARITY:
-                found[candidate] = WordMatch(candidate, 0.88 + 0.1 * similarity, "variant")
+        key = skeleton(word)
+        if len(key) >= MIN_SKELETON_KEY:
+            for candidate in self.gazetteer.words_with_skeleton(key):
+                if len(candidate) < MIN_SKELETON_WORD or _is_morphological_variant(word, candidate):
+                    continue
+                similarity = Levenshtein.normalized_similarity(word, candidate)
+                if similarity >= MIN_VARIANT_SIMILARITY:
+                    found[candidate] = WordMatch(candidate, 0.88 + 0.1 * similarity, "variant")
         if len(word) >= MIN_TYPO_WORD:
             for variant in _deletes(word) | {word}:
-                for candidate in self._by_delete.get(variant, ()):
+                for candidate in self.gazetteer.words_with_variant(variant):
                     if candidate in found or _is_morphological_variant(word, candidate):
                         continue
                     if DamerauLevenshtein.distance(word, candidate) > 1:
@@ -150,12 +134,12 @@ class NameIndex:
         vocabulary word; fuzzy readings only when nothing matches exactly.
         """
         whole = self.word_matches(word)
-        if whole and whole[0].how == "exact" and whole[0].word in self.names_by_key:
+        if whole and whole[0].how == "exact" and self.is_name(whole[0].word):
             return ((0, whole[0]),)
         splits = proclitic_splits(word)
         exact_whole = [(0, whole[0])] if whole and whole[0].how == "exact" else []
         for split in splits:
-            if split.stem in self.vocabulary:
+            if self.is_word(split.stem):
                 # للامم may begin a name of its own and also be ل + الامم (الأمم المتحدة).
                 return (*exact_whole, (split.skip, WordMatch(split.stem, 1.0, "exact")))
         if exact_whole:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
 from gazetteer.loader import Gazetteer, NameRef
@@ -72,12 +73,13 @@ class Linker:
         self._given = given_names()
         self._cues = cue_kinds()
         self._place_cues = place_cue_wants_country()
+        self._cue_of_norm = lru_cache(maxsize=100_000)(self._cue_of_norm_uncached)
 
     # -- public API -----------------------------------------------------
 
     def entity(self, qid: str) -> EntityRecord | None:
         """The entity with this QID, or None."""
-        return self.gazetteer.entities.get(qid)
+        return self.gazetteer.entity(qid)
 
     def link(self, text: str, options: LinkOptions | None = None) -> LinkResult:
         """Every mention of a gazetteer entity in `text`, in text order."""
@@ -124,8 +126,9 @@ class Linker:
         if scoring.with_ambiguity(ranked[0][1], total) < self.default_min_score:
             return []
         candidates = [
-            Candidate(self.gazetteer.entities[qid], round(scoring.with_ambiguity(score, total), 4))
+            Candidate(entity, round(scoring.with_ambiguity(score, total), 4))
             for qid, score in ranked
+            if (entity := self.gazetteer.entity(qid)) is not None
         ]
         return candidates[: max(limit, 1)]
 
@@ -142,7 +145,10 @@ class Linker:
 
     def _cue_at(self, word: Word) -> tuple[scoring.Cue, str] | None:
         """The cue a word is, proclitics allowed (وبمدينة), with the form that matched."""
-        for form in (word.norm, *(split.stem for split in proclitic_splits(word.norm))):
+        return self._cue_of_norm(word.norm)
+
+    def _cue_of_norm_uncached(self, norm: str) -> tuple[scoring.Cue, str] | None:
+        for form in (norm, *(split.stem for split in proclitic_splits(norm))):
             kind = self._cues.get(form)
             if kind is not None:
                 return scoring.Cue(kind, self._place_cues.get(form)), form
@@ -242,7 +248,7 @@ class Linker:
         """The strongest name of each entity among `refs`, keeping only the wanted kinds."""
         best: dict[str, NameRef] = {}
         for ref in refs:
-            entity = self.gazetteer.entities.get(ref.qid)
+            entity = self.gazetteer.entity(ref.qid)
             if entity is None or (kinds and entity.kind not in kinds):
                 continue
             current = best.get(ref.qid)
@@ -265,7 +271,9 @@ class Linker:
         evidence = self._evidence(span, words, context, demonyms, resolving)
         scored = []
         for qid, ref in refs.items():
-            entity = self.gazetteer.entities[qid]
+            entity = self.gazetteer.entity(qid)
+            if entity is None:
+                continue
             prior = self.gazetteer.popularity(qid)
             in_context = context.support(entity, span.first) if context else 0.0
             cue = scoring.cue_support(entity, evidence.cue)

@@ -12,12 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from gazetteer.records import EntityKind, EntityRecord
+from gazetteer.records import EntityKind, EntityRecord, is_country
 from gazetteer.schema import NameKind
 
 _LOGGER = logging.getLogger(__name__)
 
-COUNTRY_CLASSES = frozenset({"Q6256", "Q3624078", "Q7275", "Q3024240", "Q1520223"})
 
 NAME_KIND_WEIGHT = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.97, NameKind.SURNAME: 0.85}
 ENGLISH_NAME_WEIGHT = 0.9
@@ -31,13 +30,6 @@ CONTEXT_COUNTRY_OF_OTHER = 0.5
 CUE_MATCH = 0.5
 ADJACENT_DEMONYM = 0.8
 CONFLICTING_DEMONYM_FACTOR = 0.6
-
-
-def is_country(entity: EntityRecord) -> bool:
-    """A sovereign state or country, rather than a city or region."""
-    return entity.kind is EntityKind.PLACE and (
-        entity.country_qid == entity.qid or not COUNTRY_CLASSES.isdisjoint(entity.instance_of)
-    )
 
 
 @dataclass(slots=True)

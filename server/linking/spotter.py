@@ -50,7 +50,7 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
         last = first
         while states:
             for key, similarity, skip, loosest in states:
-                if index.refs(key):
+                if index.is_name(key):
                     found.append(SpanMatch(first, last, skip, key, similarity, loosest))
             last += 1
             if last >= len(words) or last - first >= MAX_NAME_WORDS or not joined(text, words[last - 1], words[last]):
@@ -72,7 +72,7 @@ TEH_MARBUTA_AS_HEH_SIMILARITY = 0.95
 
 def _as_written(word: Word, reading: tuple[int, WordMatch] | WordMatch, index: NameIndex) -> tuple[int, WordMatch]:
     skip, match = reading if isinstance(reading, tuple) else (0, reading)
-    if word.ends_with_heh and match.how == "exact" and match.word in index.teh_marbuta_words:
+    if word.ends_with_heh and match.how == "exact" and index.spelled_with_teh_marbuta(match.word):
         match = WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, "variant")
     return skip, match
 

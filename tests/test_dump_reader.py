@@ -1,0 +1,236 @@
+"""The Wikidata JSON dump reader: framing, compression, scope, ranks, malformed lines."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from bench.make_dump import DumpGenerator
+from gazetteer.profile import ProfileError, load_profile, profile_from_dict
+from gazetteer.progress import Progress
+from gazetteer.readers import dump
+from gazetteer.readers.dump import DumpReader, DumpReadError
+from gazetteer.readers.wikidata_entity import LinePrefilter, decode_entity, entity_to_record
+from gazetteer.records import EntityKind, EntityRecord
+
+DATA = Path(__file__).parent / "data" / "wikidata"
+SAMPLE = DATA / "dump-sample.json"
+KEPT = ["Q1028", "Q3551", "Q801", "Q76", "Q1065", "Q9000000001", "Q9000000004", "Q9000000005"]
+
+
+def read(path: Path, **kwargs: object) -> tuple[list[EntityRecord], DumpReader]:
+    reader = DumpReader(path, kwargs.pop("profile", load_profile()), progress=False, **kwargs)  # type: ignore[arg-type]
+    return list(reader), reader
+
+
+def by_qid(records: list[EntityRecord]) -> dict[str, EntityRecord]:
+    return {r.qid: r for r in records}
+
+
+def sample_lines() -> list[bytes]:
+    return [line.rstrip(b",") for line in SAMPLE.read_bytes().splitlines() if line.startswith(b"{")]
+
+
+def test_sample_dump_keeps_the_in_scope_entities_in_file_order() -> None:
+    records, reader = read(SAMPLE)
+    assert [r.qid for r in records] == KEPT
+    stats = reader.stats
+    assert (stats.entities, stats.kept, stats.bad_lines) == (13, 8, 0)
+    assert stats.rejected_cheaply + stats.rejected_parsed == 5
+    assert stats.latest_modified == "2024-05-01T10:00:00Z"
+
+
+def test_fields_are_extracted_from_labels_claims_and_sitelinks() -> None:
+    records = by_qid(read(SAMPLE)[0])
+    morocco = records["Q1028"]
+    assert morocco.kind is EntityKind.PLACE
+    assert (morocco.label_ar, morocco.label_en) == ("المغرب", "Morocco")
+    assert morocco.description_en == "country in North Africa"
+    assert morocco.aliases_ar == ("المملكة المغربية",) and morocco.aliases_en == ("Kingdom of Morocco",)
+    assert morocco.instance_of == ("Q6256", "Q3624078")
+    assert (morocco.country_qid, morocco.lat, morocco.lon, morocco.sitelinks) == ("Q1028", 31.65, -7.19, 3)
+    assert morocco.sources == ("wikidata-dump",)
+    obama = records["Q76"]
+    assert obama.kind is EntityKind.PERSON
+    assert (obama.country_qid, obama.positions) == ("Q30", ("Q11696",))  # P27 for people
+    assert records["Q1065"].kind is EntityKind.ORGANIZATION
+
+
+def test_ranks_and_snak_types() -> None:
+    village = by_qid(read(SAMPLE)[0])["Q9000000001"]
+    assert village.instance_of == ("Q532",)  # the deprecated P31 is dropped
+    assert village.country_qid == "Q1028"  # the preferred P17 wins over the normal one
+    assert (village.lat, village.lon) == (33.5, -7.5)  # the deprecated coordinate is skipped
+    diplomat = by_qid(read(SAMPLE)[0])["Q9000000005"]
+    assert diplomat.instance_of == ("Q5",)  # from numeric-id alone (old dumps)
+    assert diplomat.country_qid == ""  # P27 "unknown value"
+
+
+def test_empty_maps_written_as_lists_and_mul_labels() -> None:
+    party = by_qid(read(SAMPLE)[0])["Q9000000004"]
+    assert party.label_ar == "" and party.aliases_ar == ("حزب الاختبار",)  # an Arabic alias is enough
+    assert party.label_en == "Testpartei"  # from "mul" when there is no "en"
+    assert party.sitelinks == 0 and party.description_ar == ""
+
+
+@pytest.mark.parametrize(
+    ("qid", "why"),
+    [
+        ("Q42", "a person outside politics"),
+        ("Q9000000002", "the only position held is deprecated"),
+        ("Q9000000003", "coordinates on Mars, and places need coordinates"),
+        ("Q9000000006", "no Arabic name"),
+    ],
+)
+def test_out_of_scope_entities_are_dropped(qid: str, why: str) -> None:
+    assert qid not in by_qid(read(SAMPLE)[0]), why
+
+
+def test_plain_gzip_bzip2_and_worker_processes_give_the_same_records(tmp_path: Path) -> None:
+    data = SAMPLE.read_bytes()
+    gz = tmp_path / "dump.json.gz"
+    gz.write_bytes(gzip.compress(data))
+    bz = tmp_path / "dump.json.bz2"
+    bz.write_bytes(bz2.compress(data))
+    expected = read(SAMPLE)[0]
+    assert read(gz)[0] == expected
+    assert read(bz)[0] == expected
+    records, reader = read(gz, workers=1)
+    assert records == expected
+    assert reader.stats.compression == "gzip"
+
+
+def test_lines_longer_than_a_read_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dump, "_CHUNK_BYTES", 100)  # every line spans many chunks
+    records, reader = read(SAMPLE)
+    assert [r.qid for r in records] == KEPT
+    assert reader.stats.lines == 15
+
+
+def test_json_lines_without_the_array_framing(tmp_path: Path) -> None:
+    path = tmp_path / "entities.jsonl"
+    path.write_bytes(b"\n".join(sample_lines()) + b"\n")
+    assert [r.qid for r in read(path)[0]] == KEPT
+
+
+def test_dump_date_comes_from_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "wikidata-20240101-all.json"
+    path.write_bytes(SAMPLE.read_bytes())
+    assert read(path)[1].stats.dump_date == "20240101"
+
+
+def _with_bad_lines(tmp_path: Path) -> Path:
+    lines = sample_lines()
+    bad = [
+        lines[0][: len(lines[0]) // 2],  # cut short
+        b"this is not json",
+        b'{"type":"item","id":"Q9000000009","labels":{"ar":{"language":"ar","value":7}},'
+        b'"claims":{"P31":[{"mainsnak":{"snaktype":"value","property":"P31","datavalue":'
+        b'{"value":{"entity-type":"item","numeric-id":5,"id":"Q5"},"type":"wikibase-entityid"}}}],'
+        b'"P39":[]}}',  # JSON, but a label value that is not a string
+    ]
+    body = [lines[0], bad[0], lines[1], bad[1], lines[2], bad[2], *lines[3:]]
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"[\n" + b",\n".join(body) + b"\n]\n")
+    return path
+
+
+def test_malformed_lines_are_counted_with_their_line_numbers(tmp_path: Path) -> None:
+    records, reader = read(_with_bad_lines(tmp_path), max_bad_share=0.5)
+    assert [r.qid for r in records] == KEPT  # the build goes on past them
+    stats = reader.stats
+    assert stats.bad_lines == 3
+    assert [e.split(":")[0] for e in stats.bad_line_examples] == ["line 3", "line 5", "line 7"]
+
+
+def test_too_many_malformed_lines_fail_the_read(tmp_path: Path) -> None:
+    with pytest.raises(DumpReadError, match=r"3 of 16 entity lines are malformed.*line 3"):
+        read(_with_bad_lines(tmp_path), max_bad_share=0.1)
+
+
+def test_a_truncated_framed_dump_fails(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_bytes(b"[\n" + b",\n".join(sample_lines()[:3]) + b",\n")  # no closing ]
+    with pytest.raises(DumpReadError, match="never closed"):
+        read(path)
+
+
+def test_a_damaged_gzip_file_fails(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json.gz"
+    path.write_bytes(gzip.compress(SAMPLE.read_bytes())[:-200])
+    with pytest.raises(DumpReadError, match="unreadable"):
+        read(path)
+
+
+def test_a_missing_file_fails_cleanly(tmp_path: Path) -> None:
+    with pytest.raises(DumpReadError, match="cannot open"):
+        read(tmp_path / "nope.json.gz")
+
+
+def test_the_profile_file_decides_the_scope(tmp_path: Path) -> None:
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps({"organization": {"instance_of": {"Q484652": "international organization"}}}))
+    records, _ = read(SAMPLE, profile=load_profile(path))
+    assert [r.qid for r in records] == ["Q1065"]
+    path.write_text(json.dumps({"place": {"instance_of": ["Q5x"]}}))
+    with pytest.raises(ProfileError, match="instance_of"):
+        load_profile(path)
+
+
+PROFILES = {
+    "default": load_profile(),
+    "no arabic needed, no positions, no coordinates": profile_from_dict(
+        {
+            "require_arabic_name": False,
+            "person": {"instance_of": ["Q5"], "any_position_held": False, "occupations": ["Q193391"]},
+            "place": {"instance_of": ["Q532", "Q515"], "require_coordinates": False},
+            "organization": {"instance_of": ["Q7278"]},
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_the_prefilter_never_drops_a_line_decoding_would_keep(name: str) -> None:
+    profile = PROFILES[name]
+    generator = DumpGenerator(seed=7, in_scope=0.5)
+    lines = sample_lines() + [
+        json.dumps(generator.entity(i), ensure_ascii=False, separators=(",", ":")).encode() for i in range(400)
+    ]
+    prefilter = LinePrefilter(profile)
+    kept = rejected = 0
+    for line in lines:
+        record = entity_to_record(decode_entity(line), profile, "test")
+        if not prefilter(line):
+            assert record is None, line[:120]
+            rejected += 1
+        kept += record is not None
+    assert kept > 20 and rejected > 20  # both sides of the test were exercised
+
+
+def test_progress_bar_on_a_terminal_shows_rate_and_eta() -> None:
+    now = [0.0]
+    stream = io.StringIO()
+    progress = Progress("dump.json.gz", total=1000, stream=stream, interactive=True, clock=lambda: now[0])
+    now[0] = 10.0
+    progress.update(50_000, 5_000, 250)
+    output = stream.getvalue()
+    assert "25.0%" in output and "50,000 read" in output and "5,000 kept" in output
+    assert "5,000/s" in output and "ETA 0:00:30" in output
+
+
+def test_progress_without_a_terminal_logs_periodically(caplog: pytest.LogCaptureFixture) -> None:
+    now = [0.0]
+    progress = Progress("dump.json", stream=io.StringIO(), interactive=False, interval=30, clock=lambda: now[0])
+    with caplog.at_level(logging.INFO, logger="gazetteer.progress"):
+        now[0] = 10.0
+        progress.update(1, 1)  # too soon for a line
+        now[0] = 31.0
+        progress.update(310, 31)
+    assert len(caplog.records) == 1 and "310 read, 31 kept, 10/s" in caplog.records[0].getMessage()

@@ -1,0 +1,33 @@
+"""The development set stays valid and the linker keeps issue 3's quality targets on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.linking import Linker
+from tests.conftest import SEED_ARTICLE
+from tests.eval import compute_figures, load_passages, load_queries, seed_kinds, validate_devset
+
+
+@pytest.fixture(scope="module")
+def figures(linker: Linker):  # type: ignore[no-untyped-def]
+    return compute_figures(linker, load_passages(), load_queries(), seed_kinds())
+
+
+def test_the_development_set_is_valid() -> None:
+    kinds = seed_kinds()
+    article = SEED_ARTICLE.read_text(encoding="utf-8")
+    assert validate_devset(load_passages(), load_queries(), kinds, article) == []
+
+
+def test_link_quality_targets(figures) -> None:  # type: ignore[no-untyped-def]
+    link, _resolve, crashes = figures
+    assert crashes == []
+    assert link.overall.f1 >= 0.95, link.overall
+    assert link.overall.precision >= 0.97, link.overall
+
+
+def test_resolve_quality_targets(figures) -> None:  # type: ignore[no-untyped-def]
+    _link, resolve, _crashes = figures
+    assert resolve.accuracy_at_1 >= 0.95
+    assert resolve.false_match_rate == 0.0
