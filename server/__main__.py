@@ -34,17 +34,6 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
     server, bound, _health = create_server(
         holder, f"{settings.host}:{port}", settings.max_text_bytes, settings.max_workers, options
     )
-    info = holder.linker.gazetteer.info
-    counts = ", ".join(f"{kind} {count}" for kind, count in sorted(info.counts_by_type.items()))
-    _LOGGER.info(
-        "pid %d serving on %s:%d, gazetteer %s version %s (%s)",
-        os.getpid(),
-        settings.host,
-        bound,
-        info.path,
-        info.version,
-        counts,
-    )
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -59,6 +48,19 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGHUP, reload)
+    if settings.watch_seconds > 0:
+        holder.watch(settings.watch_seconds, stopped)
+    info = holder.linker.gazetteer.info
+    counts = ", ".join(f"{kind} {count}" for kind, count in sorted(info.counts_by_type.items()))
+    _LOGGER.info(
+        "pid %d serving on %s:%d, gazetteer %s version %s (%s)",
+        os.getpid(),
+        settings.host,
+        bound,
+        info.path,
+        info.version,
+        counts,
+    )
     while not stopped.wait(3600):
         pass
     _LOGGER.info("pid %d stopped", os.getpid())
@@ -79,8 +81,20 @@ def _reserved_port(host: str, port: int) -> Iterator[int]:
 
 def serve_workers(settings: Settings, holder: LinkerHolder) -> int:
     """Fork `settings.workers` serving processes on one port and supervise them."""
+    children: list[int] = []
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        if os.getpid() != parent:
+            return  # a worker that has not installed its own handlers yet
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signum)
+
+    parent = os.getpid()
+    # Installed before forking, so no signal finds the parent without them.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, forward)
     with _reserved_port(settings.host, settings.port) as port:
-        children: list[int] = []
         for _ in range(settings.workers):
             pid = os.fork()
             if pid == 0:
@@ -90,14 +104,6 @@ def serve_workers(settings: Settings, holder: LinkerHolder) -> int:
                     os._exit(0)
             children.append(pid)
         _LOGGER.info("%d workers on port %d: %s", len(children), port, children)
-
-        def forward(signum: int, _frame: FrameType | None) -> None:
-            for child in children:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(child, signum)
-
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(signum, forward)
         status = 0
         for child in children:
             _, code = os.waitpid(child, 0)

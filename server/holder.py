@@ -44,3 +44,26 @@ class LinkerHolder:
     @property
     def version(self) -> str:
         return self.linker.gazetteer.info.version
+
+    def watch(self, interval: float, stopped: threading.Event) -> threading.Thread:
+        """Reload whenever the file at `path` is replaced or rewritten, checking every `interval` seconds."""
+
+        def identity() -> tuple[int, int, int] | None:
+            try:
+                stat = self.path.stat()
+            except OSError:
+                return None
+            return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+        def loop() -> None:
+            seen = identity()
+            while not stopped.wait(interval):
+                current = identity()
+                if current is not None and current != seen:
+                    seen = current
+                    _LOGGER.info("%s changed on disk", self.path)
+                    self.reload()
+
+        thread = threading.Thread(target=loop, name="watch", daemon=True)
+        thread.start()
+        return thread

@@ -23,6 +23,7 @@ class Settings:
     max_text_bytes: int = 1024 * 1024
     max_workers: int = 8
     workers: int = 1
+    watch_seconds: float = 0.0  # 0: do not watch the gazetteer file
     grace_seconds: float = 5.0
     min_score: float | None = None
 
@@ -72,6 +73,16 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=int(_env("WORKERS", str(defaults.workers))),
         help="server processes sharing the port (SO_REUSEPORT), e.g. one per core (env ENTITYLINKER_WORKERS)",
     )
+    parser.add_argument(
+        "--watch",
+        nargs="?",
+        type=float,
+        const=2.0,
+        default=float(_env("WATCH_SECONDS", "0")),
+        metavar="SECONDS",
+        help="reload the gazetteer when its file changes, checking every SECONDS (2 if omitted; env "
+        "ENTITYLINKER_WATCH_SECONDS)",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -87,4 +98,5 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         max_workers=args.threads,
         grace_seconds=args.grace,
         workers=args.workers,
+        watch_seconds=args.watch,
     )

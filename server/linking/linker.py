@@ -382,8 +382,6 @@ class _Gate:
             return False  # عمر البشير is not محمد البشير
         if self.entity.kind is EntityKind.PERSON and evidence.given_name and not named_in_full:
             return False
-        if self.entity.kind is EntityKind.PLACE and evidence.after_definite_title and evidence.key.startswith("ال"):
-            return False  # الشيخ الجليل: a definite word agreeing with a title is its adjective, not Galilee
         if self.ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(evidence):
             return False
         if evidence.resolving:
