@@ -67,16 +67,22 @@ def skeleton(word: str) -> str:
 def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list[str]:
     """Distinctive tails of a person's names, as keys.
 
-    The tail is the last word, or the last two when the one before it is a
-    particle (بن سلمان). Tails that are ordinary words, given names, regnal
-    ordinals (الخامس) or shorter than three letters are `blocked`.
+    The tail is the last word, with the particles before it (بن سلمان، بن عبد
+    العزيز: a patronymic keeps its بن, for عبد العزيز alone is someone else).
+    Tails that are `blocked` (regnal ordinals such as الخامس) or shorter than
+    three letters are left out.
     """
     tails: dict[str, None] = {}
     for key in full_name_keys:
         tokens = key.split()
         if len(tokens) < 2:
             continue
-        tail = tokens[-2:] if len(tokens) > 2 and tokens[-2] in NAME_PARTICLES else tokens[-1:]
+        start = len(tokens) - 1
+        while start > 1 and tokens[start - 1] in NAME_PARTICLES:
+            start -= 1
+        tail = tokens[start:]
+        if tail[0] == "ال":
+            continue  # آل سعود names a family, not one of its members
         if tail[0] in NAME_PARTICLES and len(tail) == 1:
             continue
         tail_key = " ".join(tail)

@@ -43,6 +43,8 @@ class Evidence:
     adjective_after_noun: bool = False
     # The next word is a definite noun: the span is the first term of a construct (صور الحادث).
     before_definite_noun: bool = False
+    # The span is part of a longer quotation («إسرائيل بيتنا»): a title or another name.
+    inside_longer_quote: bool = False
     # An anchored entity of each kind right before or after, joined by و (العقبة وإربد).
     coordinated_kinds: frozenset[EntityKind] = frozenset()
 

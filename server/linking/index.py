@@ -50,7 +50,7 @@ def _deletes(word: str) -> set[str]:
 
 
 # Adjective (nisba) and plural endings: امريكي is not a spelling of امريكا.
-_NISBA_ENDINGS = ("يين", "يون", "يات", "يه", "ي")
+_NISBA_ENDINGS = ("يين", "يون", "يات", "يه", "يا", "ي")
 
 
 def _is_morphological_variant(word: str, name_word: str) -> bool:

@@ -221,12 +221,15 @@ class Linker:
                 " " not in key
                 and previous is not None
                 and not span.skip
-                and previous.norm.startswith("ال") == key.startswith("ال")
-                and is_noun(previous.norm)
                 and self._cue_at(previous) is None
                 and is_adjective(key)
+                and any(
+                    form.startswith("ال") == key.startswith("ال") and is_noun(form)
+                    for form in (previous.norm, *(split.stem for split in proclitic_splits(previous.norm)))
+                )
             ),
             coordinated_kinds=frozenset(coordinated),
+            inside_longer_quote=not resolving and _inside_longer_quote(words, first, last),
         )
 
     def _is_given_name(self, word: str) -> bool:
@@ -371,6 +374,8 @@ class _Gate:
         any_context = self.in_context > 0 or self.national > 0 or coordinated
         if evidence.cue_contradicts(self.entity):
             return False
+        if evidence.inside_longer_quote and not named_in_full:
+            return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
         if not evidence.single_word:
             return self._multi_word_passes(evidence, named_in_full)
         demonym_of_other = evidence.demonym_country not in (None, self.entity.qid)
@@ -420,6 +425,16 @@ class _Gate:
         if evidence.all_words_common:
             return named_in_full or self.cue > 0 or (self.prior >= 0.5 and self.support >= 0.6)
         return True
+
+
+def _inside_longer_quote(words: list[Word], first: int, last: int) -> bool:
+    """True when the span's words are quoted together with other words."""
+    quote = words[first].quote
+    if quote < 0:
+        return False
+    before = first > 0 and words[first - 1].quote == quote
+    after = last + 1 < len(words) and words[last + 1].quote == quote
+    return before or after
 
 
 def _name_weight(ref: NameRef) -> float:

@@ -16,6 +16,9 @@ _LOGGER = logging.getLogger(__name__)
 _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
 _HEH = "\u0647"
 _SENTENCE_ENDS = frozenset(".!?؟;؛:\n\u06d4")
+_QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
+# A quotation longer than this is quoted speech, or an unmatched mark: not a title or a name.
+_MAX_QUOTED_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,8 @@ class Word:
     ends_with_heh: bool = False
     # A sentence ends between the previous word and this one: cues do not reach across.
     starts_sentence: bool = False
+    # Which quotation («…», “…”, "…") the word is inside, or -1.
+    quote: int = -1
 
 
 _normalize_word = lru_cache(maxsize=100_000)(normalize)
@@ -53,8 +58,32 @@ def _final_letter(word: str) -> str:
     return ""
 
 
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each short quotation: a title, a name, a slogan in quotation marks."""
+    spans = []
+    i = 0
+    while i < len(text):
+        closing = _QUOTE_PAIRS.get(text[i])
+        if closing is not None:
+            end = text.find(closing, i + 1, i + 1 + _MAX_QUOTED_CHARS)
+            if end > i + 1 and "\n" not in text[i:end]:
+                spans.append((i + 1, end))
+                i = end + 1
+                continue
+        i += 1
+    return spans
+
+
+def _quote_of(quotations: list[tuple[int, int]], start: int) -> int:
+    for number, (q_start, q_end) in enumerate(quotations):
+        if q_start <= start < q_end:
+            return number
+    return -1
+
+
 def document_words(text: str) -> list[Word]:
     """The words of `text` with a non-empty normal form, in order."""
+    quotations = _quotations(text) if any(c in text for c in _QUOTE_PAIRS) else []
     found: list[Word] = []
     for raw_start, raw_end in word_spans(text):
         start, end = _trim_invisible(text, raw_start, raw_end)
@@ -65,7 +94,8 @@ def document_words(text: str) -> list[Word]:
         if norm:
             gap = text[found[-1].end : start] if found else ""
             new_sentence = not found or any(c in _SENTENCE_ENDS for c in gap)
-            found.append(Word(start, end, norm, _final_letter(original) == _HEH, new_sentence))
+            quote = _quote_of(quotations, start) if quotations else -1
+            found.append(Word(start, end, norm, _final_letter(original) == _HEH, new_sentence, quote))
     return found
 
 

@@ -1,0 +1,218 @@
+"""The build: sources merged with seeds winning, names kept in step, checks, atomic replacement."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gazetteer.__main__ import main
+from gazetteer.build import BuildCheckError, BuildLockedError, Source, _fast_name_key, build, names_for
+from gazetteer.keys import name_key
+from gazetteer.lexicon import blocked_surnames
+from gazetteer.loader import load_gazetteer
+from gazetteer.profile import load_profile
+from gazetteer.readers.dump import DumpReader
+from gazetteer.readers.seeds import read_seeds
+from gazetteer.records import EntityKind, EntityRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = Path(__file__).parent / "data" / "wikidata" / "dump-sample.json"
+
+SEEDS = [
+    # Overrides the dump's Arabic label and adds an alias; the dump fills the rest.
+    {"qid": "Q3551", "type": "place", "label_ar": "مدينة الرباط", "label_en": "Rabat", "aliases_ar": ["رباط الفتح"]},
+    # Not in the dump at all.
+    {"qid": "Q9000000900", "type": "organization", "label_ar": "منظمة البذور", "label_en": "Seed Org"},
+]
+
+
+def write_seeds(folder: Path, entities: list[dict[str, object]] = SEEDS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entities)
+    (folder / "seeds.jsonl").write_text(lines, encoding="utf-8")
+    return folder
+
+
+def dump_source(path: Path = SAMPLE, **kwargs: object) -> Source:
+    reader = DumpReader(path, load_profile(), progress=False, **kwargs)  # type: ignore[arg-type]
+    return Source("wikidata-dump", reader, {}, reader.stats.as_details)
+
+
+def seed_source(folder: Path) -> Source:
+    return Source("seeds", read_seeds(folder), {"path": str(folder)})
+
+
+def rows(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def metadata(db: Path) -> dict[str, str]:
+    return dict(rows(db, "SELECT key, value FROM metadata"))  # type: ignore[arg-type]
+
+
+def test_dump_and_seeds_merge_with_the_seeds_winning(tmp_path: Path) -> None:
+    out = tmp_path / "gazetteer.sqlite"
+    report = build(out, [dump_source()], seed_source(write_seeds(tmp_path / "seeds")))
+    assert report.entity_count == 9  # 8 from the dump, 1 only in the seeds
+    gazetteer = load_gazetteer(out)
+    rabat = gazetteer.entity("Q3551")
+    assert rabat is not None
+    assert rabat.label_ar == "مدينة الرباط"  # the seed's label wins
+    assert rabat.aliases_ar == ("رباط الفتح",)
+    assert (rabat.lat, rabat.lon, rabat.country_qid) == (34.02, -6.84, "Q1028")  # the dump fills the gaps
+    assert rabat.sources == ("seeds", "wikidata-dump")
+    # The names follow the merged record: the dump's label, replaced, is no longer a name.
+    names = {row[0] for row in rows(out, "SELECT name FROM names WHERE qid = 'Q3551' AND lang = 'ar'")}
+    assert names == {"مدينة الرباط", "رباط الفتح"}
+    assert gazetteer.entity("Q9000000900") is not None
+
+
+def test_metadata_records_sources_dump_facts_counts_and_timings(tmp_path: Path) -> None:
+    dated = tmp_path / "wikidata-20240501-all.json"
+    dated.write_bytes(SAMPLE.read_bytes())
+    out = tmp_path / "gazetteer.sqlite"
+    build(out, [dump_source(dated)], seed_source(write_seeds(tmp_path / "seeds")))
+    meta = metadata(out)
+    sources = json.loads(meta["sources"])
+    assert [s["name"] for s in sources] == ["wikidata-dump", "seeds"]
+    dump = sources[0]
+    assert (dump["entities"], dump["kept"], dump["records"], dump["bad_lines"]) == (13, 8, 8, 0)
+    assert dump["dump_date"] == "20240501" and dump["compression"] == "none"
+    assert json.loads(meta["dump_dates"]) == ["20240501"]
+    assert json.loads(meta["counts_by_type"]) == {"organization": 3, "person": 2, "place": 4}
+    assert meta["entity_count"] == "9" and int(meta["name_count"]) == rows(out, "SELECT COUNT(*) FROM names")[0][0]
+    assert set(json.loads(meta["timings"])) >= {"sources", "names_and_indexes", "check"}
+
+
+def test_a_later_source_wins_and_stale_names_go(tmp_path: Path) -> None:
+    first = EntityRecord("Q9000000800", EntityKind.PERSON, label_ar="أحمد القديم", positions=("Q1",), sources=("a",))
+    second = EntityRecord("Q9000000800", EntityKind.PERSON, label_ar="أحمد الجديد", sources=("b",))
+    out = tmp_path / "gazetteer.sqlite"
+    build(out, [Source("a", [first]), Source("b", [second])], None)
+    merged = load_gazetteer(out).entity("Q9000000800")
+    assert merged is not None and merged.label_ar == "أحمد الجديد" and merged.positions == ("Q1",)
+    keys = {row[0] for row in rows(out, "SELECT key FROM names")}
+    assert name_key("أحمد الجديد") in keys and name_key("أحمد القديم") not in keys
+
+
+def test_names_for_uses_the_same_keys_as_name_key() -> None:
+    record = EntityRecord("Q9000000801", EntityKind.PERSON, label_ar="بنيامين نتنياهو", aliases_ar=("بيبي نتنياهو",))
+    for row in names_for(record, blocked_surnames()):
+        assert row["key"] == name_key(row["name"] or row["key"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.text(alphabet="ابتثجحخدذرسشصضطظعغفقكلمنهويىةءأإآؤئ ـًٌٍَُِّْ-.،", max_size=40))
+def test_the_fast_name_key_equals_name_key(text: str) -> None:
+    assert _fast_name_key(text) == name_key(text)
+
+
+def _first_build(tmp_path: Path) -> tuple[Path, bytes]:
+    out = tmp_path / "gazetteer.sqlite"
+    build(out, [dump_source()], None)
+    return out, out.read_bytes()
+
+
+def _leftovers(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.building"))
+
+
+def test_a_build_failing_midway_leaves_the_old_file_byte_identical(tmp_path: Path) -> None:
+    out, before = _first_build(tmp_path)
+
+    def records_then_failure() -> Iterator[EntityRecord]:
+        yield from DumpReader(SAMPLE, load_profile(), progress=False)
+        raise RuntimeError("the source broke")
+
+    with pytest.raises(RuntimeError, match="the source broke"):
+        build(out, [Source("broken", records_then_failure())], None)
+    assert out.read_bytes() == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failed_check_leaves_the_old_file(tmp_path: Path) -> None:
+    out, before = _first_build(tmp_path)
+    english_only = tmp_path / "english.json"
+    lines = [line for line in SAMPLE.read_text().splitlines() if '"Q9000000006"' in line]
+    english_only.write_text("[\n" + lines[0].rstrip(",") + "\n]\n")
+    with pytest.raises(BuildCheckError, match="gave no entities in scope"):
+        build(out, [dump_source(english_only)], None)
+    assert out.read_bytes() == before
+
+
+def test_a_killed_build_leaves_the_old_file_and_the_next_build_cleans_up(tmp_path: Path) -> None:
+    out, before = _first_build(tmp_path)
+    fifo = tmp_path / "dump.json"
+    os.mkfifo(fifo)
+    command = [sys.executable, "-m", "gazetteer", "build", "--dump", str(fifo), "--out", str(out), "--no-seeds"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # Opening the pipe blocks until the build opens it, which it does after creating its temporary file.
+        with fifo.open("wb") as pipe:
+            pipe.write(b"[\n")
+            line = SAMPLE.read_bytes().splitlines()[1]
+            for _ in range(200):  # over a pipe buffer: the build is reading, mid-way
+                pipe.write(line + b"\n")
+            pipe.flush()
+            assert _leftovers(tmp_path), "the build should be writing its temporary file"
+            process.send_signal(signal.SIGKILL)
+            process.wait(10)
+    except BrokenPipeError:
+        pass
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert out.read_bytes() == before
+    assert _leftovers(tmp_path)  # SIGKILL leaves no chance to clean up...
+    build(out, [dump_source()], None)
+    assert _leftovers(tmp_path) == []  # ...the next build does
+
+
+def test_too_many_bad_lines_fail_the_cli_build_and_keep_the_old_file(tmp_path: Path) -> None:
+    out, before = _first_build(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text(SAMPLE.read_text().replace('{"type":"item","id":"Q801"', '{"type":"item","id":"Q801" oops'))
+    argv = ["build", "--dump", str(bad), "--out", str(out), "--no-seeds", "--no-progress", "--workers", "0"]
+    assert main(argv) == 1
+    assert out.read_bytes() == before
+    assert main([*argv, "--max-bad-share", "0.1"]) == 0  # one bad line in 13 is allowed by a looser limit
+    assert "Q801" not in {row[0] for row in rows(out, "SELECT qid FROM entities")}
+
+
+def test_cli_build_from_a_gzip_dump_with_workers(tmp_path: Path) -> None:
+    import gzip
+
+    dump = tmp_path / "dump.json.gz"
+    dump.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    out = tmp_path / "out" / "gazetteer.sqlite"
+    seeds = write_seeds(tmp_path / "seeds")
+    assert main(["build", "--dump", str(dump), "--seeds", str(seeds), "--out", str(out), "--workers", "1"]) == 0
+    assert rows(out, "PRAGMA integrity_check") == [("ok",)]
+    assert out.stat().st_mode & 0o777 == 0o644  # readable by a server running as another user
+    assert load_gazetteer(out).info.sources == ("wikidata-dump", "seeds")
+
+
+def test_a_second_build_of_the_same_file_is_refused_while_one_runs(tmp_path: Path) -> None:
+    out = tmp_path / "gazetteer.sqlite"
+    lock = os.open(tmp_path / ".gazetteer.sqlite.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(BuildLockedError):
+            build(out, [dump_source()], None)
+    finally:
+        os.close(lock)
+    assert not out.exists()
