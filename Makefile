@@ -52,6 +52,18 @@ eval: $(GENERATED) ## Precision, recall and F1 of the linker on the development 
 bench: $(GENERATED) ## Latency benchmarks (not part of make test)
 	$(PY) -m bench.latency
 
+gazetteer-dump: $(STAMP) ## Build the gazetteer from a Wikidata JSON dump plus the seeds: make gazetteer-dump DUMP=latest-all.json.gz
+	@test -n "$(DUMP)" || { echo "usage: make gazetteer-dump DUMP=path/to/dump.json[.gz|.bz2] (several: DUMP='a.json.gz b.json.gz')"; exit 2; }
+	$(PY) -m gazetteer build $(foreach d,$(DUMP),--dump $(d)) --out $(GAZETTEER)
+
+gazetteer-refresh: $(STAMP) ## Rebuild the gazetteer from the Wikidata Query Service (gazetteer/queries/*.rq) plus the seeds
+	$(PY) -m gazetteer build --sparql --out $(GAZETTEER)
+
+bench-build: $(STAMP) ## Build rate, peak memory and DB size on synthetic dumps (gz, bz2, plain): make bench-build N=1000000
+	$(PY) -m bench.build_bench --entities $(or $(N),100000)
+
+.PHONY: gazetteer-dump gazetteer-refresh bench-build
+
 lint: $(STAMP) ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -26,6 +26,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from bench.make_dump import write_dump
 
@@ -81,7 +82,7 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_build(dump: Path, out: Path, workers: int | None) -> dict[str, object]:
+def run_build(dump: Path, out: Path, workers: int | None) -> dict[str, Any]:
     """Time one build as a child process; returns its figures."""
     out.unlink(missing_ok=True)
     command = [sys.executable, "-m", "gazetteer", "build", "--dump", str(dump), "--out", str(out), "--no-progress"]
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(
             f"{r['entities']:>10} {r['format']:>6} {r['entities_per_second']:>8} {r['wall_seconds']:>7} "
-            f"{r['peak_rss_tree_mib']:>9} {int(r['db_bytes']) / 2**20:>7.1f} {r['kept']:>8}"
+            f"{r['peak_rss_tree_mib']:>9} {r['db_bytes'] / 2**20:>7.1f} {r['kept']:>8}"
         )
     out = DATA / "build_bench_results.json"
     out.write_text(json.dumps(results, indent=2))

@@ -614,7 +614,7 @@ class DumpGenerator:
 
 def _open_for_writing(path: Path, compression: str) -> IO[bytes]:
     if compression == ".gz":
-        return gzip.open(path, "wb", compresslevel=6)  # gzip(1)'s default level
+        return gzip.open(path, "wb", compresslevel=6)  # type: ignore[return-value]  # gzip(1)'s default level
     if compression == ".bz2":
         return bz2.open(path, "wb", compresslevel=9)
     return path.open("wb")

@@ -215,6 +215,7 @@ class _Writer:
     def finish(self) -> None:
         """Flush, index, and rewrite the names of merged entities from their final rows."""
         self.flush()
+        _LOGGER.info("indexing %d names; rewriting the names of %d merged entities", self.names, len(self.merged))
         self.conn.execute(f"CREATE INDEX idx_names_qid ON {schema.NAMES_TABLE} (qid)")
         merged = sorted(self.merged)
         for start in range(0, len(merged), _BATCH_SIZE):
@@ -262,7 +263,7 @@ def _check(db: sqlite_utils.Database, writer: _Writer, sources: list[dict[str, o
     if empty:
         raise BuildCheckError(f"source(s) {', '.join(empty)} gave no entities in scope: wrong file or profile?")
     if seed_qids:
-        missing = []
+        missing: list[str] = []
         qids = sorted(seed_qids)
         for start in range(0, len(qids), _BATCH_SIZE):
             chunk = qids[start : start + _BATCH_SIZE]
@@ -289,11 +290,15 @@ def _seed_qids(seeds: Source) -> tuple[Source, set[str]]:
 
 
 def _lock(out_path: Path) -> int:
-    """Hold an exclusive lock for the target for the whole build; returns the lock's fd."""
+    """Hold an exclusive lock for the target for the whole build; returns the lock's fd.
+
+    A POSIX record lock (lockf), not flock: it belongs to this process alone, so
+    forked parser processes do not inherit it, and it goes when this process dies.
+    """
     fd = os.open(out_path.with_name(f".{out_path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
         os.close(fd)
         raise BuildLockedError(f"another build of {out_path} is running") from None
     return fd

@@ -28,7 +28,7 @@ from camel_tools.utils.normalize import (
 
 _LOGGER = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = 1
+NORMALIZER_VERSION = 2
 
 _TATWEEL = "\u0640"
 # Zero-width, joiner and bidi controls, the Arabic letter mark and the BOM:
@@ -104,6 +104,8 @@ def fold_case_and_space(s: str) -> str:
 
 
 def _apply_rules(c: str) -> str:
+    if unicodedata.category(c) == "Cs":
+        return ""  # a lone surrogate is no text at all (and cannot be encoded)
     s = normalize_unicode(c)  # NFKC: presentation forms, ligatures (ﻻ → لا)
     s = remove_invisible_marks(s)
     s = remove_tatweel(s)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import signal
@@ -114,7 +113,10 @@ def test_names_for_uses_the_same_keys_as_name_key() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.text(alphabet="ابتثجحخدذرسشصضطظعغفقكلمنهويىةءأإآؤئ ـًٌٍَُِّْ-.،", max_size=40))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.text(alphabet="ابتثجحخدذرسشصضطظعغفقكلمنهويىةءأإآؤئ ـًٌٍَُِّْ-.،", max_size=40)
+)
 def test_the_fast_name_key_equals_name_key(text: str) -> None:
     assert _fast_name_key(text) == name_key(text)
 
@@ -147,7 +149,7 @@ def test_a_failed_check_leaves_the_old_file(tmp_path: Path) -> None:
     english_only = tmp_path / "english.json"
     lines = [line for line in SAMPLE.read_text().splitlines() if '"Q9000000006"' in line]
     english_only.write_text("[\n" + lines[0].rstrip(",") + "\n]\n")
-    with pytest.raises(BuildCheckError, match="gave no entities in scope"):
+    with pytest.raises(BuildCheckError, match="no entities"):
         build(out, [dump_source(english_only)], None)
     assert out.read_bytes() == before
 
@@ -206,13 +208,27 @@ def test_cli_build_from_a_gzip_dump_with_workers(tmp_path: Path) -> None:
     assert load_gazetteer(out).info.sources == ("wikidata-dump", "seeds")
 
 
+_HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
 def test_a_second_build_of_the_same_file_is_refused_while_one_runs(tmp_path: Path) -> None:
     out = tmp_path / "gazetteer.sqlite"
-    lock = os.open(tmp_path / ".gazetteer.sqlite.lock", os.O_RDWR | os.O_CREAT)
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    # POSIX locks do not conflict within one process: hold it from another one.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(tmp_path / ".gazetteer.sqlite.lock")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
         with pytest.raises(BuildLockedError):
             build(out, [dump_source()], None)
     finally:
-        os.close(lock)
+        holder.communicate(b"")
     assert not out.exists()

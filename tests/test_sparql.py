@@ -89,7 +89,7 @@ def server() -> Iterator[tuple[str, Replay]]:
             self.end_headers()
             self.wfile.write(reply.body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -231,7 +231,7 @@ def test_retries_run_out(server: tuple[str, Replay]) -> None:
 def test_a_bad_query_is_not_retried(server: tuple[str, Replay]) -> None:
     endpoint, replay = server
     replay.scripted = [Reply(400, b"MalformedQueryException: bad syntax")]
-    with pytest.raises(WdqsError, match="HTTP 400.*MalformedQuery"):
+    with pytest.raises(WdqsError, match=r"HTTP 400.*MalformedQuery"):
         client(endpoint).select("SELEC")
     assert len(replay.requests) == 1
 

@@ -15,6 +15,7 @@ line numbers; the read fails when their share passes a limit.
 from __future__ import annotations
 
 import bz2
+import ctypes
 import gzip
 import logging
 import multiprocessing
@@ -24,6 +25,7 @@ import queue
 import re
 import signal
 import stat
+import sys
 import threading
 import time
 import zlib
@@ -48,6 +50,7 @@ _CHUNK_BYTES = 1 << 20
 _QUEUED_BLOCKS = 8  # decompressed blocks waiting for a parser: bounds memory
 _KEPT_ERRORS = 20  # bad lines reported by number and reason
 _DATE_IN_NAME = re.compile(r"(?<!\d)(20\d{6})(?!\d)")
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _RECORD_FIELDS = operator.attrgetter(*(f.name for f in fields(EntityRecord)))
 
 
@@ -242,6 +245,18 @@ def _init_worker(profile: Profile, source: str) -> None:
     _worker_args = (profile, source)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the build is killed (else it would linger)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        _LOGGER.debug("prctl unavailable; a killed build may leave parser processes behind")
 
 
 def _parse_in_worker(block: bytes, first_block: bool) -> _BlockResult:

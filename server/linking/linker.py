@@ -117,7 +117,7 @@ class Linker:
         spans = [s for s in spot(name, words, self.index) if s.first == 0 and s.last == len(words) - 1]
         best: dict[str, float] = {}
         for span in spans:
-            for scored in self._candidates(span, words, kinds, document, {}, resolving=document_countries or True):
+            for scored in self._candidates(span, words, kinds, document, {}, resolving_near=document_countries):
                 best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
@@ -170,20 +170,24 @@ class Linker:
         words: list[Word],
         context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
-        resolving: bool | frozenset[str],
+        resolving_near: frozenset[str] | None,
     ) -> Evidence:
-        """What the words around `span` say, whatever the candidate."""
+        """What the words around `span` say, whatever the candidate.
+
+        `resolving_near` is None when linking a document; when resolving a lone
+        name it holds the countries named by demonyms in the caller's context.
+        """
         key = span.key
         first, last = span.first, span.last
-        if isinstance(resolving, frozenset):
-            nearby = set(resolving)
+        resolving = resolving_near is not None
+        if resolving_near is not None:
+            nearby = set(resolving_near)
         else:
             nearby = {
                 demonyms[i]
                 for i in range(first - DEMONYM_WINDOW_BEFORE, last + DEMONYM_WINDOW_AFTER + 1)
                 if i in demonyms and not first <= i <= last
             }
-        resolving = bool(resolving)
         following_word = words[last + 1] if not resolving and last + 1 < len(words) else None
         following = following_word.norm if following_word and not following_word.starts_sentence else ""
         previous = words[first - 1] if not resolving and first > 0 and not words[first].starts_sentence else None
@@ -266,12 +270,12 @@ class Linker:
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
-        resolving: bool | frozenset[str] = False,
+        resolving_near: frozenset[str] | None = None,
     ) -> list[_Scored]:
         refs = self._refs_by_entity(self.index.refs(span.key), kinds)
         if not refs:
             return []
-        evidence = self._evidence(span, words, context, demonyms, resolving)
+        evidence = self._evidence(span, words, context, demonyms, resolving_near)
         scored = []
         for qid, ref in refs.items():
             entity = self.gazetteer.entity(qid)
