@@ -18,7 +18,6 @@ class Evidence:
     key: str
     single_word: bool
     cue: scoring.Cue | None
-    context: scoring.DocumentContext | None
     # Countries named by demonyms just before or after the span (الإسرائيلي).
     nearby_countries: frozenset[str]
     # How often the (one-word) name is an ordinary word, from the frequency lexicon.
@@ -45,8 +44,8 @@ class Evidence:
     before_definite_noun: bool = False
     # The span is part of a longer quotation («إسرائيل بيتنا»): a title or another name.
     inside_longer_quote: bool = False
-    # An anchored entity of each kind right before or after, joined by و (العقبة وإربد).
-    coordinated_kinds: frozenset[EntityKind] = frozenset()
+    # The next word begins with و: the span may be one of a list (مالي والنيجر).
+    joined_to_next: bool = False
 
     def cue_contradicts(self, entity: EntityRecord) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""

@@ -88,9 +88,10 @@ class Linker:
         words = document_words(text)
         spans = spot(text, words, self.index)
         demonyms = self._demonyms(words)
-        first_pass = self._select(self._score_spans(spans, words, options.kinds, None, demonyms), min_score)
+        evidence: dict[SpanMatch, Evidence] = {}  # what the words say does not change between passes
+        first_pass = self._select(self._score_spans(spans, words, options.kinds, None, demonyms, evidence), min_score)
         context = self._context(first_pass)
-        results = self._select(self._score_spans(spans, words, options.kinds, context, demonyms), min_score)
+        results = self._select(self._score_spans(spans, words, options.kinds, context, demonyms, evidence), min_score)
         mentions = [self._mention(text, words, r, options.max_candidates) for r in results]
         return LinkResult(mentions=mentions)
 
@@ -107,7 +108,8 @@ class Linker:
             context_demonyms = self._demonyms(context_words)
             context_spans = spot(context, context_words, self.index)
             selected = self._select(
-                self._score_spans(context_spans, context_words, kinds, None, context_demonyms), self.default_min_score
+                self._score_spans(context_spans, context_words, kinds, None, context_demonyms, {}),
+                self.default_min_score,
             )
             document = self._context(selected)
             # The whole context is the name's neighbourhood: its demonyms speak for the name.
@@ -117,7 +119,7 @@ class Linker:
         spans = [s for s in spot(name, words, self.index) if s.first == 0 and s.last == len(words) - 1]
         best: dict[str, float] = {}
         for span in spans:
-            for scored in self._candidates(span, words, kinds, document, {}, resolving_near=document_countries):
+            for scored in self._candidates(span, words, kinds, document, {}, {}, resolving_near=document_countries):
                 best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
@@ -168,7 +170,6 @@ class Linker:
         self,
         span: SpanMatch,
         words: list[Word],
-        context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
         resolving_near: frozenset[str] | None,
     ) -> Evidence:
@@ -197,17 +198,10 @@ class Linker:
         if adjacent is None and previous is not None and previous.norm.startswith("ال") and not span.skip:
             adjacent = demonyms.get(first - 1)
         title_before = previous is not None and previous.norm.startswith("ال") and self._is_person_cue(previous)
-        coordinated: set[EntityKind] = set()
-        if context is not None and not resolving:
-            if following.startswith("و") and last + 1 in context.kinds_at:
-                coordinated.add(context.kinds_at[last + 1])
-            if words[first].norm.startswith("و") and span.skip and first - 1 in context.kinds_at:
-                coordinated.add(context.kinds_at[first - 1])
         return Evidence(
             key=key,
             single_word=" " not in key,
             cue=None if resolving else self._cue_before(words, first),
-            context=context,
             nearby_countries=frozenset(nearby),
             ordinary=ordinary_share(key) if " " not in key else 0.0,
             common=key in self._common,
@@ -232,7 +226,7 @@ class Linker:
                     for form in (previous.norm, *(split.stem for split in proclitic_splits(previous.norm)))
                 )
             ),
-            coordinated_kinds=frozenset(coordinated),
+            joined_to_next=following.startswith("و"),
             inside_longer_quote=not resolving and _inside_longer_quote(words, first, last),
         )
 
@@ -270,12 +264,16 @@ class Linker:
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
+        evidence_by_span: dict[SpanMatch, Evidence],
         resolving_near: frozenset[str] | None = None,
     ) -> list[_Scored]:
         refs = self._refs_by_entity(self.index.refs(span.key), kinds)
         if not refs:
             return []
-        evidence = self._evidence(span, words, context, demonyms, resolving_near)
+        evidence = evidence_by_span.get(span)
+        if evidence is None:
+            evidence = evidence_by_span[span] = self._evidence(span, words, demonyms, resolving_near)
+        coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         scored = []
         for qid, ref in refs.items():
             entity = self.gazetteer.entity(qid)
@@ -291,7 +289,9 @@ class Linker:
             elif own_country in evidence.nearby_countries:
                 national = scoring.CUE_MATCH
             support = scoring.combined_support(prior, max(in_context, national), cue)
-            gate = _Gate(span, ref, entity, prior, in_context, cue, national, support, len(refs) == 1)
+            gate = _Gate(
+                span, ref, entity, prior, in_context, cue, national, support, len(refs) == 1, entity.kind in coordinated
+            )
             if not gate.passes(evidence):
                 continue
             match = span.similarity * _name_weight(ref)
@@ -310,10 +310,11 @@ class Linker:
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
+        evidence_by_span: dict[SpanMatch, Evidence],
     ) -> list[_SpanResult]:
         results = []
         for span in spans:
-            scored = self._candidates(span, words, kinds, context, demonyms)
+            scored = self._candidates(span, words, kinds, context, demonyms, evidence_by_span)
             if not scored:
                 continue
             total = sum(s.score for s in scored)
@@ -371,10 +372,12 @@ class _Gate:
     national: float
     support: float
     unique_key: bool
+    # An anchored entity of the same kind right before or after, joined by و (العقبة وإربد).
+    coordinated: bool
 
     def passes(self, evidence: Evidence) -> bool:
         named_in_full = self.in_context >= scoring.CONTEXT_SAME_ENTITY
-        coordinated = self.entity.kind in evidence.coordinated_kinds
+        coordinated = self.coordinated
         any_context = self.in_context > 0 or self.national > 0 or coordinated
         if evidence.cue_contradicts(self.entity):
             return False
@@ -429,6 +432,18 @@ class _Gate:
         if evidence.all_words_common:
             return named_in_full or self.cue > 0 or (self.prior >= 0.5 and self.support >= 0.6)
         return True
+
+
+def _coordinated_kinds(
+    span: SpanMatch, words: list[Word], context: scoring.DocumentContext, evidence: Evidence
+) -> frozenset[EntityKind]:
+    """Kinds of the anchors joined to the span by و: the next word (والنيجر) or the span's own و."""
+    kinds = set()
+    if evidence.joined_to_next and span.last + 1 in context.kinds_at:
+        kinds.add(context.kinds_at[span.last + 1])
+    if span.skip and words[span.first].norm.startswith("و") and span.first - 1 in context.kinds_at:
+        kinds.add(context.kinds_at[span.first - 1])
+    return frozenset(kinds)
 
 
 def _inside_longer_quote(words: list[Word], first: int, last: int) -> bool:

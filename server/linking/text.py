@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,9 +17,11 @@ _LOGGER = logging.getLogger(__name__)
 _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
 _HEH = "\u0647"
 _SENTENCE_ENDS = frozenset(".!?؟;؛:\n\u06d4")
-_QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
-# A quotation longer than this is quoted speech, or an unmatched mark: not a title or a name.
-_MAX_QUOTED_CHARS = 40
+# A short quotation («…», “…», "…", „…“): longer ones are quoted speech, not a title or a name.
+_QUOTATION_RE = re.compile(r'«[^»\n]{1,40}»|“[^”\n]{1,40}”|"[^"\n]{1,40}"|„[^“\n]{1,40}“')
+_FORMAT_CHARS = frozenset(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
+# What may follow a word's last letter: marks, format characters, tatweel.
+_MARKS = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) in ("Mn", "Cf") or c == "\u0640")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,46 +47,22 @@ _normalize_word = lru_cache(maxsize=100_000)(normalize)
 
 def _trim_invisible(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop format characters (RLM, ZWNJ, BOM…) from both edges of a word span."""
-    while start < end and unicodedata.category(text[start]) == "Cf":
+    while start < end and text[start] in _FORMAT_CHARS:
         start += 1
-    while end > start and unicodedata.category(text[end - 1]) == "Cf":
+    while end > start and text[end - 1] in _FORMAT_CHARS:
         end -= 1
     return start, end
 
 
-def _final_letter(word: str) -> str:
-    for c in reversed(word):
-        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf" and c != "\u0640":
-            return c
-    return ""
-
-
 def _quotations(text: str) -> list[tuple[int, int]]:
     """[start, end) of each short quotation: a title, a name, a slogan in quotation marks."""
-    spans = []
-    i = 0
-    while i < len(text):
-        closing = _QUOTE_PAIRS.get(text[i])
-        if closing is not None:
-            end = text.find(closing, i + 1, i + 1 + _MAX_QUOTED_CHARS)
-            if end > i + 1 and "\n" not in text[i:end]:
-                spans.append((i + 1, end))
-                i = end + 1
-                continue
-        i += 1
-    return spans
-
-
-def _quote_of(quotations: list[tuple[int, int]], start: int) -> int:
-    for number, (q_start, q_end) in enumerate(quotations):
-        if q_start <= start < q_end:
-            return number
-    return -1
+    return [(m.start() + 1, m.end() - 1) for m in _QUOTATION_RE.finditer(text)]
 
 
 def document_words(text: str) -> list[Word]:
     """The words of `text` with a non-empty normal form, in order."""
-    quotations = _quotations(text) if any(c in text for c in _QUOTE_PAIRS) else []
+    quotations = _quotations(text)
+    next_quote = 0
     found: list[Word] = []
     for raw_start, raw_end in word_spans(text):
         start, end = _trim_invisible(text, raw_start, raw_end)
@@ -91,11 +70,15 @@ def document_words(text: str) -> list[Word]:
             continue
         original = text[start:end]
         norm = _normalize_word(original).replace(" ", "")
-        if norm:
-            gap = text[found[-1].end : start] if found else ""
-            new_sentence = not found or any(c in _SENTENCE_ENDS for c in gap)
-            quote = _quote_of(quotations, start) if quotations else -1
-            found.append(Word(start, end, norm, _final_letter(original) == _HEH, new_sentence, quote))
+        if not norm:
+            continue
+        gap = text[found[-1].end : start] if found else ""
+        new_sentence = not found or any(c in _SENTENCE_ENDS for c in gap)
+        while next_quote < len(quotations) and quotations[next_quote][1] <= start:
+            next_quote += 1
+        quote = next_quote if next_quote < len(quotations) and quotations[next_quote][0] <= start else -1
+        ends_with_heh = original.rstrip(_MARKS).endswith(_HEH)
+        found.append(Word(start, end, norm, ends_with_heh, new_sentence, quote))
     return found
 
 
