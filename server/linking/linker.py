@@ -22,6 +22,7 @@ from server.linking import scoring
 from server.linking.clitics import proclitic_splits
 from server.linking.cues import cue_kinds, place_cue_wants_country
 from server.linking.evidence import Evidence
+from server.linking.gates import MOSTLY_ORDINARY, OFTEN_ORDINARY, Gate
 from server.linking.index import NameIndex
 from server.linking.models import Candidate, LinkOptions, LinkResult, Mention
 from server.linking.spotter import SpanMatch, spot
@@ -35,13 +36,6 @@ ANCHOR_MIN_SHARE = 0.75
 CUE_WINDOW_WORDS = 3
 DEMONYM_WINDOW_BEFORE = 3
 DEMONYM_WINDOW_AFTER = 2
-LOW_POPULARITY = 0.35
-# Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
-# name needs a cue or the full name (MOSTLY) or any context (OFTEN).
-MOSTLY_ORDINARY = 0.8
-OFTEN_ORDINARY = 0.5
-# A surname alone that is sometimes an ordinary word (عون "help") needs a title before it.
-SURNAME_MAX_ORDINARY = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +283,7 @@ class Linker:
             elif own_country in evidence.nearby_countries:
                 national = scoring.CUE_MATCH
             support = scoring.combined_support(prior, max(in_context, national), cue)
-            gate = _Gate(
+            gate = Gate(
                 span, ref, entity, prior, in_context, cue, national, support, len(refs) == 1, entity.kind in coordinated
             )
             if not gate.passes(evidence):
@@ -357,81 +351,6 @@ class Linker:
         end = words[span.last].end
         alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
-
-
-@dataclass(frozen=True, slots=True)
-class _Gate:
-    """Whether one candidate of one span may link at all: the precision rules."""
-
-    span: SpanMatch
-    ref: NameRef
-    entity: EntityRecord
-    prior: float
-    in_context: float
-    cue: float
-    national: float
-    support: float
-    unique_key: bool
-    # An anchored entity of the same kind right before or after, joined by و (العقبة وإربد).
-    coordinated: bool
-
-    def passes(self, evidence: Evidence) -> bool:
-        named_in_full = self.in_context >= scoring.CONTEXT_SAME_ENTITY
-        coordinated = self.coordinated
-        any_context = self.in_context > 0 or self.national > 0 or coordinated
-        if evidence.cue_contradicts(self.entity):
-            return False
-        if evidence.inside_longer_quote and not named_in_full:
-            return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
-        if not evidence.single_word:
-            return self._multi_word_passes(evidence, named_in_full)
-        demonym_of_other = evidence.demonym_country not in (None, self.entity.qid)
-        if demonym_of_other and (not named_in_full or evidence.after_definite_title):
-            return False  # السوداني is an adjective before it is anyone's name
-        if evidence.adjective_after_noun:
-            return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
-        if self.ref.kind == NameKind.SURNAME and evidence.after_given_name:
-            return False  # عمر البشير is not محمد البشير
-        if self.entity.kind is EntityKind.PERSON and evidence.given_name and not named_in_full:
-            return False
-        if self.ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(evidence):
-            return False
-        if evidence.resolving:
-            # A name asked about on its own: only its popularity and its spelling can speak.
-            return (self.span.exact or self.prior >= 0.5) and evidence.ordinary < MOSTLY_ORDINARY
-        if not self.span.exact and not (named_in_full or self.cue > 0 or any_context):
-            return False
-        often_ordinary = evidence.common or evidence.ordinary >= OFTEN_ORDINARY
-        if often_ordinary and evidence.before_definite_noun and evidence.demonym_country is None:
-            return False  # صور الحادث: the first term of a construct is a common noun
-        own_places_named = scoring.is_country(self.entity) and self.in_context > 0
-        strong = named_in_full or self.cue > 0 or coordinated or own_places_named
-        if (evidence.common or evidence.ordinary >= MOSTLY_ORDINARY) and not strong:
-            return False
-        if evidence.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
-            return False
-        weak = self.prior < LOW_POPULARITY or len(evidence.key) <= 3
-        return not weak or self.support >= scoring.WEAK_NAME_MIN_SUPPORT
-
-    def _surname_passes(self, evidence: Evidence) -> bool:
-        """A surname alone, with no full name in the document."""
-        if evidence.given_name or evidence.demonym_country or evidence.common:
-            return False
-        person_cue = self.cue > 0
-        if evidence.ordinary >= SURNAME_MAX_ORDINARY and not person_cue:
-            return False
-        return person_cue or self.prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
-
-    def _multi_word_passes(self, evidence: Evidence, named_in_full: bool) -> bool:
-        if evidence.followed_by_adjective and self.entity.kind is not EntityKind.PERSON:
-            # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
-            # only says the entity's own country (الكنيست الإسرائيلي).
-            own = self.entity.qid if scoring.is_country(self.entity) else self.entity.country_qid
-            if evidence.following_demonym is None or evidence.following_demonym != own:
-                return False
-        if evidence.all_words_common:
-            return named_in_full or self.cue > 0 or (self.prior >= 0.5 and self.support >= 0.6)
-        return True
 
 
 def _coordinated_kinds(
