@@ -49,8 +49,8 @@ test: $(GENERATED) ## Set up and run the whole test suite
 eval: $(GENERATED) ## Precision, recall and F1 of the linker on the development set
 	$(PY) -m tests.eval
 
-bench: $(GENERATED) ## Latency benchmarks (not part of make test)
-	$(PY) -m bench.latency
+bench: $(GENERATED) ## Service vs alternatives at 10k/100k/1M entities, one table (not in make test; BENCH_ARGS=--quick)
+	$(PY) -m bench.service_bench $(BENCH_ARGS)
 
 gazetteer-dump: $(STAMP) ## Build the gazetteer from a Wikidata JSON dump plus the seeds: make gazetteer-dump DUMP=latest-all.json.gz
 	@test -n "$(DUMP)" || { echo "usage: make gazetteer-dump DUMP=path/to/dump.json[.gz|.bz2] (several: DUMP='a.json.gz b.json.gz')"; exit 2; }

@@ -82,7 +82,7 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_build(dump: Path, out: Path, workers: int | None) -> dict[str, Any]:
+def run_build(dump: Path, fmt: str, out: Path, workers: int | None) -> dict[str, Any]:
     """Time one build as a child process; returns its figures."""
     out.unlink(missing_ok=True)
     command = [sys.executable, "-m", "gazetteer", "build", "--dump", str(dump), "--out", str(out), "--no-progress"]
@@ -113,7 +113,7 @@ def run_build(dump: Path, out: Path, workers: int | None) -> dict[str, Any]:
         metadata = dict(conn.execute("SELECT key, value FROM metadata").fetchall())
     dump_source = next(s for s in json.loads(metadata["sources"]) if s["name"] == "wikidata-dump")
     return {
-        "format": dump.name.rsplit(".json", 1)[-1] or "plain",
+        "format": fmt,
         "file": dump.name,
         "file_bytes": dump.stat().st_size,
         "entities_read": dump_source["entities"],
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     for entities in args.entities:
         dumps = prepare_dumps(entities, args.in_scope, formats, args.seed)
         for fmt in formats:
-            result = run_build(dumps[fmt], DATA / f"bench-{fmt}.sqlite", args.workers)
+            result = run_build(dumps[fmt], fmt, DATA / f"bench-{fmt}.sqlite", args.workers)
             result.update(entities=entities, in_scope=args.in_scope, cpus=os.cpu_count())
             _LOGGER.info("%s", json.dumps(result))
             results.append(result)

@@ -48,7 +48,6 @@ class Progress:
         self._clock = clock
         self._started = clock()
         self._last_draw = self._started
-        self._drawn = False
 
     def update(self, read: int, kept: int, done: int | None = None) -> None:
         """Record the counts so far; draw if the interval has passed."""
@@ -85,6 +84,5 @@ class Progress:
             # Pad so a shorter line fully covers the previous one.
             self.stream.write(f"\r{line:<100}")
             self.stream.flush()
-            self._drawn = True
         else:
             _LOGGER.info("%s", line)

@@ -28,7 +28,7 @@ from gazetteer.records import EntityKind, EntityRecord
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).parent / "data" / "wikidata" / "dump-sample.json"
 
-SEEDS = [
+SEEDS: list[dict[str, object]] = [
     # Overrides the dump's Arabic label and adds an alias; the dump fills the rest.
     {"qid": "Q3551", "type": "place", "label_ar": "مدينة الرباط", "label_en": "Rabat", "aliases_ar": ["رباط الفتح"]},
     # Not in the dump at all.
@@ -154,7 +154,8 @@ def test_a_failed_check_leaves_the_old_file(tmp_path: Path) -> None:
     assert out.read_bytes() == before
 
 
-def test_a_killed_build_leaves_the_old_file_and_the_next_build_cleans_up(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_build_leaves_the_old_file_untouched(tmp_path: Path, signum: int) -> None:
     out, before = _first_build(tmp_path)
     fifo = tmp_path / "dump.json"
     os.mkfifo(fifo)
@@ -169,7 +170,7 @@ def test_a_killed_build_leaves_the_old_file_and_the_next_build_cleans_up(tmp_pat
                 pipe.write(line + b"\n")
             pipe.flush()
             assert _leftovers(tmp_path), "the build should be writing its temporary file"
-            process.send_signal(signal.SIGKILL)
+            process.send_signal(signum)
             process.wait(10)
     except BrokenPipeError:
         pass
@@ -177,11 +178,29 @@ def test_a_killed_build_leaves_the_old_file_and_the_next_build_cleans_up(tmp_pat
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert process.returncode == -signal.SIGKILL
     assert out.read_bytes() == before
-    assert _leftovers(tmp_path)  # SIGKILL leaves no chance to clean up...
-    build(out, [dump_source()], None)
-    assert _leftovers(tmp_path) == []  # ...the next build does
+    if signum == signal.SIGTERM:
+        assert process.returncode == 128 + signal.SIGTERM
+        assert _leftovers(tmp_path) == []  # it unwound and removed its temporary file
+    else:
+        assert process.returncode == -signal.SIGKILL
+        assert _leftovers(tmp_path)  # SIGKILL leaves no chance to clean up...
+        build(out, [dump_source()], None)
+        assert _leftovers(tmp_path) == []  # ...the next build does
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_cli_reads_a_compressed_dump_from_standard_input(tmp_path: Path, workers: str) -> None:
+    import gzip
+
+    compressed = tmp_path / "dump.json.gz"
+    compressed.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    out = tmp_path / "gazetteer.sqlite"
+    command = [sys.executable, "-m", "gazetteer", "build", "--dump", "-", "--out", str(out), "--no-seeds"]
+    with compressed.open("rb") as stdin:
+        subprocess.run([*command, "--workers", workers], cwd=ROOT, stdin=stdin, check=True, capture_output=True)
+    assert rows(out, "SELECT COUNT(*) FROM entities") == [(8,)]
+    assert json.loads(metadata(out)["sources"])[0]["compression"] == "gzip"
 
 
 def test_too_many_bad_lines_fail_the_cli_build_and_keep_the_old_file(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from bench.make_dump import DumpGenerator
 from gazetteer.profile import ProfileError, load_profile, profile_from_dict
 from gazetteer.progress import Progress
-from gazetteer.readers import dump
+from gazetteer.readers import dump_pipeline
 from gazetteer.readers.dump import DumpReader, DumpReadError
 from gazetteer.readers.wikidata_entity import LinePrefilter, decode_entity, entity_to_record
 from gazetteer.records import EntityKind, EntityRecord
@@ -106,9 +106,19 @@ def test_plain_gzip_bzip2_and_worker_processes_give_the_same_records(tmp_path: P
     assert reader.stats.compression == "gzip"
 
 
-def test_lines_longer_than_a_read_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dump, "_CHUNK_BYTES", 100)  # every line spans many chunks
-    records, reader = read(SAMPLE)
+@pytest.mark.parametrize(("suffix", "compress"), [(".gz", gzip.compress), (".bz2", bz2.compress)])
+def test_concatenated_gzip_members_and_bzip2_streams(tmp_path: Path, suffix: str, compress: object) -> None:
+    data = SAMPLE.read_bytes()
+    middle = data.index(b"\n", len(data) // 2) + 1
+    path = tmp_path / f"dump.json{suffix}"
+    path.write_bytes(compress(data[:middle]) + compress(data[middle:]))  # type: ignore[operator]
+    assert [r.qid for r in read(path)[0]] == KEPT
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_lines_longer_than_a_read_chunk(monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    monkeypatch.setattr(dump_pipeline, "CHUNK_BYTES", 100)  # every line spans many chunks, in many blocks
+    records, reader = read(SAMPLE, workers=workers)
     assert [r.qid for r in records] == KEPT
     assert reader.stats.lines == 15
 
@@ -161,16 +171,29 @@ def test_a_truncated_framed_dump_fails(tmp_path: Path) -> None:
         read(path)
 
 
-def test_a_damaged_gzip_file_fails(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_damaged_gzip_file_fails(tmp_path: Path, workers: int) -> None:
     path = tmp_path / "cut.json.gz"
     path.write_bytes(gzip.compress(SAMPLE.read_bytes())[:-200])
-    with pytest.raises(DumpReadError, match="unreadable"):
-        read(path)
+    with pytest.raises(DumpReadError, match=r"unreadable.*EOFError"):
+        read(path, workers=workers)
 
 
-def test_a_missing_file_fails_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_missing_file_fails_cleanly(tmp_path: Path, workers: int) -> None:
     with pytest.raises(DumpReadError, match="cannot open"):
-        read(tmp_path / "nope.json.gz")
+        read(tmp_path / "nope.json.gz", workers=workers)
+
+
+def test_worker_processes_report_bad_lines_with_file_line_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dump_pipeline, "CHUNK_BYTES", 2000)  # many blocks, dealt to both parsers
+    inline, _ = read(_with_bad_lines(tmp_path), max_bad_share=0.5)
+    records, reader = read(_with_bad_lines(tmp_path), max_bad_share=0.5, workers=2)
+    assert records == inline
+    assert [e.split(":")[0] for e in reader.stats.bad_line_examples] == ["line 3", "line 5", "line 7"]
+    assert reader.stats.lines == 18 and reader.stats.compression == "none"
 
 
 def test_the_profile_file_decides_the_scope(tmp_path: Path) -> None:

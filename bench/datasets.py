@@ -1,0 +1,117 @@
+"""What the service benchmark runs on: synthetic gazetteers, the seed article, and a 1 MB news-like text.
+
+Gazetteers of N entities are built from a synthetic dump of N entities that
+are all in scope (`bench.build_bench.prepare_dumps` with in_scope 1.0), with
+the curated seeds merged as the real build does. Dumps and gazetteers live in
+`bench/data/` (gitignored) and are reused while the gazetteer still opens
+with this code's schema and normaliser versions; a version bump rebuilds the
+gazetteer from the kept dump.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.build_bench import DATA, prepare_dumps
+from gazetteer.loader import GazetteerLoadError, load_gazetteer
+from gazetteer.schema import SchemaMismatchError
+from tests.eval import SEED_ARTICLE_PATH, load_passages
+
+_LOGGER = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_SCOPE = 1.0  # every dump entity is a person, place or organisation the profile keeps
+LONG_TEXT_BYTES = 1_000_000  # UTF-8 bytes: under the server's default 1 MiB limit
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerFacts:
+    """Sizes of one gazetteer file, for the table."""
+
+    path: Path
+    entities: int
+    names: int
+    distinct_keys: int
+    file_bytes: int
+
+
+def gazetteer_path(size: int) -> Path:
+    """Where the synthetic gazetteer of `size` dump entities is kept."""
+    return DATA / f"gazetteer-{size}.sqlite"
+
+
+def usable(path: Path) -> bool:
+    """True when `path` is a gazetteer this code can serve (present, readable, same versions)."""
+    try:
+        load_gazetteer(path).close()
+    except (GazetteerLoadError, SchemaMismatchError, sqlite3.DatabaseError) as exc:
+        if path.exists():
+            _LOGGER.info("rebuilding %s: %s", path.name, exc)
+        return False
+    return True
+
+
+def ensure_gazetteer(size: int) -> Path:
+    """The gazetteer of `size` synthetic entities plus the seeds: reused when usable, else built."""
+    path = gazetteer_path(size)
+    if usable(path):
+        _LOGGER.info("reusing %s", path)
+        return path
+    dump = prepare_dumps(size, IN_SCOPE, ["plain"])["plain"]
+    command = [sys.executable, "-m", "gazetteer", "build", "--dump", str(dump), "--out", str(path), "--no-progress"]
+    log = path.with_suffix(".log")
+    started = time.monotonic()
+    _LOGGER.info("building %s from %s", path.name, dump.name)
+    with log.open("wb") as log_file:
+        code = subprocess.call(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+    if code != 0:
+        raise RuntimeError(f"gazetteer build of {size} entities failed ({code}), see {log}")
+    _LOGGER.info("built %s in %.0fs", path.name, time.monotonic() - started)
+    return path
+
+
+def gazetteer_facts(path: Path) -> GazetteerFacts:
+    """Entity, name and distinct-key counts of a gazetteer file."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        entities = conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+        names = conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        keys = conn.execute("SELECT COUNT(DISTINCT key) FROM names").fetchone()[0]
+    conn.close()
+    return GazetteerFacts(path, entities, names, keys, path.stat().st_size)
+
+
+def seed_article() -> str:
+    """The user's seed article (about 2,400 characters)."""
+    return SEED_ARTICLE_PATH.read_text(encoding="utf-8")
+
+
+def dev_passages() -> list[str]:
+    """The plain text of every development passage (markup removed by `tests.eval.parse_markup`)."""
+    return [passage.text for passage in load_passages()]
+
+
+def long_text(target_bytes: int = LONG_TEXT_BYTES, seed: int = 1) -> str:
+    """News-like text of at most `target_bytes` UTF-8 bytes: the seed article and dev passages, shuffled.
+
+    Paragraphs are drawn at random (fixed seed) until the next would pass the
+    size, so the text is the same on every run.
+    """
+    paragraphs = [seed_article(), *dev_passages()]
+    rng = random.Random(seed)
+    chosen: list[str] = []
+    size = 0
+    while True:
+        paragraph = rng.choice(paragraphs)
+        cost = len(paragraph.encode("utf-8")) + 2  # the blank line between paragraphs
+        if size + cost > target_bytes:
+            break
+        chosen.append(paragraph)
+        size += cost
+    return "\n\n".join(chosen)

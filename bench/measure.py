@@ -1,0 +1,336 @@
+"""The measurements of the service benchmark: the core in process, the alternatives, the served process, echo.
+
+Each size is measured in three phases that never overlap, so no phase
+competes for the two cores with another: the core (`Linker.resolve`,
+`Linker.link`) in this process on a warm linker; the alternatives in this
+process on the same names and text; then `python -m server --workers N` as
+a subprocess driven over loopback by concurrent callers.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from bench import datasets
+from bench.alternatives import AhoCorasickSpotter, Answer, ExtractResolver, FtsResolver, ensure_alternative_db
+from bench.echo import echo_call
+from bench.machine import OtherCpu
+from bench.serving import LoadResult, ServedProcess, WorkerMemory, echo_command, free_port, run_load, server_command
+from bench.timing import Summary, flat, summarize, time_each
+from entitylinker.v1 import entity_linker_service_pb2 as pb
+from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
+from gazetteer.loader import load_gazetteer
+from gazetteer.records import EntityKind
+from server.linking import Linker
+from tests.eval import Query, ResolveOutcome, load_queries, score_resolve
+
+_LOGGER = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class BenchConfig:
+    """How much of everything to run."""
+
+    resolve_rounds: int = 5  # timed passes over the dev Resolve set, after one warm pass
+    fts_rounds: int = 3
+    extract_queries: int = 5  # process.extract scores every name: timed on this many fixed queries
+    link_rounds: int = 200
+    long_text_bytes: int = datasets.LONG_TEXT_BYTES
+    long_rounds: int = 2
+    spotter_rounds: int = 5
+    callers: int = 8
+    workers: int = 2
+    warm_seconds: float = 2.0
+    load_seconds: float = 10.0
+
+
+QUICK = BenchConfig(resolve_rounds=2, fts_rounds=2, link_rounds=30, long_rounds=1, warm_seconds=1.0, load_seconds=3.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """What every size runs on: the dev Resolve queries, the seed article, the dev passages, the long text."""
+
+    queries: list[Query]
+    article: str
+    passages: list[str]
+    long: str
+
+    @classmethod
+    def load(cls, long_text_bytes: int = datasets.LONG_TEXT_BYTES) -> Texts:
+        return cls(
+            load_queries(), datasets.seed_article(), datasets.dev_passages(), datasets.long_text(long_text_bytes)
+        )
+
+    def timed_extract_queries(self, n: int) -> list[int]:
+        """Indexes of `n` fixed queries spread over the dev set (where process.extract is timed)."""
+        count = len(self.queries)
+        return sorted({min(count - 1, (i * count) // n) for i in range(n)})
+
+
+@dataclass(frozen=True, slots=True)
+class Accuracy:
+    """Accuracy@1 on the queries with an expected QID; false-match rate on those that must be empty."""
+
+    at_1: float
+    false_matches: float
+
+    @classmethod
+    def of(cls, queries: Sequence[Query], answers: Sequence[Sequence[Answer]]) -> Accuracy:
+        outcomes = [
+            ResolveOutcome(q, tuple((a.qid, a.score) for a in found)) for q, found in zip(queries, answers, strict=True)
+        ]
+        report = score_resolve(outcomes)
+        return cls(report.accuracy_at_1, report.false_match_rate)
+
+
+@dataclass(frozen=True, slots=True)
+class CoreResult:
+    """The linking core in process."""
+
+    resolve: Summary
+    resolve_on_extract_queries: Summary  # the same samples, restricted to the queries process.extract was timed on
+    accuracy: Accuracy
+    link: Summary
+    long_bytes: int
+    long_seconds: float
+    long_mentions: int
+
+    @property
+    def long_mb_per_second(self) -> float:
+        return self.long_bytes / 1e6 / self.long_seconds
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativesResult:
+    """The alternatives, on the same names and text."""
+
+    fts: Summary
+    fts_accuracy: Accuracy
+    extract_all: Summary
+    extract_distinct: Summary
+    extract_accuracy: Accuracy
+    extract_agree: bool  # all-names and distinct-key extract gave the same best answer on the timed queries
+    spotter_seconds: float
+    spotter_matches: int
+    spotter_build_seconds: float
+    long_bytes: int
+
+    @property
+    def spotter_mb_per_second(self) -> float:
+        return self.long_bytes / 1e6 / self.spotter_seconds
+
+
+@dataclass(frozen=True, slots=True)
+class ServedResult:
+    """A server process under load over loopback."""
+
+    startup_seconds: float
+    first_call_ms: float  # the first call after SERVING, on a cold worker
+    load: LoadResult
+    memory: list[WorkerMemory]
+    request_bytes: int
+    response_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SizeResult:
+    """Everything measured on one gazetteer."""
+
+    label: str
+    facts: datasets.GazetteerFacts
+    core: CoreResult
+    alternatives: AlternativesResult
+    served: ServedResult
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+    other_cores: dict[str, float] = field(default_factory=dict)  # CPU other processes took during each phase
+
+
+def _median_seconds(call: Callable[[], object], rounds: int) -> float:
+    seconds = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
+
+
+def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
+    """`Linker.resolve` on the dev queries and `Linker.link` on the seed article and the long text, warm."""
+    linker = Linker(load_gazetteer(path))
+    try:
+
+        def kinds(query: Query) -> frozenset[EntityKind]:
+            return frozenset(EntityKind(t) for t in query.types)
+
+        def resolve(query: Query) -> list[Answer]:
+            return [Answer(c.entity.qid, c.score) for c in linker.resolve(query.query, query.context, kinds(query), 5)]
+
+        answers = [resolve(q) for q in texts.queries]  # also the warm pass
+        samples = time_each(resolve, texts.queries, config.resolve_rounds)
+        chosen = texts.timed_extract_queries(config.extract_queries)
+        for _ in range(3):
+            linker.link(texts.article)
+        for passage in texts.passages:  # the long text is made of these: every word is now cached
+            linker.link(passage)
+        link = summarize(flat(time_each(linker.link, [texts.article], config.link_rounds)))
+        long_mentions = len(linker.link(texts.long).mentions) if config.long_rounds > 1 else -1
+        long_seconds = _median_seconds(lambda: linker.link(texts.long), config.long_rounds)
+        if long_mentions < 0:
+            long_mentions = len(linker.link(texts.long).mentions)
+        return CoreResult(
+            resolve=summarize(flat(samples)),
+            resolve_on_extract_queries=summarize([s for i in chosen for s in samples[i]]),
+            accuracy=Accuracy.of(texts.queries, answers),
+            link=link,
+            long_bytes=len(texts.long.encode("utf-8")),
+            long_seconds=long_seconds,
+            long_mentions=long_mentions,
+        )
+    finally:
+        linker.gazetteer.close()
+
+
+def _measure_fts(alternative_db: Path, config: BenchConfig, texts: Texts) -> tuple[Summary, Accuracy]:
+    fts = FtsResolver(alternative_db)
+    try:
+
+        def resolve(query: Query) -> list[Answer]:
+            return fts.resolve(query.query, frozenset(query.types), 5)
+
+        answers = [resolve(q) for q in texts.queries]  # also the warm pass
+        samples = time_each(resolve, texts.queries, config.fts_rounds)
+        return summarize(flat(samples)), Accuracy.of(texts.queries, answers)
+    finally:
+        fts.close()
+
+
+def _measure_extract(
+    path: Path, alternative_db: Path, all_names: bool, queries: Sequence[Query]
+) -> tuple[list[float], list[list[Answer]], list[str]]:
+    """Times `queries` once each (after one warm call): per-query milliseconds, answers, the resolver's choices."""
+    extract = ExtractResolver(path, alternative_db, all_names=all_names)
+    try:
+        answers: list[list[Answer]] = []
+
+        def resolve(query: Query) -> None:
+            answers.append(extract.resolve(query.query, frozenset(query.types), 5))
+
+        extract.resolve(queries[-1].query)  # warm
+        samples = [per_query[0] for per_query in time_each(resolve, queries, 1)]
+        return samples, answers, extract.choices
+    finally:
+        extract.close()
+
+
+def measure_alternatives(path: Path, config: BenchConfig, texts: Texts) -> AlternativesResult:
+    """FTS5 + rapidfuzz, process.extract (all names, distinct keys) and Aho-Corasick on the same inputs."""
+    alternative_db = ensure_alternative_db(path)
+    fts, fts_accuracy = _measure_fts(alternative_db, config, texts)
+    chosen = texts.timed_extract_queries(config.extract_queries)
+    # Over distinct keys, cheap enough for the whole dev set: its accuracy stands for both variants,
+    # which put the same key first (checked on the timed queries: `extract_agree`).
+    distinct_samples, distinct_answers, keys = _measure_extract(path, alternative_db, False, texts.queries)
+    all_samples, all_answers, _ = _measure_extract(path, alternative_db, True, [texts.queries[i] for i in chosen])
+    agree = [found[:1] for found in all_answers] == [distinct_answers[i][:1] for i in chosen]
+    started = time.perf_counter()
+    spotter = AhoCorasickSpotter(keys)
+    spotter_build = time.perf_counter() - started
+    matches = len(spotter.spot(texts.long))
+    spotter_seconds = _median_seconds(lambda: spotter.spot(texts.long), config.spotter_rounds)
+    return AlternativesResult(
+        fts=fts,
+        fts_accuracy=fts_accuracy,
+        extract_all=summarize(all_samples),
+        extract_distinct=summarize([distinct_samples[i] for i in chosen]),
+        extract_accuracy=Accuracy.of(texts.queries, distinct_answers),
+        extract_agree=agree,
+        spotter_seconds=spotter_seconds,
+        spotter_matches=matches,
+        spotter_build_seconds=spotter_build,
+        long_bytes=len(texts.long.encode("utf-8")),
+    )
+
+
+def _healthy(channel: grpc.Channel) -> bool:
+    answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=2)
+    return bool(answer.status == health_pb2.HealthCheckResponse.SERVING)
+
+
+def measure_served(path: Path, config: BenchConfig, texts: Texts) -> ServedResult:
+    """`python -m server --workers N`: start-up, the seed article from concurrent callers, worker memory."""
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    request = pb.LinkRequest(text=texts.article)
+
+    def link_call(channel: grpc.Channel) -> Callable[[], object]:
+        stub = pb_grpc.EntityLinkerServiceStub(channel)
+        return lambda: stub.Link(request, timeout=60)
+
+    with ServedProcess(server_command(path, port, config.workers), config.workers, _healthy, address) as served:
+        startup = served.start()
+        with grpc.insecure_channel(address) as channel:
+            first = time.perf_counter()
+            response = pb_grpc.EntityLinkerServiceStub(channel).Link(request, timeout=60)
+            first_ms = (time.perf_counter() - first) * 1000
+        load = run_load(
+            address, link_call, config.callers, config.warm_seconds, config.load_seconds, served.worker_pids()
+        )
+        memory = served.memory()
+    return ServedResult(startup, first_ms, load, memory, request.ByteSize(), response.ByteSize())
+
+
+def measure_echo(config: BenchConfig, request: bytes, response_bytes: int) -> ServedResult:
+    """The echo service, `config.workers` processes, under the load Link had: the floor of Python gRPC."""
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+
+    def answers(channel: grpc.Channel) -> bool:
+        return len(echo_call(channel)(request, timeout=2)) == response_bytes
+
+    def call(channel: grpc.Channel) -> Callable[[], object]:
+        echo = echo_call(channel)
+        return lambda: echo(request, timeout=60)
+
+    command = echo_command(port, config.workers, response_bytes)
+    with ServedProcess(command, config.workers, answers, address) as served:
+        startup = served.start()
+        with grpc.insecure_channel(address) as channel:
+            first = time.perf_counter()
+            echo_call(channel)(request, timeout=60)
+            first_ms = (time.perf_counter() - first) * 1000
+        load = run_load(address, call, config.callers, config.warm_seconds, config.load_seconds, served.worker_pids())
+        memory = served.memory()
+    return ServedResult(startup, first_ms, load, memory, len(request), response_bytes)
+
+
+def measure_size(label: str, path: Path, config: BenchConfig, texts: Texts) -> SizeResult:
+    """The three phases on the gazetteer at `path`, one after the other."""
+    seconds: dict[str, float] = {}
+    others: dict[str, float] = {}
+
+    def phase(name: str, run: Callable[[], T]) -> T:
+        started = time.monotonic()
+        watch = OtherCpu().start()
+        result = run()
+        others[name] = round(watch.stop(), 2)
+        seconds[name] = round(time.monotonic() - started, 1)
+        _LOGGER.info("%s: %s in %.1fs (other processes used %.2f cores)", label, name, seconds[name], others[name])
+        return result
+
+    core = phase("core", lambda: measure_core(path, config, texts))
+    alternatives = phase("alternatives", lambda: measure_alternatives(path, config, texts))
+    served = phase("served", lambda: measure_served(path, config, texts))
+    others["served"] = served.load.other_cores  # during the measured window only, workers excluded
+    return SizeResult(label, datasets.gazetteer_facts(path), core, alternatives, served, seconds, others)

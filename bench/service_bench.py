@@ -1,0 +1,104 @@
+"""The service against the alternatives a team would otherwise build, side by side, in one table.
+
+    python -m bench.service_bench [--sizes 10000,100000,1000000] [--quick]
+
+For each size, a synthetic gazetteer of that many entities plus the seeds
+(built once under bench/data/ and reused; see bench/datasets.py), then, one
+phase after the other (bench/measure.py):
+
+- Resolve on the development set (tests/data/devset/resolve.jsonl): the core
+  call `Linker.resolve` in process on a warm linker; SQLite FTS5 trigram
+  candidates reranked with rapidfuzz; rapidfuzz `process.extract` over every
+  normalised name (timed on 5 fixed queries: it scores every name) and, for
+  reference, over the distinct keys. Accuracy@1 of each.
+- Link: the seed article through `Linker.link` in process; a 1 MB news-like
+  text through `Linker.link` and through an exact Aho-Corasick spotter over
+  the same keys, text normalisation included in both.
+- End to end: `python -m server --workers 2` as a subprocess: start-up until
+  SERVING, the seed article from 8 concurrent callers over loopback, and the
+  resident memory of each worker.
+
+Then, once, an echo gRPC service with Link's payload sizes under the same
+load: the floor of Python gRPC here. One table (bench/table.py) gives p50,
+p99, throughput, RSS, start-up, each ratio to its alternative and its target.
+--quick: 10k only, few rounds. The figures are also written to
+bench/data/service_bench_results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from bench import datasets
+from bench.machine import heavy_jobs
+from bench.measure import QUICK, BenchConfig, ServedResult, SizeResult, Texts, measure_echo, measure_size
+from bench.table import report, size_label
+from entitylinker.v1 import entity_linker_service_pb2 as pb
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+QUICK_SIZES = (10_000,)
+RESULTS_PATH = datasets.DATA / "service_bench_results.json"
+
+
+def write_results(results: Sequence[SizeResult], echo: ServedResult | None, config: BenchConfig) -> None:
+    """Every figure of the run as JSON, for comparing runs."""
+    payload: dict[str, Any] = {
+        "config": asdict(config),
+        "sizes": [asdict(r) for r in results],
+        "echo": asdict(echo) if echo else None,
+    }
+    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_PATH.write_text(json.dumps(payload, indent=2, default=str))
+
+
+def run(sizes: Sequence[int], config: BenchConfig) -> str:
+    """Prepare the gazetteers, measure every size and the echo service; returns the report."""
+    started = time.monotonic()
+    paths = [(size, datasets.ensure_gazetteer(size)) for size in sizes]
+    _LOGGER.info("gazetteers ready after %.0fs", time.monotonic() - started)
+    texts = Texts.load(config.long_text_bytes)
+    busy = heavy_jobs()
+    if busy:
+        _LOGGER.warning("other heavy jobs are running; the figures will be distorted:\n  %s", "\n  ".join(busy))
+    results = [measure_size(size_label(size), path, config, texts) for size, path in paths]
+    request = pb.LinkRequest(text=texts.article).SerializeToString()
+    echo = measure_echo(config, request, results[-1].served.response_bytes)
+    write_results(results, echo, config)
+    text = report(results, echo, config, len(texts.queries), (time.monotonic() - started) / 60)
+    if busy:
+        text += f"\nWARNING: {len(busy)} other heavy job(s) were running when the measurements began: " + "; ".join(
+            busy
+        )
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.service_bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", help="comma-separated gazetteer sizes in entities (default 10000,100000,1000000; --quick 10000)"
+    )
+    parser.add_argument("--quick", action="store_true", help="10k only (unless --sizes), few rounds: under a minute")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = QUICK if args.quick else BenchConfig()
+    if args.sizes:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    else:
+        sizes = list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    print(run(sizes, config), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

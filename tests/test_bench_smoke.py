@@ -1,0 +1,82 @@
+"""A tiny run of the service benchmark's code: the seed gazetteer, a couple of rounds, every row present.
+
+Not a benchmark (that is `make bench`): it checks that the measuring code
+runs end to end — core, alternatives, a served `python -m server --workers 2`,
+the echo service — and that the table carries the rows readers expect.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bench.alternatives import AhoCorasickSpotter, FtsResolver, ensure_alternative_db
+from bench.measure import BenchConfig, SizeResult, Texts, measure_echo, measure_size
+from bench.table import report
+from entitylinker.v1 import entity_linker_service_pb2 as pb
+
+_LOGGER = logging.getLogger(__name__)
+
+TINY = BenchConfig(
+    resolve_rounds=1,
+    fts_rounds=1,
+    extract_queries=2,
+    link_rounds=2,
+    long_text_bytes=20_000,
+    long_rounds=1,
+    spotter_rounds=1,
+    callers=2,
+    workers=2,
+    warm_seconds=0.1,
+    load_seconds=0.3,
+)
+
+EXPECTED_ROWS = (
+    "Resolve, service core",
+    "FTS5 trigram + rapidfuzz",
+    "process.extract, all",
+    "distinct keys (reference)",
+    "Link, seed article, service core",
+    "MB text, service core",
+    "Aho-Corasick exact spotter",
+    "Link, seed article, gRPC",
+    "echo gRPC",
+    "growth of Resolve p50",
+    "growth of Link p50",
+)
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    return Texts.load(TINY.long_text_bytes)
+
+
+def test_alternatives_find_a_seed_name(seed_gazetteer_path: Path, tmp_path: Path) -> None:
+    gazetteer = tmp_path / "seeds.sqlite"
+    gazetteer.write_bytes(seed_gazetteer_path.read_bytes())
+    alternative_db = ensure_alternative_db(gazetteer)
+    fts = FtsResolver(alternative_db)
+    try:
+        assert fts.resolve("الرباط")[0].qid == "Q3551"
+    finally:
+        fts.close()
+    spotter = AhoCorasickSpotter(["الرباط", "المغرب"])
+    assert len(spotter.spot("زار الرباط ثم المغرب.")) == 2
+
+
+def test_the_bench_table_has_every_row(seed_gazetteer_path: Path, tmp_path: Path, texts: Texts) -> None:
+    gazetteer = tmp_path / "seeds.sqlite"
+    gazetteer.write_bytes(seed_gazetteer_path.read_bytes())
+    result: SizeResult = measure_size("seeds", gazetteer, TINY, texts)
+    assert result.core.resolve.count == len(texts.queries)
+    assert result.served.load.calls > 0
+    assert len(result.served.memory) == TINY.workers
+    assert result.alternatives.extract_agree
+    request = pb.LinkRequest(text=texts.article).SerializeToString()
+    echo = measure_echo(TINY, request, result.served.response_bytes)
+    assert echo.load.calls > 0
+    table = report([result, result], echo, TINY, len(texts.queries), 0.0)
+    for row in EXPECTED_ROWS:
+        assert row in table, row
