@@ -41,6 +41,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVSET_DIR = REPO_ROOT / "tests" / "data" / "devset"
 PASSAGES_PATH = DEVSET_DIR / "passages.jsonl"
+HELDOUT_PASSAGES_PATH = Path(__file__).resolve().parent / "data" / "heldout" / "passages.jsonl"
 QUERIES_PATH = DEVSET_DIR / "resolve.jsonl"
 SEEDS_DIR = REPO_ROOT / "seeds"
 SEED_ARTICLE_ID = "seed_article"
@@ -645,15 +646,22 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--min-score", type=float, help="link with LinkOptions(min_score=X)")
     parser.add_argument("--sweep", action="store_true", help="P/R/F1 for min_score 0.30 .. 0.90 (step 0.05)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    parser.add_argument("--passages", type=Path, default=PASSAGES_PATH, help=argparse.SUPPRESS)
-    parser.add_argument("--queries", type=Path, default=QUERIES_PATH, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="score the held-out passages (tests/data/heldout/; never tune on them) instead of the dev set",
+    )
+    parser.add_argument("--passages", type=Path, default=PASSAGES_PATH, help="a passages file in the dev-set format")
+    parser.add_argument("--queries", type=Path, default=QUERIES_PATH, help="a Resolve queries file")
     args = parser.parse_args(argv)
+    if args.heldout:
+        args.passages, args.queries = HELDOUT_PASSAGES_PATH, None
     if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
         parser.error("--min-score must be between 0 and 1")
     if args.gazetteer is not None and not args.gazetteer.is_file():
         parser.error(f"--gazetteer {args.gazetteer} is not a file")
     for path in (args.passages, args.queries):
-        if not path.is_file():
+        if path is not None and not path.is_file():
             parser.error(f"{path} does not exist")
     return args
 
@@ -681,12 +689,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         passages = load_passages(args.passages)
-        queries = load_queries(args.queries)
+        queries = load_queries(args.queries) if args.queries is not None else []
         kind_of = seed_kinds()
     except (DevsetError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    seed_article = SEED_ARTICLE_PATH.read_text(encoding="utf-8") if SEED_ARTICLE_PATH.is_file() else None
+    is_devset = args.passages == PASSAGES_PATH
+    seed_article = SEED_ARTICLE_PATH.read_text(encoding="utf-8") if is_devset and SEED_ARTICLE_PATH.is_file() else None
     problems = validate_devset(passages, queries, kind_of, seed_article)
     for problem in problems:
         print(f"devset problem: {problem}", file=sys.stderr)
