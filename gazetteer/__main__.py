@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FILE",
-        help="a Wikidata JSON dump (.json, .json.gz or .json.bz2); repeat for several",
+        help="a Wikidata JSON dump (.json, .json.gz or .json.bz2; - reads standard input); repeat for several",
     )
     cmd.add_argument("--sparql", action="store_true", help="run the queries of --queries against the query service")
     cmd.add_argument("--profile", type=Path, default=DEFAULT_PROFILE_PATH, help="scope profile (JSON)")

@@ -18,6 +18,8 @@ class Evidence:
     key: str
     single_word: bool
     cue: scoring.Cue | None
+    # The cue is the word right before the span (مدينة صور), not a few words back.
+    cue_adjacent: bool
     # Countries named by demonyms just before or after the span (الإسرائيلي).
     nearby_countries: frozenset[str]
     # How often the (one-word) name is an ordinary word, from the frequency lexicon.

@@ -150,15 +150,19 @@ class Linker:
                 return scoring.Cue(kind, self._place_cues.get(form)), form
         return None
 
-    def _cue_before(self, words: list[Word], first: int) -> scoring.Cue | None:
-        """The nearest cue word within a few words before `first`, in the same sentence."""
+    def _cue_before(self, words: list[Word], first: int, named: frozenset[int]) -> tuple[scoring.Cue | None, int]:
+        """The nearest cue word a few words before `first`, and how many words back it is.
+
+        The search stops at a sentence boundary and at a word that is itself part of a
+        name (`named`): a cue announces the first name after it, not every word after it.
+        """
         for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
             found = self._cue_at(words[i])
             if found is not None:
-                return found[0]
-            if words[i].starts_sentence:
+                return found[0], first - i
+            if words[i].starts_sentence or i in named:
                 break
-        return None
+        return None, 0
 
     def _evidence(
         self,
@@ -166,6 +170,7 @@ class Linker:
         words: list[Word],
         demonyms: dict[int, str],
         resolving_near: frozenset[str] | None,
+        named: frozenset[int] = frozenset(),
     ) -> Evidence:
         """What the words around `span` say, whatever the candidate.
 
@@ -192,10 +197,12 @@ class Linker:
         if adjacent is None and previous is not None and previous.norm.startswith("ال") and not span.skip:
             adjacent = demonyms.get(first - 1)
         title_before = previous is not None and previous.norm.startswith("ال") and self._is_person_cue(previous)
+        cue, cue_distance = (None, 0) if resolving else self._cue_before(words, first, named)
         return Evidence(
             key=key,
             single_word=" " not in key,
-            cue=None if resolving else self._cue_before(words, first),
+            cue=cue,
+            cue_adjacent=cue_distance == 1,
             nearby_countries=frozenset(nearby),
             ordinary=ordinary_share(key) if " " not in key else 0.0,
             common=key in self._common,
@@ -260,13 +267,14 @@ class Linker:
         demonyms: dict[int, str],
         evidence_by_span: dict[SpanMatch, Evidence],
         resolving_near: frozenset[str] | None = None,
+        named: frozenset[int] = frozenset(),
     ) -> list[_Scored]:
         refs = self._refs_by_entity(self.index.refs(span.key), kinds)
         if not refs:
             return []
         evidence = evidence_by_span.get(span)
         if evidence is None:
-            evidence = evidence_by_span[span] = self._evidence(span, words, demonyms, resolving_near)
+            evidence = evidence_by_span[span] = self._evidence(span, words, demonyms, resolving_near, named)
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         scored = []
         for qid, ref in refs.items():
@@ -306,9 +314,10 @@ class Linker:
         demonyms: dict[int, str],
         evidence_by_span: dict[SpanMatch, Evidence],
     ) -> list[_SpanResult]:
+        named = frozenset(i for span in spans for i in range(span.first, span.last + 1))
         results = []
         for span in spans:
-            scored = self._candidates(span, words, kinds, context, demonyms, evidence_by_span)
+            scored = self._candidates(span, words, kinds, context, demonyms, evidence_by_span, named=named)
             if not scored:
                 continue
             total = sum(s.score for s in scored)
