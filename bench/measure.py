@@ -320,17 +320,19 @@ def measure_size(label: str, path: Path, config: BenchConfig, texts: Texts) -> S
     seconds: dict[str, float] = {}
     others: dict[str, float] = {}
 
-    def phase(name: str, run: Callable[[], T]) -> T:
+    def phase(name: str, run: Callable[[], T], in_process: bool = True) -> T:
         started = time.monotonic()
         watch = OtherCpu().start()
         result = run()
-        others[name] = round(watch.stop(), 2)
+        if in_process:  # the served phase measures its own, with the workers excluded
+            others[name] = round(watch.stop(), 2)
         seconds[name] = round(time.monotonic() - started, 1)
-        _LOGGER.info("%s: %s in %.1fs (other processes used %.2f cores)", label, name, seconds[name], others[name])
         return result
 
     core = phase("core", lambda: measure_core(path, config, texts))
     alternatives = phase("alternatives", lambda: measure_alternatives(path, config, texts))
-    served = phase("served", lambda: measure_served(path, config, texts))
-    others["served"] = served.load.other_cores  # during the measured window only, workers excluded
+    served = phase("served", lambda: measure_served(path, config, texts), in_process=False)
+    others["served"] = round(served.load.other_cores, 2)
+    for name in seconds:
+        _LOGGER.info("%s: %s in %.1fs; other processes used %.2f cores", label, name, seconds[name], others[name])
     return SizeResult(label, datasets.gazetteer_facts(path), core, alternatives, served, seconds, others)

@@ -138,6 +138,9 @@ def word_frequencies() -> dict[str, tuple[int, int, int, int]]:
                 if key:
                     counts.setdefault(key, [0, 0])[0] += credit
                     nouns[key] = nouns.get(key, 0) + credit
+    # Arramooz's stop words (prepositions, particles, pronouns with their clitics: في، لدى، بين).
+    with sqlite3.connect(f"file:{data_dir / 'stopwords.sqlite'}?mode=ro", uri=True) as conn:
+        function_words.update(_word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))
     # A word that can be a preposition, particle or pronoun (في، مع) counts as no noun at all.
     return {
         key: (ordinary, proper, adjectives.get(key, 0), 0 if key in function_words else nouns.get(key, 0))
@@ -177,7 +180,15 @@ def _reading_share(word: str, reading: int) -> float:
 
 
 def is_adjective(word: str) -> bool:
-    """True when most readings of a normalised word are adjectives (مالي، السوداني، العثماني)."""
+    """True when most readings of a normalised word are adjectives (مالي، السوداني، القديمة).
+
+    A word the lexicon knows, as written, mostly as a proper noun is not one, though its
+    masculine form be an adjective (القاهرة is Cairo before it is "the victorious").
+    """
+    stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
+    ordinary, proper, _, _ = word_frequencies().get(stem, (0, 0, 0, 0))
+    if proper > ordinary:
+        return False
     return _reading_share(word, 2) >= 0.5
 
 

@@ -25,6 +25,8 @@ class Evidence:
     # How often the (one-word) name is an ordinary word, from the frequency lexicon.
     ordinary: float
     common: bool
+    # A definite adjective (القديمة، الجديدة) that is not a demonym: ordinary whatever the lexicon's share.
+    definite_adjective: bool
     all_words_common: bool
     given_name: bool
     # The country the name itself is the demonym of (السوداني), if any.

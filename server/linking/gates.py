@@ -77,7 +77,8 @@ class Gate:
             return False  # صور الحادث: the first term of a construct is a common noun
         own_places_named = scoring.is_country(self.entity) and self.in_context > 0
         strong = named_in_full or self.cue > 0 or coordinated or own_places_named
-        if evidence.common or evidence.ordinary >= MOSTLY_ORDINARY:
+        definite_adjective = evidence.definite_adjective and evidence.demonym_country is None
+        if evidence.common or evidence.ordinary >= MOSTLY_ORDINARY or definite_adjective:
             # A mostly-ordinary word needs the strongest evidence: a cue right before it.
             close_cue = self.cue > 0 and evidence.cue_adjacent
             if not (named_in_full or close_cue or coordinated or own_places_named):

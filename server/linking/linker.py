@@ -206,6 +206,7 @@ class Linker:
             nearby_countries=frozenset(nearby),
             ordinary=ordinary_share(key) if " " not in key else 0.0,
             common=key in self._common,
+            definite_adjective=" " not in key and key.startswith("ال") and is_adjective(key),
             all_words_common=all(w in self._common or ordinary_share(w) >= MOSTLY_ORDINARY for w in key.split(" ")),
             given_name=key in self._given,
             demonym_country=self.index.demonyms.country_of(key),
@@ -221,7 +222,11 @@ class Linker:
                 and previous is not None
                 and not span.skip
                 and self._cue_at(previous) is None
-                and is_adjective(key)
+                and (
+                    is_adjective(key)
+                    # A definite country name that is also its demonym (السعودية) is an adjective here.
+                    or (key.startswith("ال") and self.index.demonyms.country_of(key) is not None)
+                )
                 and any(
                     form.startswith("ال") == key.startswith("ال") and is_noun(form)
                     for form in (previous.norm, *(split.stem for split in proclitic_splits(previous.norm)))
