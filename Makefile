@@ -64,9 +64,10 @@ bench-build: $(STAMP) ## Build rate, peak memory and DB size on synthetic dumps 
 
 .PHONY: gazetteer-dump gazetteer-refresh bench-build
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(GENERATED) ## ruff lint and format check, mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy gazetteer server client
 
 clean: ## Remove generated code, builds and the virtualenv
 	rm -rf $(VENV) entitylinker build

@@ -40,7 +40,12 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
         _LOGGER.info(
             "%s: stopping, %.0fs grace for calls in flight", signal.Signals(signum).name, settings.grace_seconds
         )
-        threading.Thread(target=lambda: (server.stop(settings.grace_seconds).wait(), stopped.set())).start()
+
+        def drain_then_stop() -> None:
+            server.stop(settings.grace_seconds).wait()
+            stopped.set()
+
+        threading.Thread(target=drain_then_stop, name="stop").start()
 
     def reload(_signum: int, _frame: FrameType | None) -> None:
         threading.Thread(target=holder.reload, name="reload", daemon=True).start()

@@ -26,7 +26,7 @@ DEFAULT_RESOLVE_LIMIT = 10
 def _kinds(types: list[int]) -> frozenset[EntityKind]:
     kinds = set()
     for value in types:
-        kind = convert.TYPE_TO_KIND.get(value)
+        kind = convert.TYPE_TO_KIND.get(value)  # type: ignore[call-overload]  # unknown ints are allowed in
         if kind is None:
             raise invalid_argument(
                 "INVALID_ARGUMENT",

@@ -33,7 +33,7 @@ def record_from_seed(obj: dict[str, Any], where: str) -> EntityRecord:
     if not isinstance(qid, str) or not is_valid_qid(qid):
         raise SeedFormatError(f"{where}: qid {qid!r} is not a Wikidata item id like 'Q1028'")
     try:
-        kind = EntityKind(obj.get("type"))
+        kind = EntityKind(str(obj.get("type")))
     except ValueError:
         raise SeedFormatError(f"{where}: type must be one of person, place, organization") from None
     label_ar = obj.get("label_ar") or ""
