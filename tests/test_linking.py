@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.linking import Linker, LinkOptions
+from tests.conftest import build_from_seed_dir, write_seed_file
 
 
 def _links(linker: Linker, text: str) -> list[tuple[str, str]]:
@@ -119,3 +123,33 @@ def test_spans_always_slice_the_callers_text(linker: Linker, before: str, after:
         assert text[mention.start : mention.end] == mention.surface
         assert 0.0 <= mention.score <= 1.0
         assert mention.surface.strip() == mention.surface and mention.surface
+
+
+def test_transliteration_variants_of_one_surname(linker: Linker) -> None:
+    for spelling in ("غانتس", "جانتس", "قانتس", "گانتس", "غانتز"):
+        links = _links(linker, f"قال وزير الدفاع بيني غانتس أمس. وأضاف {spelling} أن الزيارة مهمة")
+        assert [label for _, label in links] == ["Benny Gantz", "Benny Gantz"], spelling
+    assert _links(linker, "وقال الرئيس الفرنسي ماكرن إن فرنسا مستعدة")[0][1] == "Emmanuel Macron"
+
+
+def test_people_sharing_a_surname_follow_the_full_name(linker: Linker) -> None:
+    text = "استذكر الصحفي تومي لبيد تلك الأيام، وقال لبيد إن الحكومة أخطأت"
+    assert [label for _, label in _links(linker, text)] == ["Tommy Lapid", "Tommy Lapid"]
+    text = "قال يائير لابيد إن الائتلاف سينهار، وأضاف لابيد أن الانتخابات قريبة"
+    assert [label for _, label in _links(linker, text)] == ["Yair Lapid", "Yair Lapid"]
+
+
+def test_rare_place_named_like_an_ordinary_word_needs_support(tmp_path: Path) -> None:
+    village = {
+        "qid": "Q90000000002",
+        "type": "place",
+        "label_ar": "قال",
+        "label_en": "Qal (test village)",
+        "sitelinks": 2,
+        "instance_of": ["Q532"],
+    }
+    city = {"qid": "Q3551", "type": "place", "label_ar": "الرباط", "label_en": "Rabat", "sitelinks": 150}
+    write_seed_file(tmp_path / "seeds", [village, city])
+    small = Linker(load_gazetteer(build_from_seed_dir(tmp_path / "seeds", tmp_path / "g.sqlite")))
+    assert [m.entity.qid for m in small.link("قال الوزير إن الرباط جاهزة").mentions] == ["Q3551"]
+    assert [m.entity.qid for m in small.link("وصل الوفد إلى قرية قال شمال البلاد").mentions] == ["Q90000000002"]
