@@ -103,6 +103,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._connection = self._open()
         self._pid = os.getpid()
+        self._refs_sql = self._choose_refs_sql()
         self.entity = _cached(self._entity)
         self.refs = _cached(self._refs)
         self.is_prefix = _cached(self._is_prefix)
@@ -136,12 +137,22 @@ class Gazetteer:
             return None
         return schema.row_to_record(dict(zip([c[0] for c in cursor.description], row, strict=True)))
 
-    def _refs(self, key: str) -> tuple[NameRef, ...]:
-        rows = self._conn().execute(
-            f"SELECT qid, kind, lang FROM {schema.NAMES_TABLE} WHERE key = ?",
-            (key,),
+    def _choose_refs_sql(self) -> str:
+        """Read a key's candidates from the precomputed table, or rank them on the fly in older files."""
+        has_table = self._connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (lookup_tables.CANDIDATES_TABLE,)
+        ).fetchone()
+        if has_table:
+            return f"SELECT qid, kind, lang FROM {lookup_tables.CANDIDATES_TABLE} WHERE key = ?"
+        return (
+            f"SELECT n.qid, n.kind, n.lang FROM {schema.NAMES_TABLE} n "
+            f"JOIN {schema.ENTITIES_TABLE} e ON e.qid = n.qid WHERE n.key = ? "
+            f"ORDER BY e.sitelinks DESC, n.qid LIMIT {lookup_tables.MAX_CANDIDATES_PER_KEY}"
         )
-        return tuple(NameRef(*row) for row in rows)
+
+    def _refs(self, key: str) -> tuple[NameRef, ...]:
+        """The names with this key of its best-known entities (at most MAX_CANDIDATES_PER_KEY)."""
+        return tuple(NameRef(*row) for row in self._conn().execute(self._refs_sql, (key,)))
 
     def _is_prefix(self, key: str) -> bool:
         sql = f"SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?"

@@ -10,6 +10,9 @@ when a server starts.
   whether some name spells it with a final ة.
 - `word_deletes`: the one-deletion variants of the long words of well-known
   entities' names, for one-typo matching (SymSpell).
+- `name_candidates`: for each key, the names of its best-known entities only
+  (at most `MAX_CANDIDATES_PER_KEY`, by sitelinks): a surname shared by tens of
+  thousands of people in a large gazetteer costs one bounded read.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ _LOGGER = logging.getLogger(__name__)
 PREFIXES_TABLE = "name_prefixes"
 WORDS_TABLE = "name_words"
 DELETES_TABLE = "word_deletes"
+CANDIDATES_TABLE = "name_candidates"
+# Entities considered for one name: the best-known ones. Beyond a few dozen namesakes the
+# name alone cannot single one out, and the score says so through the ambiguity share.
+MAX_CANDIDATES_PER_KEY = 32
 
 # Words at least this long get typo variants.
 MIN_TYPO_WORD = 6
@@ -108,6 +115,24 @@ def write_lookup_tables(conn: sqlite3.Connection) -> dict[str, int]:
         f"INSERT OR IGNORE INTO {DELETES_TABLE} VALUES (?, ?)",
         ((variant, word) for word in well_known for variant in deletes(word) | {word}),
     )
-    counts = {PREFIXES_TABLE: prefix_count, WORDS_TABLE: word_count, DELETES_TABLE: delete_count}
+    conn.executescript(
+        f"""
+        CREATE TABLE {CANDIDATES_TABLE} AS
+            SELECT key, qid, kind, lang FROM (
+                SELECT n.key, n.qid, n.kind, n.lang,
+                       ROW_NUMBER() OVER (PARTITION BY n.key ORDER BY e.sitelinks DESC, n.qid) AS rank
+                FROM {names} n JOIN {entities} e ON e.qid = n.qid
+            )
+            WHERE rank <= {MAX_CANDIDATES_PER_KEY};
+        CREATE INDEX {CANDIDATES_TABLE}_key ON {CANDIDATES_TABLE} (key);
+        """
+    )
+    candidate_count = conn.execute(f"SELECT COUNT(*) FROM {CANDIDATES_TABLE}").fetchone()[0]
+    counts = {
+        PREFIXES_TABLE: prefix_count,
+        WORDS_TABLE: word_count,
+        DELETES_TABLE: delete_count,
+        CANDIDATES_TABLE: candidate_count,
+    }
     _LOGGER.info("look-up tables: %s", counts)
     return counts
