@@ -28,9 +28,8 @@ from gazetteer import schema
 from gazetteer.keys import name_key, surname_keys
 from gazetteer.lexicon import blocked_surnames
 from gazetteer.lookup_tables import write_lookup_tables
-from gazetteer.normalize import NORMALIZER_VERSION, normalize_char
+from gazetteer.normalize import NORMALIZER_VERSION
 from gazetteer.records import EntityKind, EntityRecord
-from gazetteer.tokenize import words
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,53 +93,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class _NormalizedChars(dict[int, str]):
-    """`str.translate` table: code point → `normalize_char`, filled on first use."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = normalize_char(chr(code))
-        return value
-
-
-class _WordBreaks(dict[int, str]):
-    """`str.translate` table: characters that cannot be inside a word → space, others → themselves."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        value = self[code] = char if words(char) == [char] else " "
-        return value
-
-
-class _NameKeys:
-    """`gazetteer.keys.name_key`, computed through two translation tables.
-
-    `name_key` normalises code point by code point and then splits words on a
-    per-character class, so the same result comes from two `str.translate`
-    passes, about ten times faster. Every 997th name (and the first 200) is
-    checked against `name_key` itself, so a change there fails the build
-    instead of writing keys the server would never find.
-    """
-
-    _CHECK_EVERY = 997
-
-    def __init__(self) -> None:
-        self._normalized = _NormalizedChars()
-        self._breaks = _WordBreaks()
-        self._calls = 0
-
-    def __call__(self, name: str) -> str:
-        key = " ".join(w for w in name.translate(self._normalized).translate(self._breaks).split(" ") if w)
-        self._calls += 1
-        if (self._calls <= 200 or self._calls % self._CHECK_EVERY == 0) and key != name_key(name):
-            raise BuildCheckError(f"fast name key {key!r} differs from name_key {name_key(name)!r} for {name!r}")
-        return key
-
-
-_fast_name_key = _NameKeys()
-
-
 def names_for(
-    record: EntityRecord, blocked: frozenset[str], key_of: Callable[[str], str] = _fast_name_key
+    record: EntityRecord, blocked: frozenset[str], key_of: Callable[[str], str] = name_key
 ) -> Iterator[dict[str, str]]:
     """The `names` rows of one entity: labels, aliases and derived surnames."""
     seen: set[tuple[str, str]] = set()

@@ -12,11 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from gazetteer.__main__ import main
-from gazetteer.build import BuildCheckError, BuildLockedError, Source, _fast_name_key, build, names_for
+from gazetteer.build import BuildCheckError, BuildLockedError, Source, build, names_for
 from gazetteer.keys import name_key
 from gazetteer.lexicon import blocked_surnames
 from gazetteer.loader import load_gazetteer
@@ -110,15 +108,6 @@ def test_names_for_uses_the_same_keys_as_name_key() -> None:
     record = EntityRecord("Q9000000801", EntityKind.PERSON, label_ar="بنيامين نتنياهو", aliases_ar=("بيبي نتنياهو",))
     for row in names_for(record, blocked_surnames()):
         assert row["key"] == name_key(row["name"] or row["key"])
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
-    | st.text(alphabet="ابتثجحخدذرسشصضطظعغفقكلمنهويىةءأإآؤئ ـًٌٍَُِّْ-.،", max_size=40)
-)
-def test_the_fast_name_key_equals_name_key(text: str) -> None:
-    assert _fast_name_key(text) == name_key(text)
 
 
 def _first_build(tmp_path: Path) -> tuple[Path, bytes]:
