@@ -64,8 +64,12 @@ def _serve(host: str, port: int, reply_bytes: int, reuse_port: bool) -> None:
     server, bound = create_echo_server(f"{host}:{port}", reply_bytes, options=options)
     stopped = threading.Event()
 
+    def finish() -> None:
+        server.stop(1).wait()
+        stopped.set()
+
     def stop(_signum: int, _frame: FrameType | None) -> None:
-        threading.Thread(target=lambda: (server.stop(1).wait(), stopped.set())).start()
+        threading.Thread(target=finish).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -22,18 +22,20 @@ Then, once, an echo gRPC service with Link's payload sizes under the same
 load: the floor of Python gRPC here. One table (bench/table.py) gives p50,
 p99, throughput, RSS, start-up, each ratio to its alternative and its target.
 --quick: 10k only, few rounds. The figures are also written to
-bench/data/service_bench_results.json.
+bench/data/service_bench_results.json (-quick.json for --quick).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from bench import datasets
@@ -47,22 +49,42 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (10_000,)
 RESULTS_PATH = datasets.DATA / "service_bench_results.json"
+QUICK_RESULTS_PATH = datasets.DATA / "service_bench_results-quick.json"
 
 
-def write_results(results: Sequence[SizeResult], echo: ServedResult | None, config: BenchConfig) -> None:
-    """Every figure of the run as JSON, for comparing runs."""
+def write_results(results: Sequence[SizeResult], echo: ServedResult | None, config: BenchConfig) -> Path:
+    """Every figure of the run as JSON, for comparing runs (quick runs to a file of their own)."""
     payload: dict[str, Any] = {
         "config": asdict(config),
         "sizes": [asdict(r) for r in results],
         "echo": asdict(echo) if echo else None,
     }
-    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(json.dumps(payload, indent=2, default=str))
+    path = QUICK_RESULTS_PATH if config == QUICK else RESULTS_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, default=str))
+    return path
+
+
+def code_digest() -> str:
+    """A hash of the code under test: server/ and the gazetteer modules it imports (not the build).
+
+    The served processes import it afresh, so a change during the run means
+    the in-process rows and the served rows may have measured different code.
+    """
+    gazetteer = datasets.ROOT / "gazetteer"
+    files = (getattr(module, "__file__", None) for module in list(sys.modules.values()))
+    imported = {Path(file) for file in files if file and Path(file).is_relative_to(gazetteer)}
+    digest = hashlib.sha256()
+    for path in sorted([*(datasets.ROOT / "server").rglob("*.py"), *imported]):
+        digest.update(str(path.relative_to(datasets.ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def run(sizes: Sequence[int], config: BenchConfig) -> str:
     """Prepare the gazetteers, measure every size and the echo service; returns the report."""
     started = time.monotonic()
+    code = code_digest()
     paths = [(size, datasets.ensure_gazetteer(size)) for size in sizes]
     _LOGGER.info("gazetteers ready after %.0fs", time.monotonic() - started)
     texts = Texts.load(config.long_text_bytes)
@@ -72,11 +94,18 @@ def run(sizes: Sequence[int], config: BenchConfig) -> str:
     results = [measure_size(size_label(size), path, config, texts) for size, path in paths]
     request = pb.LinkRequest(text=texts.article).SerializeToString()
     echo = measure_echo(config, request, results[-1].served.response_bytes)
-    write_results(results, echo, config)
+    _LOGGER.info("figures written to %s", write_results(results, echo, config))
     text = report(results, echo, config, len(texts.queries), (time.monotonic() - started) / 60)
     if busy:
-        text += f"\nWARNING: {len(busy)} other heavy job(s) were running when the measurements began: " + "; ".join(
-            busy
+        text += f"\nWARNING: {len(busy)} other heavy job(s) running when the measurements began: " + "; ".join(busy)
+    if code_digest() != code:
+        text += (
+            "\nWARNING: the code under test changed during the run: the in-process rows and the served rows "
+            "may have measured different code. Run again."
+        )
+    else:
+        text += (
+            f"\nCode under test (server/, the gazetteer modules it imports): sha256 {code}, unchanged during the run."
         )
     return text
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sqlite3
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -105,8 +106,17 @@ def _word_key(word: str) -> str:
     return normalize(word).replace(" ", "")
 
 
-@lru_cache(maxsize=1)
+_LOAD_LOCK = threading.Lock()
+
+
 def word_frequencies() -> dict[str, tuple[int, int, int, int]]:
+    """Normalised word → corpus frequencies of its readings; loaded once, by one thread."""
+    with _LOAD_LOCK:
+        return _load_word_frequencies()
+
+
+@lru_cache(maxsize=1)
+def _load_word_frequencies() -> dict[str, tuple[int, int, int, int]]:
     """Normalised word → corpus frequencies of its (ordinary, proper-noun, adjective, common-noun) readings."""
     data_dir = _arramooz_data_dir()
     if data_dir is None:

@@ -10,6 +10,7 @@ the parent forwards SIGTERM, SIGINT and SIGHUP to every worker.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -124,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     except (GazetteerLoadError, SchemaMismatchError) as exc:
         _LOGGER.error("cannot start: %s", exc)
         return 2
+    # Everything loaded so far lives as long as the process: keep the collector off it,
+    # and keep its pages shared after the fork.
+    gc.freeze()
     if settings.workers > 1:
         return serve_workers(settings, holder)
     serve(settings, holder, settings.port, reuse_port=False)

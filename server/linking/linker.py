@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
+from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share, word_frequencies
 from gazetteer.loader import Gazetteer, NameRef
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
@@ -68,6 +68,7 @@ class Linker:
         self._cues = cue_kinds()
         self._place_cues = place_cue_wants_country()
         self._cue_of_norm = lru_cache(maxsize=100_000)(self._cue_of_norm_uncached)
+        word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
 
     # -- public API -----------------------------------------------------
 
