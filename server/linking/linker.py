@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share, word_frequencies
-from gazetteer.loader import Gazetteer, NameRef
+from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 from server.linking import scoring
@@ -45,6 +45,12 @@ class _Scored:
     entity: EntityRecord
     score: float
     name_kind: str
+
+
+# One candidate's context-free facts: its name, entity, prior, cue support, demonym support, country.
+_CandidateFacts = tuple[NameRef, EntityRecord, float, float, float, str]
+_SpanFacts = tuple[Evidence | None, tuple[_CandidateFacts, ...]]
+_NO_FACTS: _SpanFacts = (None, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +89,13 @@ class Linker:
         words = document_words(text)
         spans = spot(text, words, self.index)
         demonyms = self._demonyms(words)
-        evidence: dict[SpanMatch, Evidence] = {}  # what the words say does not change between passes
-        first_pass = self._select(self._score_spans(spans, words, options.kinds, None, demonyms, evidence), min_score)
+        facts: dict[SpanMatch, _SpanFacts] = {}  # what the words say does not change between passes
+        first_pass = self._select(self._score_spans(spans, words, options.kinds, None, demonyms, facts), min_score)
         context = self._context(first_pass)
-        results = self._select(self._score_spans(spans, words, options.kinds, context, demonyms, evidence), min_score)
+        if context.anchors:
+            results = self._select(self._score_spans(spans, words, options.kinds, context, demonyms, facts), min_score)
+        else:
+            results = first_pass  # no context: the second pass would score every span the same
         mentions = [self._mention(text, words, r, options.max_candidates) for r in results]
         return LinkResult(mentions=mentions)
 
@@ -264,6 +273,35 @@ class Linker:
                 best[ref.qid] = ref
         return best
 
+    def _span_facts(
+        self,
+        span: SpanMatch,
+        words: list[Word],
+        kinds: frozenset[EntityKind],
+        demonyms: dict[int, str],
+        resolving_near: frozenset[str] | None,
+        named: frozenset[int],
+    ) -> _SpanFacts:
+        """What does not depend on the document context: the evidence, and each candidate's prior, cue, demonym."""
+        refs = self._refs_by_entity(self.index.refs(span.key), kinds)
+        if not refs:
+            return _NO_FACTS
+        evidence = self._evidence(span, words, demonyms, resolving_near, named)
+        candidates = []
+        for qid, ref in refs.items():
+            entity = self.gazetteer.entity(qid)
+            if entity is None:
+                continue
+            own_country = entity.qid if scoring.is_country(entity) else entity.country_qid
+            national = 0.0
+            if evidence.adjacent_country and evidence.adjacent_country == own_country:
+                national = scoring.ADJACENT_DEMONYM
+            elif own_country in evidence.nearby_countries:
+                national = scoring.CUE_MATCH
+            prior = popularity(entity.sitelinks)
+            candidates.append((ref, entity, prior, scoring.cue_support(entity, evidence.cue), national, own_country))
+        return evidence, tuple(candidates)
+
     def _candidates(
         self,
         span: SpanMatch,
@@ -271,34 +309,24 @@ class Linker:
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
-        evidence_by_span: dict[SpanMatch, Evidence],
+        facts_by_span: dict[SpanMatch, _SpanFacts],
         resolving_near: frozenset[str] | None = None,
         named: frozenset[int] = frozenset(),
     ) -> list[_Scored]:
-        refs = self._refs_by_entity(self.index.refs(span.key), kinds)
-        if not refs:
+        facts = facts_by_span.get(span)
+        if facts is None:
+            facts = facts_by_span[span] = self._span_facts(span, words, kinds, demonyms, resolving_near, named)
+        evidence, candidates = facts
+        if not candidates:
             return []
-        evidence = evidence_by_span.get(span)
-        if evidence is None:
-            evidence = evidence_by_span[span] = self._evidence(span, words, demonyms, resolving_near, named)
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
+        unique_key = len(candidates) == 1
         scored = []
-        for qid, ref in refs.items():
-            entity = self.gazetteer.entity(qid)
-            if entity is None:
-                continue
-            prior = self.gazetteer.popularity(qid)
+        for ref, entity, prior, cue, national, own_country in candidates:
             in_context = context.support(entity, span.first) if context else 0.0
-            cue = scoring.cue_support(entity, evidence.cue)
-            own_country = entity.qid if scoring.is_country(entity) else entity.country_qid
-            national = 0.0
-            if evidence.adjacent_country and evidence.adjacent_country == own_country:
-                national = scoring.ADJACENT_DEMONYM
-            elif own_country in evidence.nearby_countries:
-                national = scoring.CUE_MATCH
             support = scoring.combined_support(prior, max(in_context, national), cue)
             gate = Gate(
-                span, ref, entity, prior, in_context, cue, national, support, len(refs) == 1, entity.kind in coordinated
+                span, ref, entity, prior, in_context, cue, national, support, unique_key, entity.kind in coordinated
             )
             if not gate.passes(evidence):
                 continue
@@ -318,12 +346,12 @@ class Linker:
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
-        evidence_by_span: dict[SpanMatch, Evidence],
+        facts_by_span: dict[SpanMatch, Evidence],
     ) -> list[_SpanResult]:
         named = frozenset(i for span in spans for i in range(span.first, span.last + 1))
         results = []
         for span in spans:
-            scored = self._candidates(span, words, kinds, context, demonyms, evidence_by_span, named=named)
+            scored = self._candidates(span, words, kinds, context, demonyms, facts_by_span, named=named)
             if not scored:
                 continue
             total = sum(s.score for s in scored)

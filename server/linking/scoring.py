@@ -52,15 +52,20 @@ class DocumentContext:
 
     def support(self, entity: EntityRecord, position: int) -> float:
         """Context support for `entity` at `position`, ignoring evidence from that very position."""
-        if self.anchors.get(entity.qid, set()) - {position}:
+        if _elsewhere(self.anchors.get(entity.qid), position):
             return CONTEXT_SAME_ENTITY
         best = 0.0
         own_country = entity.country_qid if entity.country_qid != entity.qid else ""
-        if own_country and self.countries.get(own_country, set()) - {position}:
+        if own_country and _elsewhere(self.countries.get(own_country), position):
             best = CONTEXT_SAME_COUNTRY
-        if is_country(entity) and self.countries.get(entity.qid, set()) - {position}:
+        if is_country(entity) and _elsewhere(self.countries.get(entity.qid), position):
             best = max(best, CONTEXT_COUNTRY_OF_OTHER)
         return best
+
+
+def _elsewhere(positions: set[int] | None, position: int) -> bool:
+    """True when `positions` holds a position other than `position`."""
+    return bool(positions) and (len(positions) > 1 or position not in positions)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
