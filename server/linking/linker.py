@@ -317,7 +317,7 @@ class Linker:
         if facts is None:
             facts = facts_by_span[span] = self._span_facts(span, words, kinds, demonyms, resolving_near, named)
         evidence, candidates = facts
-        if not candidates:
+        if evidence is None or not candidates:
             return []
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         unique_key = len(candidates) == 1
@@ -346,7 +346,7 @@ class Linker:
         kinds: frozenset[EntityKind],
         context: scoring.DocumentContext | None,
         demonyms: dict[int, str],
-        facts_by_span: dict[SpanMatch, Evidence],
+        facts_by_span: dict[SpanMatch, _SpanFacts],
     ) -> list[_SpanResult]:
         named = frozenset(i for span in spans for i in range(span.first, span.last + 1))
         results = []

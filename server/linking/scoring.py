@@ -65,7 +65,9 @@ class DocumentContext:
 
 def _elsewhere(positions: set[int] | None, position: int) -> bool:
     """True when `positions` holds a position other than `position`."""
-    return bool(positions) and (len(positions) > 1 or position not in positions)  # type: ignore[arg-type]
+    if not positions:
+        return False
+    return len(positions) > 1 or position not in positions
 
 
 @dataclass(frozen=True, slots=True)
