@@ -13,17 +13,17 @@ process logs "serving on HOST:PORT" once it accepts calls.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import signal
-import socket
 import sys
 import threading
 from concurrent import futures
 from types import FrameType
 
 import grpc
+
+from server.workers import run_workers
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -79,36 +79,8 @@ def _serve(host: str, port: int, reply_bytes: int, reuse_port: bool) -> None:
 
 
 def _serve_workers(host: str, port: int, reply_bytes: int, workers: int) -> int:
-    children: list[int] = []
-    parent = os.getpid()
-
-    def forward(signum: int, _frame: FrameType | None) -> None:
-        if os.getpid() == parent:
-            for child in children:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(child, signum)
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, forward)
-    # Hold the port with SO_REUSEPORT so every worker can bind it (and learn it when 0 was asked).
-    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        sock.bind((host.strip("[]"), port))
-        port = sock.getsockname()[1]
-        for _ in range(workers):
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    _serve(host, port, reply_bytes, reuse_port=True)
-                finally:
-                    os._exit(0)
-            children.append(pid)
-        status = 0
-        for child in children:
-            _, code = os.waitpid(child, 0)
-            status = status or os.waitstatus_to_exitcode(code)
-    return status
+    """The same process model as the service's `--workers` (server.workers)."""
+    return run_workers(host, port, workers, lambda bound: _serve(host, bound, reply_bytes, reuse_port=True))
 
 
 def main(argv: list[str] | None = None) -> int:

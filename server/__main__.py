@@ -9,15 +9,12 @@ the parent forwards SIGTERM, SIGINT and SIGHUP to every worker.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import os
 import signal
-import socket
 import sys
 import threading
-from collections.abc import Iterator
 from types import FrameType
 
 from gazetteer.loader import GazetteerLoadError
@@ -25,6 +22,7 @@ from gazetteer.schema import SchemaMismatchError
 from server.app import create_server
 from server.holder import LinkerHolder
 from server.settings import Settings, parse_settings
+from server.workers import run_workers
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,49 +70,11 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
     _LOGGER.info("pid %d stopped", os.getpid())
 
 
-@contextlib.contextmanager
-def _reserved_port(host: str, port: int) -> Iterator[int]:
-    """Hold the port with SO_REUSEPORT so every worker can bind it, and learn it when 0 was asked."""
-    family = socket.AF_INET6 if ":" in host.strip("[]") or host in ("[::]", "::") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host.strip("[]"), port))
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        sock.close()
-
-
 def serve_workers(settings: Settings, holder: LinkerHolder) -> int:
     """Fork `settings.workers` serving processes on one port and supervise them."""
-    children: list[int] = []
-
-    def forward(signum: int, _frame: FrameType | None) -> None:
-        if os.getpid() != parent:
-            return  # a worker that has not installed its own handlers yet
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signum)
-
-    parent = os.getpid()
-    # Installed before forking, so no signal finds the parent without them.
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, forward)
-    with _reserved_port(settings.host, settings.port) as port:
-        for _ in range(settings.workers):
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    serve(settings, holder, port, reuse_port=True)
-                finally:
-                    os._exit(0)
-            children.append(pid)
-        _LOGGER.info("%d workers on port %d: %s", len(children), port, children)
-        status = 0
-        for child in children:
-            _, code = os.waitpid(child, 0)
-            status = status or os.waitstatus_to_exitcode(code)
-    return status
+    return run_workers(
+        settings.host, settings.port, settings.workers, lambda port: serve(settings, holder, port, reuse_port=True)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
