@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from gazetteer.normalize import normalize, normalize_with_offsets
 from gazetteer.tokenize import word_spans
@@ -16,16 +16,16 @@ _LOGGER = logging.getLogger(__name__)
 # Characters that may join the words of one name besides white space (تل-أبيب).
 _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
 _HEH = "\u0647"
-_SENTENCE_ENDS = frozenset(".!?؟;؛:\n\u06d4")
+_SENTENCE_END_RE = re.compile("[.!?؟;؛:\n\u06d4]")
 # A short quotation («…», “…», "…", „…“): longer ones are quoted speech, not a title or a name.
 _QUOTATION_RE = re.compile(r'«[^»\n]{1,40}»|“[^”\n]{1,40}”|"[^"\n]{1,40}"|„[^“\n]{1,40}“')
 _FORMAT_CHARS = frozenset(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
 # What may follow a word's last letter: marks, format characters, tatweel.
 _MARKS = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) in ("Mn", "Cf") or c == "\u0640")
+_MARK_SET = frozenset(_MARKS)
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """One word of the document: [start, end) in the original text and its normal form.
 
     `ends_with_heh` records that the word was written with a final ه (not ة):
@@ -42,7 +42,9 @@ class Word:
     quote: int = -1
 
 
-_normalize_word = lru_cache(maxsize=100_000)(normalize)
+@lru_cache(maxsize=100_000)
+def _normalize_word(word: str) -> str:
+    return normalize(word).replace(" ", "")
 
 
 def _trim_invisible(text: str, start: int, end: int) -> tuple[int, int]:
@@ -60,24 +62,35 @@ def _quotations(text: str) -> list[tuple[int, int]]:
 
 
 def document_words(text: str) -> list[Word]:
-    """The words of `text` with a non-empty normal form, in order."""
+    """The words of `text` with a non-empty normal form, in order.
+
+    This runs once per word of every request, so it stays a tight loop: cached
+    normal forms, and C-level searches for sentence ends and final marks.
+    """
     quotations = _quotations(text)
     next_quote = 0
     found: list[Word] = []
-    for raw_start, raw_end in word_spans(text):
-        start, end = _trim_invisible(text, raw_start, raw_end)
-        if start == end:
-            continue
+    previous_end = -1
+    sentence_end = _SENTENCE_END_RE.search
+    for start, end in word_spans(text):
+        if text[start] in _FORMAT_CHARS or text[end - 1] in _FORMAT_CHARS:
+            start, end = _trim_invisible(text, start, end)
+            if start == end:
+                continue
         original = text[start:end]
-        norm = _normalize_word(original).replace(" ", "")
+        norm = _normalize_word(original)
         if not norm:
             continue
-        gap = text[found[-1].end : start] if found else ""
-        new_sentence = not found or any(c in _SENTENCE_ENDS for c in gap)
-        while next_quote < len(quotations) and quotations[next_quote][1] <= start:
-            next_quote += 1
-        quote = next_quote if next_quote < len(quotations) and quotations[next_quote][0] <= start else -1
-        ends_with_heh = original.rstrip(_MARKS).endswith(_HEH)
+        new_sentence = previous_end < 0 or sentence_end(text, previous_end, start) is not None
+        previous_end = end
+        quote = -1
+        if quotations:
+            while next_quote < len(quotations) and quotations[next_quote][1] <= start:
+                next_quote += 1
+            if next_quote < len(quotations) and quotations[next_quote][0] <= start:
+                quote = next_quote
+        last = original[-1]
+        ends_with_heh = last == _HEH or (last in _MARK_SET and original.rstrip(_MARKS).endswith(_HEH))
         found.append(Word(start, end, norm, ends_with_heh, new_sentence, quote))
     return found
 
