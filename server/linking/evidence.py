@@ -1,17 +1,40 @@
-"""What the words around a span say, whatever entity it turns out to be."""
+"""What the words around a span say, whatever entity it turns out to be.
+
+Most of it depends on one word alone: the name's key (is it an ordinary
+word, a given name, a demonym?), the word before it (a title, a given name,
+a noun an adjective could agree with?) and the word after it (an adjective,
+a definite noun?). Those facts are cached per normal form, so a span costs a
+few look-ups; only the cue search and the demonyms nearby look further.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
+from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
 from gazetteer.records import EntityKind, EntityRecord
 from server.linking import scoring
+from server.linking.clitics import proclitic_splits
+from server.linking.cues import cue_kinds, place_cue_wants_country
+from server.linking.demonyms import DemonymTable
+from server.linking.gates import MOSTLY_ORDINARY, OFTEN_ORDINARY
+from server.linking.spotter import SpanMatch
+from server.linking.text import Word
 
 _LOGGER = logging.getLogger(__name__)
 
+CUE_WINDOW_WORDS = 3
+DEMONYM_WINDOW_BEFORE = 3
+DEMONYM_WINDOW_AFTER = 2
+_CACHE_ENTRIES = 100_000
+_DEFINITE = "ال"
+_AND = "و"
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Evidence:
     """Facts about one span and its neighbourhood, computed once for all its candidates."""
 
@@ -57,3 +80,217 @@ class Evidence:
         if cue is None or cue.kind is not EntityKind.PLACE or entity.kind is not EntityKind.PLACE:
             return False
         return cue.wants_country is not None and cue.wants_country != scoring.is_country(entity)
+
+
+class _KeyFacts(NamedTuple):
+    """What a name key is as a word of the language."""
+
+    single_word: bool
+    ordinary: float
+    common: bool
+    definite_adjective: bool
+    all_words_common: bool
+    given_name: bool
+    demonym_country: str | None
+    # A one-word adjective, or a definite country name that is also its demonym (السعودية).
+    adjectival: bool
+    definite: bool
+
+
+class _FollowingFacts(NamedTuple):
+    """What the word after a span is."""
+
+    adjective: bool  # a definite adjective
+    demonym_country: str | None
+    definite_noun: bool  # a definite noun or adjective
+    starts_with_and: bool
+
+
+class _PreviousFacts(NamedTuple):
+    """What the word before a span is."""
+
+    definite: bool
+    given_name: bool
+    person_title: bool  # a definite person cue as written (الرئيس)
+    cue: bool  # a cue of any kind, proclitics allowed
+    # A reading of the word (as written or after a proclitic) is a definite / an indefinite noun.
+    definite_noun: bool
+    indefinite_noun: bool
+
+
+class EvidenceReader:
+    """Reads the `Evidence` of spans; holds the word tables and the per-word caches."""
+
+    def __init__(self, demonyms: DemonymTable) -> None:
+        self.demonyms = demonyms
+        self._common = common_words()
+        self._given = given_names()
+        self._cues = cue_kinds()
+        self._place_cues = place_cue_wants_country()
+        self.cue_of = lru_cache(maxsize=_CACHE_ENTRIES)(self._cue_of)
+        self._key_facts = lru_cache(maxsize=_CACHE_ENTRIES)(self._read_key_facts)
+        self._following_facts = lru_cache(maxsize=_CACHE_ENTRIES)(self._read_following_facts)
+        self._previous_facts = lru_cache(maxsize=_CACHE_ENTRIES)(self._read_previous_facts)
+
+    def demonym_positions(self, words: list[Word]) -> dict[int, str]:
+        """Word position → the country it is a demonym of."""
+        country_of = self.demonyms.country_of
+        found = {}
+        for i, word in enumerate(words):
+            country = country_of(word.norm)
+            if country:
+                found[i] = country
+        return found
+
+    def read(
+        self,
+        span: SpanMatch,
+        words: list[Word],
+        demonyms: dict[int, str],
+        resolving_near: frozenset[str] | None,
+        named: frozenset[int] = frozenset(),
+    ) -> Evidence:
+        """What the words around `span` say, whatever the candidate.
+
+        `resolving_near` is None when linking a document; when resolving a lone
+        name it holds the countries named by demonyms in the caller's context.
+        """
+        key = span.key
+        first, last = span.first, span.last
+        facts = self._key_facts(key)
+        resolving = resolving_near is not None
+        if resolving_near is not None:
+            nearby = resolving_near
+        elif demonyms:
+            nearby = frozenset(
+                demonyms[i]
+                for i in range(first - DEMONYM_WINDOW_BEFORE, last + DEMONYM_WINDOW_AFTER + 1)
+                if i in demonyms and not first <= i <= last
+            )
+        else:
+            nearby = frozenset()
+        following_word = words[last + 1] if not resolving and last + 1 < len(words) else None
+        following = following_word.norm if following_word and not following_word.starts_sentence else ""
+        after = self._following_facts(following) if following else None
+        previous_word = words[first - 1] if not resolving and first > 0 and not words[first].starts_sentence else None
+        before = self._previous_facts(previous_word.norm) if previous_word is not None else None
+        # A demonym describes the name when it follows it directly (الرباط المالطية), or precedes
+        # it as a definite adjective (العاصمة المغربية الرباط); not across و (مالي والنيجر).
+        adjacent = demonyms.get(last + 1) if after is not None and not after.starts_with_and else None
+        if adjacent is None and before is not None and before.definite and not span.skip:
+            adjacent = demonyms.get(first - 1)
+        cue, cue_distance = (None, 0) if resolving else self._cue_before(words, first, named)
+        return Evidence(
+            key,
+            facts.single_word,
+            cue,
+            cue_distance == 1,
+            nearby,
+            facts.ordinary,
+            facts.common,
+            facts.definite_adjective,
+            facts.all_words_common,
+            facts.given_name,
+            facts.demonym_country,
+            before is not None and not span.skip and before.given_name,
+            after is not None and after.adjective,
+            after.demonym_country if after is not None else None,
+            resolving,
+            adjacent,
+            before is not None and before.person_title,
+            (
+                facts.single_word
+                and facts.adjectival
+                and before is not None
+                and not span.skip
+                and not before.cue
+                and (before.definite_noun if facts.definite else before.indefinite_noun)
+            ),
+            after is not None and after.definite_noun,
+            not resolving and _inside_longer_quote(words, first, last),
+            after is not None and after.starts_with_and,
+        )
+
+    # -- cues ---------------------------------------------------------------------
+
+    def _cue_of(self, norm: str) -> tuple[scoring.Cue, str] | None:
+        """The cue a word is, proclitics allowed (وبمدينة), with the form that matched."""
+        for form in (norm, *(split.stem for split in proclitic_splits(norm))):
+            kind = self._cues.get(form)
+            if kind is not None:
+                return scoring.Cue(kind, self._place_cues.get(form)), form
+        return None
+
+    def _cue_before(self, words: list[Word], first: int, named: frozenset[int]) -> tuple[scoring.Cue | None, int]:
+        """The nearest cue word a few words before `first`, and how many words back it is.
+
+        The search stops at a sentence boundary and at a word that is itself part of a
+        name (`named`): a cue announces the first name after it, not every word after it.
+        """
+        for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
+            found = self.cue_of(words[i].norm)
+            if found is not None:
+                return found[0], first - i
+            if words[i].starts_sentence or i in named:
+                break
+        return None, 0
+
+    # -- per-word facts (cached) ----------------------------------------------------
+
+    def _read_key_facts(self, key: str) -> _KeyFacts:
+        single_word = " " not in key
+        definite = key.startswith(_DEFINITE)
+        demonym_country = self.demonyms.country_of(key)
+        return _KeyFacts(
+            single_word=single_word,
+            ordinary=ordinary_share(key) if single_word else 0.0,
+            common=key in self._common,
+            definite_adjective=single_word and definite and is_adjective(key),
+            all_words_common=all(w in self._common or ordinary_share(w) >= MOSTLY_ORDINARY for w in key.split(" ")),
+            given_name=key in self._given,
+            demonym_country=demonym_country,
+            adjectival=single_word and (is_adjective(key) or (definite and demonym_country is not None)),
+            definite=definite,
+        )
+
+    def _read_following_facts(self, norm: str) -> _FollowingFacts:
+        definite = norm.startswith(_DEFINITE)
+        adjective = definite and is_adjective(norm)
+        return _FollowingFacts(
+            adjective=adjective,
+            demonym_country=self.demonyms.country_of(norm),
+            definite_noun=definite and (adjective or is_noun(norm)),
+            starts_with_and=norm.startswith(_AND),
+        )
+
+    def _read_previous_facts(self, norm: str) -> _PreviousFacts:
+        cue = self.cue_of(norm)
+        forms = (norm, *(split.stem for split in proclitic_splits(norm)))
+        definite = norm.startswith(_DEFINITE)
+        return _PreviousFacts(
+            definite=definite,
+            given_name=self._is_given_name(norm),
+            person_title=definite and cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
+            cue=cue is not None,
+            definite_noun=any(form.startswith(_DEFINITE) and is_noun(form) for form in forms),
+            indefinite_noun=any(not form.startswith(_DEFINITE) and is_noun(form) for form in forms),
+        )
+
+    def _is_given_name(self, word: str) -> bool:
+        """A given name here, not an ordinary word that is also one (باسم is ب + اسم, "in the name of")."""
+        if word not in self._given or ordinary_share(word) >= MOSTLY_ORDINARY:
+            return False
+        return not any(
+            split.stem in self._common or ordinary_share(split.stem) >= OFTEN_ORDINARY
+            for split in proclitic_splits(word)
+        )
+
+
+def _inside_longer_quote(words: list[Word], first: int, last: int) -> bool:
+    """True when the span's words are quoted together with other words."""
+    quote = words[first].quote
+    if quote < 0:
+        return False
+    before = first > 0 and words[first - 1].quote == quote
+    after = last + 1 < len(words) and words[last + 1].quote == quote
+    return before or after

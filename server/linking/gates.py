@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gazetteer.loader import NameRef
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 from server.linking import scoring
-from server.linking.evidence import Evidence
 from server.linking.spotter import SpanMatch
+
+if TYPE_CHECKING:
+    from server.linking.evidence import Evidence  # evidence reads this module's thresholds
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -30,7 +33,7 @@ OFTEN_ORDINARY = 0.5
 SURNAME_MAX_ORDINARY = 0.2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Gate:
     """Whether one candidate of one span may link at all: the precision rules."""
 

@@ -15,8 +15,8 @@ word through the name prefixes.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
@@ -36,8 +36,7 @@ MIN_SKELETON_KEY = 3
 MIN_VARIANT_SIMILARITY = 0.75
 
 
-@dataclass(frozen=True, slots=True)
-class WordMatch:
+class WordMatch(NamedTuple):
     """A vocabulary word that a text word may stand for, and how well it matches."""
 
     word: str
@@ -75,6 +74,8 @@ class NameIndex:
         self.demonyms = DemonymTable(
             (country.qid, name_key(name)) for country in gazetteer.countries() for name in country.names_ar()
         )
+        # True when some longer name starts with these words.
+        self.is_prefix = gazetteer.is_prefix
         self.word_matches = lru_cache(maxsize=200_000)(self._word_matches)
         self.first_word_readings = lru_cache(maxsize=200_000)(self._first_word_readings)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
@@ -86,10 +87,6 @@ class NameIndex:
     def is_name(self, key: str) -> bool:
         """True when some name has exactly this key."""
         return bool(self.gazetteer.refs(key))
-
-    def is_prefix(self, key: str) -> bool:
-        """True when some longer name starts with these words."""
-        return self.gazetteer.is_prefix(key)
 
     def is_word(self, word: str) -> bool:
         """True when `word` is a word of some name."""

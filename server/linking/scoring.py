@@ -50,6 +50,10 @@ class DocumentContext:
         if country:
             self.countries.setdefault(country, set()).add(position)
 
+    def qids(self) -> frozenset[str]:
+        """Every QID through which this context can support an entity: anchored entities and countries."""
+        return frozenset(self.anchors.keys() | self.countries.keys())
+
     def support(self, entity: EntityRecord, position: int) -> float:
         """Context support for `entity` at `position`, ignoring evidence from that very position."""
         if _elsewhere(self.anchors.get(entity.qid), position):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from server.linking.index import NameIndex, WordMatch
 from server.linking.text import Word, joined
@@ -13,12 +13,12 @@ _LOGGER = logging.getLogger(__name__)
 MAX_NAME_WORDS = 8
 
 
-@dataclass(frozen=True, slots=True)
-class SpanMatch:
+class SpanMatch(NamedTuple):
     """Words [first, last] of the document matching the gazetteer key `key`.
 
     `skip` normalised characters of the first word are a proclitic outside the
-    mention; `similarity` is the product of the word similarities.
+    mention; `similarity` is the product of the word similarities. A tuple:
+    the linker makes tens of thousands of these for a long text.
     """
 
     first: int
@@ -41,26 +41,35 @@ class SpanMatch:
 def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     """Every gazetteer key that occurs in the document, with overlaps; fuzzy and clitic-aware."""
     found: list[SpanMatch] = []
+    first_word_readings, word_matches = index.first_word_readings, index.word_matches
+    is_name, is_prefix = index.is_name, index.is_prefix
+    word_count = len(words)
     for first, word in enumerate(words):
+        readings = first_word_readings(word.norm)
+        if not readings:
+            continue  # most words: no name starts here
+        if word.ends_with_heh:
+            readings = tuple((skip, _as_written(word, m, index)) for skip, m in readings)
         # States: (key so far, similarity so far, skip, loosest match so far).
-        states = [
-            (m.word, m.similarity, skip, m.how)
-            for skip, m in (_as_written(word, r, index) for r in index.first_word_readings(word.norm))
-        ]
+        states = [(m.word, m.similarity, skip, m.how) for skip, m in readings]
         last = first
         while states:
             for key, similarity, skip, loosest in states:
-                if index.is_name(key):
+                if is_name(key):
                     found.append(SpanMatch(first, last, skip, key, similarity, loosest))
             last += 1
-            if last >= len(words) or last - first >= MAX_NAME_WORDS or not joined(text, words[last - 1], words[last]):
+            if last >= word_count or last - first >= MAX_NAME_WORDS:
+                break
+            states = [state for state in states if is_prefix(state[0])]
+            if not states or not joined(text, words[last - 1], words[last]):
                 break
             next_word = words[last]
-            next_matches = [_as_written(next_word, m, index)[1] for m in index.word_matches(next_word.norm)]
+            next_matches = word_matches(next_word.norm)
+            if next_word.ends_with_heh:
+                next_matches = tuple(_as_written(next_word, m, index) for m in next_matches)
             states = [
                 (f"{key} {m.word}", similarity * m.similarity, skip, _looser(loosest, m.how))
                 for key, similarity, skip, loosest in states
-                if index.is_prefix(key)
                 for m in next_matches
             ]
     return found
@@ -70,11 +79,10 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
 TEH_MARBUTA_AS_HEH_SIMILARITY = 0.95
 
 
-def _as_written(word: Word, reading: tuple[int, WordMatch] | WordMatch, index: NameIndex) -> tuple[int, WordMatch]:
-    skip, match = reading if isinstance(reading, tuple) else (0, reading)
+def _as_written(word: Word, match: WordMatch, index: NameIndex) -> WordMatch:
     if word.ends_with_heh and match.how == "exact" and index.spelled_with_teh_marbuta(match.word):
-        match = WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, "variant")
-    return skip, match
+        return WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, "variant")
+    return match
 
 
 _LOOSENESS = {"exact": 0, "variant": 1, "typo": 2}

@@ -97,6 +97,8 @@ def document_words(text: str) -> list[Word]:
 
 def joined(text: str, left: Word, right: Word) -> bool:
     """True when only white space, a hyphen or invisible marks separate two words of one name."""
+    if right.start - left.end == 1 and text[left.end] == " ":
+        return True  # the usual case, without building the gap
     gap = text[left.end : right.start]
     return all(c.isspace() or c in _NAME_JOINERS or unicodedata.category(c) == "Cf" for c in gap)
 
