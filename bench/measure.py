@@ -30,6 +30,7 @@ from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
+from server.heap import settle_after_load
 from server.linking import Linker
 from tests.eval import Query, ResolveOutcome, load_queries, score_resolve
 
@@ -169,6 +170,7 @@ def _median_seconds(call: Callable[[], object], rounds: int) -> float:
 def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
     """`Linker.resolve` on the dev queries and `Linker.link` on the seed article and the long text, warm."""
     linker = Linker(load_gazetteer(path))
+    settle_after_load()  # as the server does after loading
     try:
 
         def kinds(query: Query) -> frozenset[EntityKind]:

@@ -9,7 +9,6 @@ the parent forwards SIGTERM, SIGINT and SIGHUP to every worker.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import signal
@@ -20,6 +19,7 @@ from types import FrameType
 from gazetteer.loader import GazetteerLoadError
 from gazetteer.schema import SchemaMismatchError
 from server.app import create_server
+from server.heap import settle_after_load
 from server.holder import LinkerHolder
 from server.settings import Settings, parse_settings
 from server.workers import run_workers
@@ -85,9 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     except (GazetteerLoadError, SchemaMismatchError) as exc:
         _LOGGER.error("cannot start: %s", exc)
         return 2
-    # Everything loaded so far lives as long as the process: keep the collector off it,
-    # and keep its pages shared after the fork.
-    gc.freeze()
+    settle_after_load()  # before the fork, so the workers share the frozen pages
     if settings.workers > 1:
         return serve_workers(settings, holder)
     serve(settings, holder, settings.port, reuse_port=False)

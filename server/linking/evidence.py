@@ -74,12 +74,12 @@ class Evidence:
     # The next word begins with و: the span may be one of a list (مالي والنيجر).
     joined_to_next: bool = False
 
-    def cue_contradicts(self, entity: EntityRecord) -> bool:
+    def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
         cue = self.cue
         if cue is None or cue.kind is not EntityKind.PLACE or entity.kind is not EntityKind.PLACE:
             return False
-        return cue.wants_country is not None and cue.wants_country != scoring.is_country(entity)
+        return cue.wants_country is not None and cue.wants_country != country
 
 
 class _KeyFacts(NamedTuple):

@@ -40,6 +40,7 @@ class Gate:
     span: SpanMatch
     ref: NameRef
     entity: EntityRecord
+    country: bool  # the entity is a country
     prior: float
     in_context: float
     cue: float
@@ -53,7 +54,7 @@ class Gate:
         named_in_full = self.in_context >= scoring.CONTEXT_SAME_ENTITY
         coordinated = self.coordinated
         any_context = self.in_context > 0 or self.national > 0 or coordinated
-        if evidence.cue_contradicts(self.entity):
+        if evidence.cue_contradicts(self.entity, self.country):
             return False
         if evidence.inside_longer_quote and not named_in_full:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
@@ -78,7 +79,7 @@ class Gate:
         often_ordinary = evidence.common or evidence.ordinary >= OFTEN_ORDINARY
         if often_ordinary and evidence.before_definite_noun and evidence.demonym_country is None:
             return False  # صور الحادث: the first term of a construct is a common noun
-        own_places_named = scoring.is_country(self.entity) and self.in_context > 0
+        own_places_named = self.country and self.in_context > 0
         strong = named_in_full or self.cue > 0 or coordinated or own_places_named
         definite_adjective = evidence.definite_adjective and evidence.demonym_country is None
         if evidence.common or evidence.ordinary >= MOSTLY_ORDINARY or definite_adjective:
@@ -104,7 +105,7 @@ class Gate:
         if evidence.followed_by_adjective and self.entity.kind is not EntityKind.PERSON:
             # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
             # only says the entity's own country (الكنيست الإسرائيلي).
-            own = self.entity.qid if scoring.is_country(self.entity) else self.entity.country_qid
+            own = self.entity.qid if self.country else self.entity.country_qid
             if evidence.following_demonym is None or evidence.following_demonym != own:
                 return False
         if evidence.all_words_common:

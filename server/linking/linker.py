@@ -10,7 +10,7 @@ well-supported name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 from gazetteer.lexicon import word_frequencies
@@ -28,6 +28,7 @@ from server.linking.text import Word, document_words, original_offset_after
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_MIN_SCORE = 0.5
+_KEY_CACHE_ENTRIES = 100_000
 ANCHOR_MIN_SCORE = 0.7
 ANCHOR_MIN_SHARE = 0.75
 
@@ -43,16 +44,19 @@ class _Scored(NamedTuple):
     name_kind: str
 
 
-class _CandidateFacts(NamedTuple):
-    """One candidate's context-free facts."""
+class _KeyCandidate(NamedTuple):
+    """One candidate entity of a name key, with what the gazetteer alone says of it."""
 
     ref: NameRef
     entity: EntityRecord
     prior: float
-    cue: float  # support from a cue word before the span
-    national: float  # support from a demonym next to the span
+    country: bool  # the entity is a country
     own_country: str  # the entity itself when it is a country, else its country
     name_weight: float
+
+
+# A candidate in one span: its key facts, cue support and demonym support.
+_CandidateFacts = tuple[_KeyCandidate, float, float]
 
 
 class _SpanFacts(NamedTuple):
@@ -80,6 +84,7 @@ class Linker:
         self.index = NameIndex(gazetteer)
         self.default_min_score = default_min_score
         self.evidence = EvidenceReader(self.index.demonyms)
+        self._key_candidates = lru_cache(maxsize=_KEY_CACHE_ENTRIES)(self._key_candidates_uncached)
         word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
 
     # -- public API -----------------------------------------------------
@@ -153,17 +158,33 @@ class Linker:
 
     # -- scoring ----------------------------------------------------------
 
-    def _refs_by_entity(self, refs: Iterable[NameRef], kinds: frozenset[EntityKind]) -> dict[str, NameRef]:
-        """The strongest name of each entity among `refs`, keeping only the wanted kinds."""
+    def _key_candidates_uncached(
+        self, key: str, kinds: frozenset[EntityKind]
+    ) -> tuple[tuple[_KeyCandidate, ...], frozenset[str]]:
+        """The entities a key names (of the wanted kinds), each by its strongest name, and the QIDs
+        through which a document context could support any of them (themselves and their countries)."""
         best: dict[str, NameRef] = {}
-        for ref in refs:
+        for ref in self.index.refs(key):
             entity = self.gazetteer.entity(ref.qid)
             if entity is None or (kinds and entity.kind not in kinds):
                 continue
             current = best.get(ref.qid)
             if current is None or _name_weight(ref) > _name_weight(current):
                 best[ref.qid] = ref
-        return best
+        candidates = []
+        context_qids = set()
+        for qid, ref in best.items():
+            entity = self.gazetteer.entity(qid)
+            if entity is None:
+                continue
+            country = scoring.is_country(entity)
+            own_country = entity.qid if country else entity.country_qid
+            prior = popularity(entity.sitelinks)
+            candidates.append(_KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref)))
+            context_qids.add(entity.qid)
+            if entity.country_qid:
+                context_qids.add(entity.country_qid)
+        return tuple(candidates), frozenset(context_qids)
 
     def _span_facts(
         self,
@@ -174,32 +195,24 @@ class Linker:
         resolving_near: frozenset[str] | None,
         named: frozenset[int],
     ) -> _SpanFacts | None:
-        """What does not depend on the document context: the evidence, and each candidate's prior, cue, demonym."""
-        refs = self._refs_by_entity(self.index.refs(span.key), kinds)
-        if not refs:
+        """What does not depend on the document context: the evidence, and each candidate's cue and demonym."""
+        key_candidates, context_qids = self._key_candidates(span.key, kinds)
+        if not key_candidates:
             return None
         evidence = self.evidence.read(span, words, demonyms, resolving_near, named)
+        cue, adjacent, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
+        if cue is None and not adjacent and not nearby:
+            return _SpanFacts(evidence, tuple((c, 0.0, 0.0) for c in key_candidates), context_qids)
         candidates = []
-        context_qids = set()
-        for qid, ref in refs.items():
-            entity = self.gazetteer.entity(qid)
-            if entity is None:
-                continue
-            own_country = entity.qid if scoring.is_country(entity) else entity.country_qid
+        for candidate in key_candidates:
+            own_country = candidate.own_country
             national = 0.0
-            if evidence.adjacent_country and evidence.adjacent_country == own_country:
+            if adjacent and adjacent == own_country:
                 national = scoring.ADJACENT_DEMONYM
-            elif own_country in evidence.nearby_countries:
+            elif own_country in nearby:
                 national = scoring.CUE_MATCH
-            prior = popularity(entity.sitelinks)
-            cue = scoring.cue_support(entity, evidence.cue)
-            candidates.append(_CandidateFacts(ref, entity, prior, cue, national, own_country, _name_weight(ref)))
-            context_qids.add(entity.qid)
-            if entity.country_qid:
-                context_qids.add(entity.country_qid)
-        if not candidates:
-            return None
-        return _SpanFacts(evidence, tuple(candidates), frozenset(context_qids))
+            candidates.append((candidate, scoring.cue_support(candidate.entity, candidate.country, cue), national))
+        return _SpanFacts(evidence, tuple(candidates), context_qids)
 
     def _candidates(
         self,
@@ -215,16 +228,27 @@ class Linker:
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         unique_key = len(candidates) == 1
         adjacent_country = evidence.adjacent_country
+        first, similarity = span.first, span.similarity
         scored = []
-        for ref, entity, prior, cue, national, own_country, name_weight in candidates:
-            in_context = context.support(entity, span.first) if context else 0.0
+        for (ref, entity, prior, country, own_country, name_weight), cue, national in candidates:
+            in_context = context.support(entity, country, first) if context else 0.0
             support = scoring.combined_support(prior, max(in_context, national), cue)
             gate = Gate(
-                span, ref, entity, prior, in_context, cue, national, support, unique_key, entity.kind in coordinated
+                span,
+                ref,
+                entity,
+                country,
+                prior,
+                in_context,
+                cue,
+                national,
+                support,
+                unique_key,
+                entity.kind in coordinated,
             )
             if not gate.passes(evidence):
                 continue
-            value = scoring.evidence(span.similarity * name_weight, support)
+            value = scoring.evidence(similarity * name_weight, support)
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR

@@ -54,15 +54,15 @@ class DocumentContext:
         """Every QID through which this context can support an entity: anchored entities and countries."""
         return frozenset(self.anchors.keys() | self.countries.keys())
 
-    def support(self, entity: EntityRecord, position: int) -> float:
-        """Context support for `entity` at `position`, ignoring evidence from that very position."""
+    def support(self, entity: EntityRecord, country: bool, position: int) -> float:
+        """Context support for `entity` (a `country` or not) at `position`, ignoring that very position."""
         if _elsewhere(self.anchors.get(entity.qid), position):
             return CONTEXT_SAME_ENTITY
         best = 0.0
         own_country = entity.country_qid if entity.country_qid != entity.qid else ""
         if own_country and _elsewhere(self.countries.get(own_country), position):
             best = CONTEXT_SAME_COUNTRY
-        if is_country(entity) and _elsewhere(self.countries.get(entity.qid), position):
+        if country and _elsewhere(self.countries.get(entity.qid), position):
             best = max(best, CONTEXT_COUNTRY_OF_OTHER)
         return best
 
@@ -82,11 +82,11 @@ class Cue:
     wants_country: bool | None = None
 
 
-def cue_support(entity: EntityRecord, cue: Cue | None) -> float:
-    """Support from a cue word for `entity`."""
+def cue_support(entity: EntityRecord, country: bool, cue: Cue | None) -> float:
+    """Support from a cue word for `entity` (a `country` or not)."""
     if cue is None or cue.kind is not entity.kind:
         return 0.0
-    if cue.wants_country is not None and cue.wants_country != is_country(entity):
+    if cue.wants_country is not None and cue.wants_country != country:
         return 0.0
     return CUE_MATCH
 
