@@ -100,15 +100,12 @@ class Linker:
         words = document_words(text)
         spans = spot(text, words, self.index)
         demonyms = self.evidence.demonym_positions(words)
-        named = frozenset(i for span in spans for i in range(span.first, span.last + 1))
-        # What the words say does not change between passes: computed once per span.
-        facts = [self._span_facts(span, words, options.kinds, demonyms, None, named) for span in spans]
-        scored = self._score_spans(spans, facts, None)
-        first_pass = self._select([r for r in scored if r is not None], min_score)
+        facts, first_scores = self._without_context(spans, words, options.kinds, demonyms)
+        first_pass = self._select(_ranked(spans, first_scores), min_score)
         context = self._context(first_pass)
         if context.anchors:
-            rescored = self._score_spans(spans, facts, context, words, scored)
-            results = self._select([r for r in rescored if r is not None], min_score)
+            rescored = self._rescore(spans, facts, first_scores, context, words)
+            results = self._select(_ranked(spans, rescored), min_score)
         else:
             results = first_pass  # no context: the second pass would score every span the same
         mentions = [self._mention(text, words, r, options.max_candidates) for r in results]
@@ -126,12 +123,8 @@ class Linker:
             context_words = document_words(context)
             context_demonyms = self.evidence.demonym_positions(context_words)
             context_spans = spot(context, context_words, self.index)
-            named = frozenset(i for span in context_spans for i in range(span.first, span.last + 1))
-            context_facts = [
-                self._span_facts(span, context_words, kinds, context_demonyms, None, named) for span in context_spans
-            ]
-            scored_context = self._score_spans(context_spans, context_facts, None)
-            selected = self._select([r for r in scored_context if r is not None], self.default_min_score)
+            _, context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms)
+            selected = self._select(_ranked(context_spans, context_scores), self.default_min_score)
             document = self._context(selected)
             # The whole context is the name's neighbourhood: its demonyms speak for the name.
             document_countries = frozenset(context_demonyms.values())
@@ -142,6 +135,8 @@ class Linker:
         for span in spans:
             facts = self._span_facts(span, words, kinds, {}, document_countries, frozenset())
             for scored in self._candidates(span, facts, document, words):
+                if scored is None:
+                    continue
                 best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
@@ -220,8 +215,13 @@ class Linker:
         facts: _SpanFacts | None,
         context: scoring.DocumentContext | None,
         words: list[Word],
-    ) -> list[_Scored]:
-        """The candidates of one span that pass the gates, best first, scored with `context` if any."""
+        without_context: list[_Scored | None] | None = None,
+    ) -> list[_Scored | None]:
+        """Each candidate of one span scored with `context` if any; None where the gates stop it.
+
+        `without_context` holds the same span's first-pass answers: a candidate the
+        context does not support keeps its answer instead of being scored again.
+        """
         if facts is None:
             return []
         evidence, candidates, _ = facts
@@ -229,69 +229,59 @@ class Linker:
         unique_key = len(candidates) == 1
         adjacent_country = evidence.adjacent_country
         first, similarity = span.first, span.similarity
-        scored = []
-        for (ref, entity, prior, country, own_country, name_weight), cue, national in candidates:
+        scored: list[_Scored | None] = []
+        for i, ((ref, entity, prior, country, own_country, name_weight), cue, national) in enumerate(candidates):
             in_context = context.support(entity, country, first) if context else 0.0
+            is_coordinated = entity.kind in coordinated
+            if without_context is not None and not in_context and not is_coordinated:
+                scored.append(without_context[i])
+                continue
             support = scoring.combined_support(prior, max(in_context, national), cue)
             gate = Gate(
-                span,
-                ref,
-                entity,
-                country,
-                prior,
-                in_context,
-                cue,
-                national,
-                support,
-                unique_key,
-                entity.kind in coordinated,
+                span, ref, entity, country, prior, in_context, cue, national, support, unique_key, is_coordinated
             )
             if not gate.passes(evidence):
+                scored.append(None)
                 continue
             value = scoring.evidence(similarity * name_weight, support)
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR
             scored.append(_Scored(entity, value, ref.kind))
-        scored.sort(key=lambda s: (-s.score, s.entity.qid))
         return scored
 
-    def _score_spans(
+    def _without_context(
+        self, spans: list[SpanMatch], words: list[Word], kinds: frozenset[EntityKind], demonyms: dict[int, str]
+    ) -> tuple[list[_SpanFacts | None], list[list[_Scored | None]]]:
+        """The first pass: each span's facts (kept for the second) and its candidates scored without context."""
+        named = frozenset(i for span in spans for i in range(span.first, span.last + 1))
+        facts = [self._span_facts(span, words, kinds, demonyms, None, named) for span in spans]
+        scores = [self._candidates(span, f, None, words) for span, f in zip(spans, facts, strict=True)]
+        return facts, scores
+
+    def _rescore(
         self,
         spans: list[SpanMatch],
         facts: list[_SpanFacts | None],
-        context: scoring.DocumentContext | None,
-        words: list[Word] | None = None,
-        without_context: list[_SpanResult | None] | None = None,
-    ) -> list[_SpanResult | None]:
-        """Each span's best candidate and rivals (None when no candidate passes).
+        first_scores: list[list[_Scored | None]],
+        context: scoring.DocumentContext,
+        words: list[Word],
+    ) -> list[list[_Scored | None]]:
+        """The second pass: each span's candidates again, with the anchors as context.
 
-        In the second pass (`without_context` holds the first pass's results), a span
-        whose candidates the context cannot support keeps its first-pass result.
+        A span none of whose candidates the context can reach keeps its first-pass answers.
         """
-        context_qids = context.qids() if context else frozenset()
-        results: list[_SpanResult | None] = []
-        for i, span in enumerate(spans):
-            span_facts = facts[i]
-            if span_facts is None:
-                results.append(None)
-                continue
-            if (
-                without_context is not None
-                and span_facts.context_qids.isdisjoint(context_qids)
-                and not (context and words and _coordinated_kinds(span, words, context, span_facts.evidence))
+        context_qids = context.qids()
+        rescored = []
+        for span, span_facts, scores in zip(spans, facts, first_scores, strict=True):
+            if span_facts is None or (
+                span_facts.context_qids.isdisjoint(context_qids)
+                and not _coordinated_kinds(span, words, context, span_facts.evidence)
             ):
-                results.append(without_context[i])
-                continue
-            scored = self._candidates(span, span_facts, context, words or [])
-            if not scored:
-                results.append(None)
-                continue
-            total = sum(s.score for s in scored)
-            ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind) for s in scored]
-            share = scored[0].score / total
-            results.append(_SpanResult(span, ranked[0], ranked[0].score, share, tuple(ranked[1:])))
-        return results
+                rescored.append(scores)
+            else:
+                rescored.append(self._candidates(span, span_facts, context, words, scores))
+        return rescored
 
     @staticmethod
     def _select(results: list[_SpanResult], min_score: float) -> list[_SpanResult]:
@@ -327,6 +317,21 @@ class Linker:
         end = words[span.last].end
         alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
+
+
+def _ranked(spans: list[SpanMatch], scores: list[list[_Scored | None]]) -> list[_SpanResult]:
+    """Each span's best candidate and its rivals, the scores lowered by how much they share the evidence."""
+    results = []
+    for span, candidates in zip(spans, scores, strict=True):
+        scored = [s for s in candidates if s is not None]
+        if not scored:
+            continue
+        scored.sort(key=lambda s: (-s.score, s.entity.qid))
+        total = sum(s.score for s in scored)
+        ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind) for s in scored]
+        share = scored[0].score / total
+        results.append(_SpanResult(span, ranked[0], ranked[0].score, share, tuple(ranked[1:])))
+    return results
 
 
 def _coordinated_kinds(
