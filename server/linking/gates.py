@@ -33,6 +33,23 @@ OFTEN_ORDINARY = 0.5
 SURNAME_MAX_ORDINARY = 0.2
 
 
+def mostly_ordinary(evidence: Evidence) -> bool:
+    """The one-word name is mostly an ordinary word (علي، السلام، القديمة): only strong evidence links it."""
+    definite_adjective = evidence.definite_adjective and evidence.demonym_country is None
+    return evidence.common or evidence.ordinary >= MOSTLY_ORDINARY or definite_adjective
+
+
+def closed_without_context(evidence: Evidence) -> bool:
+    """No candidate can pass without document context: a mostly-ordinary word in a document, no cue right before.
+
+    Exact, not a heuristic: `Gate.passes` admits such a name only when it is named in
+    full elsewhere, coordinated with an anchor, a country whose places are named, or
+    right after a cue, and the first three need context. Big gazetteers give such
+    words dozens of candidates; this skips them all at once.
+    """
+    return evidence.single_word and not evidence.resolving and not evidence.cue_adjacent and mostly_ordinary(evidence)
+
+
 @dataclass(slots=True)
 class Gate:
     """Whether one candidate of one span may link at all: the precision rules."""
@@ -81,8 +98,7 @@ class Gate:
             return False  # صور الحادث: the first term of a construct is a common noun
         own_places_named = self.country and self.in_context > 0
         strong = named_in_full or self.cue > 0 or coordinated or own_places_named
-        definite_adjective = evidence.definite_adjective and evidence.demonym_country is None
-        if evidence.common or evidence.ordinary >= MOSTLY_ORDINARY or definite_adjective:
+        if mostly_ordinary(evidence):
             # A mostly-ordinary word needs the strongest evidence: a cue right before it.
             close_cue = self.cue > 0 and evidence.cue_adjacent
             if not (named_in_full or close_cue or coordinated or own_places_named):

@@ -19,7 +19,7 @@ from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.evidence import Evidence, EvidenceReader
-from server.linking.gates import Gate
+from server.linking.gates import Gate, closed_without_context
 from server.linking.index import NameIndex
 from server.linking.models import Candidate, LinkOptions, LinkResult, Mention
 from server.linking.spotter import SpanMatch, spot
@@ -225,6 +225,8 @@ class Linker:
         if facts is None:
             return []
         evidence, candidates, _ = facts
+        if context is None and closed_without_context(evidence):
+            return [None] * len(candidates)
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         unique_key = len(candidates) == 1
         adjacent_country = evidence.adjacent_country
