@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from functools import lru_cache
 
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from gazetteer.loader import GazetteerInfo, popularity
@@ -27,8 +28,15 @@ ENCODING_TO_UNIT = {
 }
 
 
+# A Link response carries each mention's entity, and the same entities come back request after
+# request: building their messages once halves the cost of a response. The cached messages are
+# shared, so callers only ever copy them into a response (as message constructors do).
+_ENTITY_MESSAGES = 50_000
+
+
+@lru_cache(maxsize=_ENTITY_MESSAGES)
 def entity_message(entity: EntityRecord) -> pb.Entity:
-    """An `EntityRecord` as an `Entity` message."""
+    """An `EntityRecord` as an `Entity` message (shared: copy it, never change it)."""
     message = pb.Entity(
         qid=entity.qid,
         type=KIND_TO_TYPE[entity.kind],
