@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
 
@@ -27,9 +28,29 @@ _BREAKS_TO_SPACE = str.maketrans(dict.fromkeys(_BREAK_CHARS, " "))
 _WORD_RE = re.compile("[^ ]+")
 
 
+class _BreakTable(dict[int, int | str]):
+    """The break-to-space translate table, remembering every other code point as itself.
+
+    `str.translate` raises and swallows a LookupError for each character a plain
+    dict lacks; remembering the identity makes most characters a single hit.
+    """
+
+    def __missing__(self, codepoint: int) -> int:
+        self[codepoint] = codepoint
+        return codepoint
+
+
+_BREAK_TABLE = _BreakTable(_BREAKS_TO_SPACE)
+
+
+def word_matches(text: str) -> Iterator[re.Match[str]]:
+    """A match per word of `text`, in order; its span is the word's [start, end) in `text`."""
+    return _WORD_RE.finditer(text.translate(_BREAK_TABLE))
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of every word in `text`, in order."""
-    return [m.span() for m in _WORD_RE.finditer(text.translate(_BREAKS_TO_SPACE))]
+    return [m.span() for m in word_matches(text)]
 
 
 def words(text: str) -> list[str]:
