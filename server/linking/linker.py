@@ -59,6 +59,16 @@ class _KeyCandidate(NamedTuple):
 _CandidateFacts = tuple[_KeyCandidate, float, float]
 
 
+class _KeyCandidates(NamedTuple):
+    """Everything about a key's candidates that holds in any document."""
+
+    candidates: tuple[_KeyCandidate, ...]
+    # The same with no cue or demonym support: the facts of most spans, built once.
+    unsupported: tuple[_CandidateFacts, ...]
+    # The QIDs through which a document context could support any of them (themselves, their countries).
+    context_qids: frozenset[str]
+
+
 class _SpanFacts(NamedTuple):
     """What does not change between the two passes: the evidence and each candidate's facts."""
 
@@ -101,11 +111,18 @@ class Linker:
         spans = spot(text, words, self.index)
         demonyms = self.evidence.demonym_positions(words)
         facts, first_scores = self._without_context(spans, words, options.kinds, demonyms)
-        first_pass = self._select(_ranked(spans, first_scores), min_score)
+        first_results = [_rank(span, scores) for span, scores in zip(spans, first_scores, strict=True)]
+        first_pass = self._select(first_results, min_score)
         context = self._context(first_pass)
         if context.anchors:
             rescored = self._rescore(spans, facts, first_scores, context, words)
-            results = self._select(_ranked(spans, rescored), min_score)
+            results = self._select(
+                [
+                    first if scores is first_scores[i] else _rank(spans[i], scores)  # unchanged: ranked already
+                    for i, (first, scores) in enumerate(zip(first_results, rescored, strict=True))
+                ],
+                min_score,
+            )
         else:
             results = first_pass  # no context: the second pass would score every span the same
         mentions = [self._mention(text, words, r, options.max_candidates) for r in results]
@@ -124,7 +141,8 @@ class Linker:
             context_demonyms = self.evidence.demonym_positions(context_words)
             context_spans = spot(context, context_words, self.index)
             _, context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms)
-            selected = self._select(_ranked(context_spans, context_scores), self.default_min_score)
+            context_results = [_rank(span, scores) for span, scores in zip(context_spans, context_scores, strict=True)]
+            selected = self._select(context_results, self.default_min_score)
             document = self._context(selected)
             # The whole context is the name's neighbourhood: its demonyms speak for the name.
             document_countries = frozenset(context_demonyms.values())
@@ -153,11 +171,8 @@ class Linker:
 
     # -- scoring ----------------------------------------------------------
 
-    def _key_candidates_uncached(
-        self, key: str, kinds: frozenset[EntityKind]
-    ) -> tuple[tuple[_KeyCandidate, ...], frozenset[str]]:
-        """The entities a key names (of the wanted kinds), each by its strongest name, and the QIDs
-        through which a document context could support any of them (themselves and their countries)."""
+    def _key_candidates_uncached(self, key: str, kinds: frozenset[EntityKind]) -> _KeyCandidates:
+        """The entities a key names (of the wanted kinds), each by its strongest name."""
         best: dict[str, NameRef] = {}
         for ref in self.index.refs(key):
             entity = self.gazetteer.entity(ref.qid)
@@ -179,7 +194,7 @@ class Linker:
             context_qids.add(entity.qid)
             if entity.country_qid:
                 context_qids.add(entity.country_qid)
-        return tuple(candidates), frozenset(context_qids)
+        return _KeyCandidates(tuple(candidates), tuple((c, 0.0, 0.0) for c in candidates), frozenset(context_qids))
 
     def _span_facts(
         self,
@@ -191,13 +206,13 @@ class Linker:
         named: frozenset[int],
     ) -> _SpanFacts | None:
         """What does not depend on the document context: the evidence, and each candidate's cue and demonym."""
-        key_candidates, context_qids = self._key_candidates(span.key, kinds)
+        key_candidates, unsupported, context_qids = self._key_candidates(span.key, kinds)
         if not key_candidates:
             return None
         evidence = self.evidence.read(span, words, demonyms, resolving_near, named)
         cue, adjacent, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
         if cue is None and not adjacent and not nearby:
-            return _SpanFacts(evidence, tuple((c, 0.0, 0.0) for c in key_candidates), context_qids)
+            return _SpanFacts(evidence, unsupported, context_qids)
         candidates = []
         for candidate in key_candidates:
             own_country = candidate.own_country
@@ -232,12 +247,14 @@ class Linker:
         adjacent_country = evidence.adjacent_country
         first, similarity = span.first, span.similarity
         scored: list[_Scored | None] = []
+        changed = False
         for i, ((ref, entity, prior, country, own_country, name_weight), cue, national) in enumerate(candidates):
             in_context = context.support(entity, country, first) if context else 0.0
             is_coordinated = entity.kind in coordinated
             if without_context is not None and not in_context and not is_coordinated:
                 scored.append(without_context[i])
                 continue
+            changed = True
             support = scoring.combined_support(prior, max(in_context, national), cue)
             gate = Gate(
                 span, ref, entity, country, prior, in_context, cue, national, support, unique_key, is_coordinated
@@ -250,6 +267,8 @@ class Linker:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR
             scored.append(_Scored(entity, value, ref.kind))
+        if without_context is not None and not changed:
+            return without_context  # the same object: the caller reuses its ranking too
         return scored
 
     def _without_context(
@@ -286,17 +305,19 @@ class Linker:
         return rescored
 
     @staticmethod
-    def _select(results: list[_SpanResult], min_score: float) -> list[_SpanResult]:
+    def _select(results: list[_SpanResult | None], min_score: float) -> list[_SpanResult]:
         """Non-overlapping spans, longest well-supported name first, in text order."""
-        eligible = [r for r in results if r.score >= min_score]
-        eligible.sort(key=lambda r: (-r.span.word_count, -r.score, r.span.first, r.span.skip))
-        taken: set[int] = set()
+        eligible = [r for r in results if r is not None and r.score >= min_score]
+        if not eligible:
+            return []
+        eligible.sort(key=lambda r: (r.span.first - r.span.last, -r.score, r.span.first, r.span.skip))
+        taken = bytearray(max(r.span.last for r in eligible) + 1)  # 1 where a chosen span has the word
         chosen = []
         for result in eligible:
-            positions = set(range(result.span.first, result.span.last + 1))
-            if positions & taken:
+            first, last = result.span.first, result.span.last
+            if any(taken[first : last + 1]):
                 continue
-            taken |= positions
+            taken[first : last + 1] = b"\x01" * (last - first + 1)
             chosen.append(result)
         chosen.sort(key=lambda r: r.span.first)
         return chosen
@@ -321,19 +342,17 @@ class Linker:
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
 
 
-def _ranked(spans: list[SpanMatch], scores: list[list[_Scored | None]]) -> list[_SpanResult]:
-    """Each span's best candidate and its rivals, the scores lowered by how much they share the evidence."""
-    results = []
-    for span, candidates in zip(spans, scores, strict=True):
-        scored = [s for s in candidates if s is not None]
-        if not scored:
-            continue
-        scored.sort(key=lambda s: (-s.score, s.entity.qid))
-        total = sum(s.score for s in scored)
-        ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind) for s in scored]
-        share = scored[0].score / total
-        results.append(_SpanResult(span, ranked[0], ranked[0].score, share, tuple(ranked[1:])))
-    return results
+def _rank(span: SpanMatch, candidates: list[_Scored | None]) -> _SpanResult | None:
+    """The span's best candidate and its rivals, scores lowered by how much they share the evidence."""
+    scored = [s for s in candidates if s is not None]
+    if not scored:
+        return None
+    if len(scored) == 1:  # nothing shares the evidence: with_ambiguity(score, score) is the score
+        return _SpanResult(span, scored[0], scored[0].score, 1.0, ())
+    scored.sort(key=lambda s: (-s.score, s.entity.qid))
+    total = sum(s.score for s in scored)
+    ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind) for s in scored]
+    return _SpanResult(span, ranked[0], ranked[0].score, scored[0].score / total, tuple(ranked[1:]))
 
 
 def _coordinated_kinds(
