@@ -18,6 +18,7 @@ from types import FrameType
 
 from gazetteer.loader import GazetteerLoadError
 from gazetteer.schema import SchemaMismatchError
+from server import linking
 from server.app import create_server
 from server.heap import settle_after_load
 from server.holder import LinkerHolder
@@ -57,13 +58,14 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
     info = holder.linker.gazetteer.info
     counts = ", ".join(f"{kind} {count}" for kind, count in sorted(info.counts_by_type.items()))
     _LOGGER.info(
-        "pid %d serving on %s:%d, gazetteer %s version %s (%s)",
+        "pid %d serving on %s:%d, gazetteer %s version %s (%s), linking core %s",
         os.getpid(),
         settings.host,
         bound,
         info.path,
         info.version,
         counts,
+        "compiled" if linking.COMPILED else "plain Python",
     )
     while not stopped.wait(3600):
         pass
