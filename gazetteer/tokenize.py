@@ -21,10 +21,10 @@ _LOGGER = logging.getLogger(__name__)
 # one becomes a space (a one-to-one map, so offsets are unchanged), and a word
 # is then a maximal run of non-spaces. A translate table is far faster than a
 # regex character class of 8,000 code points.
-_BREAK_CHARS = {c for c in map(chr, range(0x3001)) if c.isspace()} | {
+BREAK_CHARS = {c for c in map(chr, range(0x3001)) if c.isspace()} | {
     c for c in UNICODE_PUNCT_SYMBOL_CHARSET if len(c) == 1
 }
-_BREAKS_TO_SPACE = str.maketrans(dict.fromkeys(_BREAK_CHARS, " "))
+_BREAKS_TO_SPACE = str.maketrans(dict.fromkeys(BREAK_CHARS, " "))
 _WORD_RE = re.compile("[^ ]+")
 
 

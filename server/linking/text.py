@@ -8,8 +8,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from gazetteer.normalize import normalize, normalize_with_offsets
-from gazetteer.tokenize import word_matches
+from gazetteer.normalize import normalize, normalize_char, normalize_with_offsets
+from gazetteer.tokenize import BREAK_CHARS, word_matches
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,12 +65,80 @@ def _quotations(text: str) -> list[tuple[int, int]]:
     return [(m.start() + 1, m.end() - 1) for m in _QUOTATION_RE.finditer(text)]
 
 
+# Stand-ins that keep every length in `_WordTable`'s output: a code point that
+# normalises to nothing, and one that normalises to several (its word is then
+# normalised on its own). A text that contains either character takes the slow path.
+_DROPPED = "\x00"
+_EXPANDED = "\x01"
+
+
+class _WordTable(dict[int, str]):
+    """One `str.translate` table that tokenises and normalises at once, length for length.
+
+    A break (white space, punctuation, symbol) becomes a space; any other code
+    point becomes its normal form when that is one code point, else a stand-in.
+    Filled on first sight of each code point, like the normaliser's own table.
+    """
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        if char in BREAK_CHARS:
+            value = " "
+        else:
+            normal = normalize_char(char)
+            if not normal:
+                value = _DROPPED
+            elif len(normal) == 1 and normal not in BREAK_CHARS:
+                value = normal
+            else:
+                value = _EXPANDED
+        self[codepoint] = value
+        return value
+
+
+_WORD_TABLE = _WordTable()
+
+
+def _word_pieces(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normal form) of each word of `text`, invisible edges trimmed; the form may be empty.
+
+    The usual text is translated and split once, in C, and every word's normal
+    form is read off the result. Text with invisible format characters (whose
+    trimming changes a word's span) or with the stand-ins goes word by word.
+    """
+    pieces: list[tuple[int, int, str]] = []
+    if _INVISIBLE_RE.search(text) is None and _DROPPED not in text and _EXPANDED not in text:
+        position = 0
+        for piece in text.translate(_WORD_TABLE).split(" "):
+            length = len(piece)
+            if length == 0:
+                position += 1
+                continue
+            start, end = position, position + length
+            position = end + 1
+            if _EXPANDED in piece:
+                pieces.append((start, end, _normalize_word(text[start:end])))
+            elif _DROPPED in piece:
+                pieces.append((start, end, piece.replace(_DROPPED, "")))
+            else:
+                pieces.append((start, end, piece))
+        return pieces
+    for match in word_matches(text):
+        start, end = match.span()
+        if text[start] in _FORMAT_CHARS or text[end - 1] in _FORMAT_CHARS:
+            start, end = _trim_invisible(text, start, end)
+            if start == end:
+                continue
+        pieces.append((start, end, _normalize_word(text[start:end])))
+    return pieces
+
+
 def document_words(text: str) -> list[Word]:
     """The words of `text` with a non-empty normal form, in order.
 
-    This runs once per word of every request, so it stays a tight loop: cached
-    normal forms, and every search over the text (sentence ends, quotations,
-    invisible characters) done once, in C, before it.
+    This runs once per word of every request, so it stays a tight loop: every
+    search over the text (words, normal forms, sentence ends, quotations) is
+    done once, in C, before it.
     """
     quotations = _quotations(text)
     next_quote = 0
@@ -78,16 +146,8 @@ def document_words(text: str) -> list[Word]:
     sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
     sentence_ends.append(len(text))
     next_end = 0
-    may_have_invisible = _INVISIBLE_RE.search(text) is not None
     found: list[Word] = []
-    for match in word_matches(text):
-        start, end = match.span()
-        if may_have_invisible and (text[start] in _FORMAT_CHARS or text[end - 1] in _FORMAT_CHARS):
-            start, end = _trim_invisible(text, start, end)
-            if start == end:
-                continue
-        original = text[start:end]
-        norm = _normalize_word(original)
+    for start, end, norm in _word_pieces(text):
         if not norm:
             continue
         # A sentence starts here when a sentence end lies between the previous word and this one.
@@ -100,8 +160,8 @@ def document_words(text: str) -> list[Word]:
                 next_quote += 1
             if next_quote < len(quotations) and quotations[next_quote][0] <= start:
                 quote = next_quote
-        last = original[-1]
-        ends_with_heh = last == _HEH or (last in _MARK_SET and original.rstrip(_MARKS).endswith(_HEH))
+        last = text[end - 1]
+        ends_with_heh = last == _HEH or (last in _MARK_SET and text[start:end].rstrip(_MARKS).endswith(_HEH))
         # tuple.__new__ skips the Python-level __new__ of a NamedTuple: a quarter of a microsecond a word.
         found.append(_new_tuple(Word, (start, end, norm, ends_with_heh, new_sentence, quote)))
     return found
