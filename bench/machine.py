@@ -36,6 +36,29 @@ def machine_busy_seconds() -> float:
     return busy / _CLOCK_TICKS
 
 
+def _probe_workload() -> int:
+    table: dict[int, tuple[int, str]] = {}
+    for i in range(20_000):
+        table[i % 97] = (i, str(i))
+    return len(table)
+
+
+def speed_probe_ms(rounds: int = 7) -> float:
+    """Milliseconds a fixed pure-Python workload takes right now (median of `rounds`); lower is faster.
+
+    On this kind of virtual machine the same code runs up to about 1.7× slower
+    from one stretch of seconds to the next, whatever else is running; probes
+    between the phases of a run show how much of a difference between rows is
+    the machine's.
+    """
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        _probe_workload()
+        samples.append((time.perf_counter() - started) * 1000)
+    return sorted(samples)[len(samples) // 2]
+
+
 class OtherCpu:
     """Measures the cores used by processes other than ours between `start()` and `stop()`."""
 

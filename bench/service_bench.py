@@ -39,10 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from bench import datasets
-from bench.machine import heavy_jobs
+from bench.machine import heavy_jobs, speed_probe_ms
 from bench.measure import QUICK, BenchConfig, ServedResult, SizeResult, Texts, measure_echo, measure_size
 from bench.table import report, size_label
 from entitylinker.v1 import entity_linker_service_pb2 as pb
+from server import linking
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,11 +92,22 @@ def run(sizes: Sequence[int], config: BenchConfig) -> str:
     busy = heavy_jobs()
     if busy:
         _LOGGER.warning("other heavy jobs are running; the figures will be distorted:\n  %s", "\n  ".join(busy))
-    results = [measure_size(size_label(size), path, config, texts) for size, path in paths]
+    probes = [speed_probe_ms()]
+    results = []
+    for size, path in paths:
+        results.append(measure_size(size_label(size), path, config, texts))
+        probes.append(speed_probe_ms())
     request = pb.LinkRequest(text=texts.article).SerializeToString()
     echo = measure_echo(config, request, results[-1].served.response_bytes)
+    probes.append(speed_probe_ms())
     _LOGGER.info("figures written to %s", write_results(results, echo, config))
     text = report(results, echo, config, len(texts.queries), (time.monotonic() - started) / 60)
+    core = "compiled by mypyc (make native)" if linking.COMPILED else "plain Python (not compiled: run make native)"
+    text += (
+        f"\nLinking core: {core}. Machine speed probe (a fixed pure-Python loop, lower is faster) between phases: "
+        + ", ".join(f"{p:.1f}" for p in probes)
+        + " ms; rows measured in a slower stretch are slower by about that ratio."
+    )
     if busy:
         text += f"\nWARNING: {len(busy)} other heavy job(s) running when the measurements began: " + "; ".join(busy)
     if code_digest() != code:
