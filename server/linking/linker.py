@@ -315,7 +315,7 @@ class Linker:
         chosen = []
         for result in eligible:
             first, last = result.span.first, result.span.last
-            if any(taken[first : last + 1]):
+            if taken.find(1, first, last + 1) >= 0:
                 continue
             taken[first : last + 1] = b"\x01" * (last - first + 1)
             chosen.append(result)
