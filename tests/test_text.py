@@ -11,7 +11,7 @@ from server.linking.text import document_words
 
 # Arabic letters, diacritics, tatweel, a ligature (ﻻ → لا), presentation forms, Latin, digits,
 # white space, punctuation, invisible marks (ZWNJ, RLM), the translate stand-ins, an emoji.
-_ALPHABET = list('غانتسالرباطةهىأإآؤئء ،.:؟«»"-\n\t\u064e\u0651\u0640\ufefb\ufe8d\u200c\u200fAbc19١٩\x00\x01😀')
+_ALPHABET = list('غانتسالرباطةهىأإآؤئء ،.:؟«»"-\n\t\u064e\u0651\u0640\ufefb\ufe8d\u200c\u200fAbc19١٩\x00\x01\x02😀')
 
 
 def _reference(text: str) -> list[tuple[int, int, str]]:

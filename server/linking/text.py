@@ -20,7 +20,6 @@ _SENTENCE_END_RE = re.compile("[.!?؟;؛:\n\u06d4]")
 # A short quotation («…», “…», "…", „…“): longer ones are quoted speech, not a title or a name.
 _QUOTATION_RE = re.compile(r'«[^»\n]{1,40}»|“[^”\n]{1,40}”|"[^"\n]{1,40}"|„[^“\n]{1,40}“')
 _FORMAT_CHARS = frozenset(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
-_INVISIBLE_RE = re.compile("[" + "".join(sorted(_FORMAT_CHARS)) + "]")
 # What may follow a word's last letter: marks, format characters, tatweel.
 _MARKS = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) in ("Mn", "Cf") or c == "\u0640")
 _MARK_SET = frozenset(_MARKS)
@@ -66,10 +65,13 @@ def _quotations(text: str) -> list[tuple[int, int]]:
 
 
 # Stand-ins that keep every length in `_WordTable`'s output: a code point that
-# normalises to nothing, and one that normalises to several (its word is then
-# normalised on its own). A text that contains either character takes the slow path.
+# normalises to nothing; one that normalises to several; an invisible format
+# character (RLM, ZWNJ…), which a word's span must not start or end with. A word
+# holding either of the last two is normalised on its own; a text holding any of
+# the three stand-in characters itself goes word by word.
 _DROPPED = "\x00"
 _EXPANDED = "\x01"
+_FORMAT = "\x02"
 
 
 class _WordTable(dict[int, str]):
@@ -84,6 +86,8 @@ class _WordTable(dict[int, str]):
         char = chr(codepoint)
         if char in BREAK_CHARS:
             value = " "
+        elif char in _FORMAT_CHARS:
+            value = _FORMAT
         else:
             normal = normalize_char(char)
             if not normal:
@@ -102,35 +106,39 @@ _WORD_TABLE = _WordTable()
 def _word_pieces(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normal form) of each word of `text`, invisible edges trimmed; the form may be empty.
 
-    The usual text is translated and split once, in C, and every word's normal
-    form is read off the result. Text with invisible format characters (whose
-    trimming changes a word's span) or with the stand-ins goes word by word.
+    The text is translated and split once, in C, and most words' normal forms are
+    read off the result; only a word with an invisible mark or an expanding
+    character (a ligature) is normalised on its own.
     """
     pieces: list[tuple[int, int, str]] = []
-    if _INVISIBLE_RE.search(text) is None and _DROPPED not in text and _EXPANDED not in text:
-        position = 0
-        for piece in text.translate(_WORD_TABLE).split(" "):
-            length = len(piece)
-            if length == 0:
-                position += 1
-                continue
-            start, end = position, position + length
-            position = end + 1
-            if _EXPANDED in piece:
-                pieces.append((start, end, _normalize_word(text[start:end])))
-            elif _DROPPED in piece:
-                pieces.append((start, end, piece.replace(_DROPPED, "")))
-            else:
-                pieces.append((start, end, piece))
+    if _DROPPED in text or _EXPANDED in text or _FORMAT in text:
+        for match in word_matches(text):
+            _add_word_by_itself(text, *match.span(), pieces)
         return pieces
-    for match in word_matches(text):
-        start, end = match.span()
-        if text[start] in _FORMAT_CHARS or text[end - 1] in _FORMAT_CHARS:
-            start, end = _trim_invisible(text, start, end)
-            if start == end:
-                continue
-        pieces.append((start, end, _normalize_word(text[start:end])))
+    position = 0
+    for piece in text.translate(_WORD_TABLE).split(" "):
+        length = len(piece)
+        if length == 0:
+            position += 1
+            continue
+        start, end = position, position + length
+        position = end + 1
+        if _EXPANDED in piece or _FORMAT in piece:
+            _add_word_by_itself(text, start, end, pieces)
+        elif _DROPPED in piece:
+            pieces.append((start, end, piece.replace(_DROPPED, "")))
+        else:
+            pieces.append((start, end, piece))
     return pieces
+
+
+def _add_word_by_itself(text: str, start: int, end: int, pieces: list[tuple[int, int, str]]) -> None:
+    """The word text[start:end], invisible edges trimmed, normalised on its own."""
+    if text[start] in _FORMAT_CHARS or text[end - 1] in _FORMAT_CHARS:
+        start, end = _trim_invisible(text, start, end)
+        if start == end:
+            return
+    pieces.append((start, end, _normalize_word(text[start:end])))
 
 
 def document_words(text: str) -> list[Word]:
