@@ -34,17 +34,10 @@ _DEFINITE = "ال"
 _AND = "و"
 
 
-@dataclass(slots=True)
-class Evidence:
-    """Facts about one span and its neighbourhood, computed once for all its candidates."""
+class NameFacts(NamedTuple):
+    """What a name key is as a word of the language (cached per key)."""
 
-    key: str
     single_word: bool
-    cue: scoring.Cue | None
-    # The cue is the word right before the span (مدينة صور), not a few words back.
-    cue_adjacent: bool
-    # Countries named by demonyms just before or after the span (الإسرائيلي).
-    nearby_countries: frozenset[str]
     # How often the (one-word) name is an ordinary word, from the frequency lexicon.
     ordinary: float
     common: bool
@@ -54,6 +47,23 @@ class Evidence:
     given_name: bool
     # The country the name itself is the demonym of (السوداني), if any.
     demonym_country: str | None
+    # A one-word adjective, or a definite country name that is also its demonym (السعودية).
+    adjectival: bool
+    definite: bool
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Facts about one span and its neighbourhood, computed once for all its candidates."""
+
+    key: str
+    # What the name's key is as a word of the language, whatever its neighbours.
+    name: NameFacts
+    cue: scoring.Cue | None
+    # The cue is the word right before the span (مدينة صور), not a few words back.
+    cue_adjacent: bool
+    # Countries named by demonyms just before or after the span (الإسرائيلي).
+    nearby_countries: frozenset[str]
     # The word before is a given name that the matched name does not include (ميشال عون).
     after_given_name: bool
     # The next word is a definite nisba adjective (مجلس الأمن القومي).
@@ -80,21 +90,6 @@ class Evidence:
         if cue is None or cue.kind is not EntityKind.PLACE or entity.kind is not EntityKind.PLACE:
             return False
         return cue.wants_country is not None and cue.wants_country != country
-
-
-class _KeyFacts(NamedTuple):
-    """What a name key is as a word of the language."""
-
-    single_word: bool
-    ordinary: float
-    common: bool
-    definite_adjective: bool
-    all_words_common: bool
-    given_name: bool
-    demonym_country: str | None
-    # A one-word adjective, or a definite country name that is also its demonym (السعودية).
-    adjectival: bool
-    definite: bool
 
 
 class _FollowingFacts(NamedTuple):
@@ -182,16 +177,10 @@ class EvidenceReader:
         cue, cue_distance = (None, 0) if resolving else self._cue_before(words, first, named)
         return Evidence(
             key,
-            facts.single_word,
+            facts,
             cue,
             cue_distance == 1,
             nearby,
-            facts.ordinary,
-            facts.common,
-            facts.definite_adjective,
-            facts.all_words_common,
-            facts.given_name,
-            facts.demonym_country,
             before is not None and not span.skip and before.given_name,
             after is not None and after.adjective,
             after.demonym_country if after is not None else None,
@@ -237,11 +226,11 @@ class EvidenceReader:
 
     # -- per-word facts (cached) ----------------------------------------------------
 
-    def _read_key_facts(self, key: str) -> _KeyFacts:
+    def _read_key_facts(self, key: str) -> NameFacts:
         single_word = " " not in key
         definite = key.startswith(_DEFINITE)
         demonym_country = self.demonyms.country_of(key)
-        return _KeyFacts(
+        return NameFacts(
             single_word=single_word,
             ordinary=ordinary_share(key) if single_word else 0.0,
             common=key in self._common,

@@ -35,8 +35,8 @@ SURNAME_MAX_ORDINARY = 0.2
 
 def mostly_ordinary(evidence: Evidence) -> bool:
     """The one-word name is mostly an ordinary word (علي، السلام، القديمة): only strong evidence links it."""
-    definite_adjective = evidence.definite_adjective and evidence.demonym_country is None
-    return evidence.common or evidence.ordinary >= MOSTLY_ORDINARY or definite_adjective
+    definite_adjective = evidence.name.definite_adjective and evidence.name.demonym_country is None
+    return evidence.name.common or evidence.name.ordinary >= MOSTLY_ORDINARY or definite_adjective
 
 
 def closed_without_context(evidence: Evidence) -> bool:
@@ -47,7 +47,9 @@ def closed_without_context(evidence: Evidence) -> bool:
     right after a cue, and the first three need context. Big gazetteers give such
     words dozens of candidates; this skips them all at once.
     """
-    return evidence.single_word and not evidence.resolving and not evidence.cue_adjacent and mostly_ordinary(evidence)
+    if not evidence.name.single_word or evidence.resolving or evidence.cue_adjacent:
+        return False
+    return mostly_ordinary(evidence)
 
 
 @dataclass(slots=True)
@@ -75,26 +77,26 @@ class Gate:
             return False
         if evidence.inside_longer_quote and not named_in_full:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
-        if not evidence.single_word:
+        if not evidence.name.single_word:
             return self._multi_word_passes(evidence, named_in_full)
-        demonym_of_other = evidence.demonym_country not in (None, self.entity.qid)
+        demonym_of_other = evidence.name.demonym_country not in (None, self.entity.qid)
         if demonym_of_other and (not named_in_full or evidence.after_definite_title):
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
         if self.ref.kind == NameKind.SURNAME and evidence.after_given_name:
             return False  # عمر البشير is not محمد البشير
-        if self.entity.kind is EntityKind.PERSON and evidence.given_name and not named_in_full:
+        if self.entity.kind is EntityKind.PERSON and evidence.name.given_name and not named_in_full:
             return False
         if self.ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(evidence):
             return False
         if evidence.resolving:
             # A name asked about on its own: only its popularity and its spelling can speak.
-            return (self.span.exact or self.prior >= 0.5) and evidence.ordinary < MOSTLY_ORDINARY
+            return (self.span.exact or self.prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
         if not self.span.exact and not (named_in_full or self.cue > 0 or any_context):
             return False
-        often_ordinary = evidence.common or evidence.ordinary >= OFTEN_ORDINARY
-        if often_ordinary and evidence.before_definite_noun and evidence.demonym_country is None:
+        often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
+        if often_ordinary and evidence.before_definite_noun and evidence.name.demonym_country is None:
             return False  # صور الحادث: the first term of a construct is a common noun
         own_places_named = self.country and self.in_context > 0
         strong = named_in_full or self.cue > 0 or coordinated or own_places_named
@@ -103,17 +105,17 @@ class Gate:
             close_cue = self.cue > 0 and evidence.cue_adjacent
             if not (named_in_full or close_cue or coordinated or own_places_named):
                 return False
-        if evidence.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
+        if evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
             return False
         weak = self.prior < LOW_POPULARITY or len(evidence.key) <= 3
         return not weak or self.support >= scoring.WEAK_NAME_MIN_SUPPORT
 
     def _surname_passes(self, evidence: Evidence) -> bool:
         """A surname alone, with no full name in the document."""
-        if evidence.given_name or evidence.demonym_country or evidence.common:
+        if evidence.name.given_name or evidence.name.demonym_country or evidence.name.common:
             return False
         person_cue = self.cue > 0
-        if evidence.ordinary >= SURNAME_MAX_ORDINARY and not person_cue:
+        if evidence.name.ordinary >= SURNAME_MAX_ORDINARY and not person_cue:
             return False
         return person_cue or self.prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 
@@ -124,6 +126,6 @@ class Gate:
             own = self.entity.qid if self.country else self.entity.country_qid
             if evidence.following_demonym is None or evidence.following_demonym != own:
                 return False
-        if evidence.all_words_common:
+        if evidence.name.all_words_common:
             return named_in_full or self.cue > 0 or (self.prior >= 0.5 and self.support >= 0.6)
         return True
