@@ -37,7 +37,8 @@ $(GENERATED): $(PROTO) $(STAMP)
 proto: $(GENERATED) ## Generate the Python gRPC code from proto/
 
 # The linking core compiled to C by mypyc (same sources, about twice as fast). It is
-# used only while it matches the sources; a changed module makes this rebuild.
+# used only while it matches the sources; a changed module makes this rebuild. Without
+# Python's headers or a C compiler it warns and the core runs as plain Python.
 $(NATIVE): $(STAMP) $(wildcard server/linking/*.py) server/compile_core.py
 	$(PY) -m server.compile_core
 

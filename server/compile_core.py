@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,17 @@ from server.linking import _native
 _LOGGER = logging.getLogger(__name__)
 
 ROOT = _native.NATIVE_ROOT.parent
+
+
+def missing_toolchain() -> str | None:
+    """What this machine lacks to compile C extensions (Python's headers, a C compiler), or None."""
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if not headers.is_file():
+        return f"no Python headers ({headers} is missing)"
+    compiler = os.environ.get("CC", "cc").split()[0]
+    if shutil.which(compiler) is None and shutil.which("gcc") is None:
+        return f"no C compiler ({compiler} and gcc are not on PATH)"
+    return None
 
 
 def compile_core() -> Path:
@@ -75,6 +87,11 @@ def _build(sources: list[Path], digests: dict[str, str], staging: Path, work: Pa
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    missing = missing_toolchain()
+    if missing is not None:
+        # Not an error: the same code runs as plain Python, about half as fast.
+        _LOGGER.warning("not compiling the linking core: %s; it will run as plain Python", missing)
+        return 0
     try:
         target = compile_core()
     except (Exception, SystemExit) as exc:  # setuptools reports a failed compile as SystemExit

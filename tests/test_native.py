@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import server.linking
+from server.compile_core import missing_toolchain
 from server.linking import _native
 
 
@@ -55,7 +56,14 @@ def test_a_current_build_goes_first(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.skipif(not os.environ.get("ENTITYLINKER_EXPECT_COMPILED"), reason="only under `make test`")
+@pytest.mark.skipif(missing_toolchain() is not None, reason="this machine cannot compile C extensions")
 def test_make_test_runs_the_compiled_core() -> None:
     # `make test` compiles the core first; the suite must then exercise the compiled modules.
     assert server.linking.COMPILED, _native.stale_reason()
     assert server.linking.linker.__file__.endswith(".so")
+
+
+def test_a_machine_without_headers_is_told_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("sysconfig.get_paths", lambda: {"include": str(tmp_path)})
+    reason = missing_toolchain()
+    assert reason is not None and "Python headers" in reason
