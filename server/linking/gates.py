@@ -10,7 +10,6 @@ false link it prevents.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gazetteer.loader import NameRef
@@ -52,22 +51,40 @@ def closed_without_context(evidence: Evidence) -> bool:
     return mostly_ordinary(evidence)
 
 
-@dataclass(slots=True)
 class Gate:
-    """Whether one candidate of one span may link at all: the precision rules."""
+    """Whether one candidate of one span may link at all: the precision rules.
 
-    span: SpanMatch
-    ref: NameRef
-    entity: EntityRecord
-    country: bool  # the entity is a country
-    prior: float
-    in_context: float
-    cue: float
-    national: float
-    support: float
-    unique_key: bool
-    # An anchored entity of the same kind right before or after, joined by و (العقبة وإربد).
-    coordinated: bool
+    `country`: the entity is a country; `coordinated`: an anchored entity of the
+    same kind is right before or after, joined by و (العقبة وإربد). A plain class
+    with its own `__init__`, which the compiled core builds far faster than a
+    dataclass: one is made for every candidate scored.
+    """
+
+    def __init__(
+        self,
+        span: SpanMatch,
+        ref: NameRef,
+        entity: EntityRecord,
+        country: bool,
+        prior: float,
+        in_context: float,
+        cue: float,
+        national: float,
+        support: float,
+        unique_key: bool,
+        coordinated: bool,
+    ) -> None:
+        self.span = span
+        self.ref = ref
+        self.entity = entity
+        self.country = country
+        self.prior = prior
+        self.in_context = in_context
+        self.cue = cue
+        self.national = national
+        self.support = support
+        self.unique_key = unique_key
+        self.coordinated = coordinated
 
     def passes(self, evidence: Evidence) -> bool:
         named_in_full = self.in_context >= scoring.CONTEXT_SAME_ENTITY

@@ -33,15 +33,18 @@ ANCHOR_MIN_SCORE = 0.7
 ANCHOR_MIN_SHARE = 0.75
 
 
-# The per-span and per-candidate records below are tuples: a long text makes tens of thousands.
+# A long text makes tens of thousands of the per-span and per-candidate records below. The
+# cached ones are tuples; the two made afresh for every span are plain classes with their own
+# `__init__`, which the compiled core (`make native`) builds far faster than tuples or dataclasses.
 
 
-class _Scored(NamedTuple):
+class _Scored:
     """One candidate entity of one span."""
 
-    entity: EntityRecord
-    score: float
-    name_kind: str
+    def __init__(self, entity: EntityRecord, score: float, name_kind: str) -> None:
+        self.entity = entity
+        self.score = score
+        self.name_kind = name_kind
 
 
 class _KeyCandidate(NamedTuple):
@@ -78,12 +81,15 @@ class _SpanFacts(NamedTuple):
     context_qids: frozenset[str]
 
 
-class _SpanResult(NamedTuple):
-    span: SpanMatch
-    best: _Scored
-    score: float
-    share: float
-    rivals: tuple[_Scored, ...]
+class _SpanResult:
+    """A span's best candidate, its score and share of the evidence, and its rivals."""
+
+    def __init__(self, span: SpanMatch, best: _Scored, score: float, share: float, rivals: tuple[_Scored, ...]) -> None:
+        self.span = span
+        self.best = best
+        self.score = score
+        self.share = share
+        self.rivals = rivals
 
 
 class Linker:
