@@ -10,7 +10,6 @@ few look-ups; only the cue search and the demonyms nearby look further.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -52,37 +51,58 @@ class NameFacts(NamedTuple):
     definite: bool
 
 
-@dataclass(slots=True)
 class Evidence:
-    """Facts about one span and its neighbourhood, computed once for all its candidates."""
+    """Facts about one span and its neighbourhood, computed once for all its candidates.
 
-    key: str
-    # What the name's key is as a word of the language, whatever its neighbours.
-    name: NameFacts
-    cue: scoring.Cue | None
-    # The cue is the word right before the span (مدينة صور), not a few words back.
-    cue_adjacent: bool
-    # Countries named by demonyms just before or after the span (الإسرائيلي).
-    nearby_countries: frozenset[str]
-    # The word before is a given name that the matched name does not include (ميشال عون).
-    after_given_name: bool
-    # The next word is a definite nisba adjective (مجلس الأمن القومي).
-    followed_by_adjective: bool
-    following_demonym: str | None
-    # Resolve: the name stands alone, there are no neighbouring words.
-    resolving: bool
-    # A demonym right next to the span (العاصمة المغربية الرباط، الرباط المالطية).
-    adjacent_country: str | None = None
-    # A definite title right before the span (الشيخ الجليل): a person, or an adjective, follows.
-    after_definite_title: bool = False
-    # The one-word name is an adjective agreeing with the definite noun before it (الحكم العثماني).
-    adjective_after_noun: bool = False
-    # The next word is a definite noun: the span is the first term of a construct (صور الحادث).
-    before_definite_noun: bool = False
-    # The span is part of a longer quotation («إسرائيل بيتنا»): a title or another name.
-    inside_longer_quote: bool = False
-    # The next word begins with و: the span may be one of a list (مالي والنيجر).
-    joined_to_next: bool = False
+    A plain class with its own `__init__`, which the compiled core builds far
+    faster than a dataclass: one is made for every span with candidates.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        name: NameFacts,
+        cue: scoring.Cue | None,
+        cue_adjacent: bool,
+        nearby_countries: frozenset[str],
+        after_given_name: bool,
+        followed_by_adjective: bool,
+        following_demonym: str | None,
+        resolving: bool,
+        adjacent_country: str | None = None,
+        after_definite_title: bool = False,
+        adjective_after_noun: bool = False,
+        before_definite_noun: bool = False,
+        inside_longer_quote: bool = False,
+        joined_to_next: bool = False,
+    ) -> None:
+        self.key = key
+        # What the name's key is as a word of the language, whatever its neighbours.
+        self.name = name
+        self.cue = cue
+        # The cue is the word right before the span (مدينة صور), not a few words back.
+        self.cue_adjacent = cue_adjacent
+        # Countries named by demonyms just before or after the span (الإسرائيلي).
+        self.nearby_countries = nearby_countries
+        # The word before is a given name that the matched name does not include (ميشال عون).
+        self.after_given_name = after_given_name
+        # The next word is a definite nisba adjective (مجلس الأمن القومي).
+        self.followed_by_adjective = followed_by_adjective
+        self.following_demonym = following_demonym
+        # Resolve: the name stands alone, there are no neighbouring words.
+        self.resolving = resolving
+        # A demonym right next to the span (العاصمة المغربية الرباط، الرباط المالطية).
+        self.adjacent_country = adjacent_country
+        # A definite title right before the span (الشيخ الجليل): a person, or an adjective, follows.
+        self.after_definite_title = after_definite_title
+        # The one-word name is an adjective agreeing with the definite noun before it (الحكم العثماني).
+        self.adjective_after_noun = adjective_after_noun
+        # The next word is a definite noun: the span is the first term of a construct (صور الحادث).
+        self.before_definite_noun = before_definite_noun
+        # The span is part of a longer quotation («إسرائيل بيتنا»): a title or another name.
+        self.inside_longer_quote = inside_longer_quote
+        # The next word begins with و: the span may be one of a list (مالي والنيجر).
+        self.joined_to_next = joined_to_next
 
     def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
