@@ -312,20 +312,25 @@ class Linker:
 
     @staticmethod
     def _select(results: list[_SpanResult | None], min_score: float) -> list[_SpanResult]:
-        """Non-overlapping spans, longest well-supported name first, in text order."""
+        """Non-overlapping spans, longest well-supported name first, in text order.
+
+        Only overlapping spans compete, so the results (in text order, as spotted)
+        are cut into runs of overlapping spans and each run is settled on its own;
+        most runs are a single span.
+        """
         eligible = [r for r in results if r is not None and r.score >= min_score]
-        if not eligible:
-            return []
-        eligible.sort(key=lambda r: (r.span.first - r.span.last, -r.score, r.span.first, r.span.skip))
-        taken = bytearray(max(r.span.last for r in eligible) + 1)  # 1 where a chosen span has the word
-        chosen = []
+        chosen: list[_SpanResult] = []
+        run: list[_SpanResult] = []
+        run_last = -1
         for result in eligible:
-            first, last = result.span.first, result.span.last
-            if taken.find(1, first, last + 1) >= 0:
-                continue
-            taken[first : last + 1] = b"\x01" * (last - first + 1)
-            chosen.append(result)
-        chosen.sort(key=lambda r: r.span.first)
+            if run and result.span.first > run_last:
+                chosen.extend(run if len(run) == 1 else _settle(run))
+                run = []
+            if not run or result.span.last > run_last:
+                run_last = result.span.last
+            run.append(result)
+        if run:
+            chosen.extend(run if len(run) == 1 else _settle(run))
         return chosen
 
     @staticmethod
@@ -346,6 +351,20 @@ class Linker:
         end = words[span.last].end
         alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
+
+
+def _settle(run: list[_SpanResult]) -> list[_SpanResult]:
+    """The spans of a run of overlapping spans that win: longest first, then best score, in text order."""
+    run = sorted(run, key=lambda r: (r.span.first - r.span.last, -r.score, r.span.first, r.span.skip))
+    taken: set[int] = set()
+    chosen = []
+    for result in run:
+        positions = range(result.span.first, result.span.last + 1)
+        if taken.isdisjoint(positions):
+            taken.update(positions)
+            chosen.append(result)
+    chosen.sort(key=lambda r: r.span.first)
+    return chosen
 
 
 def _rank(span: SpanMatch, candidates: list[_Scored | None]) -> _SpanResult | None:

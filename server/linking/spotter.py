@@ -43,7 +43,10 @@ class SpanMatch:
 
 
 def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
-    """Every gazetteer key that occurs in the document, with overlaps; fuzzy and clitic-aware."""
+    """Every gazetteer key that occurs in the document, with overlaps; fuzzy and clitic-aware.
+
+    In text order: by first word, then by last (`Linker._select` relies on it).
+    """
     found: list[SpanMatch] = []
     first_word_readings, word_matches = index.first_word_readings, index.word_matches
     is_name, is_prefix = index.is_name, index.is_prefix

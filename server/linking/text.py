@@ -195,5 +195,10 @@ def original_offset_after(text: str, word: Word, skip: int) -> int:
     """The original offset where `word` continues after its first `skip` normalised characters."""
     if skip == 0:
         return word.start
-    mapped = normalize_with_offsets(text[word.start : word.end])
-    return word.start + mapped.starts[skip]
+    return word.start + _offset_after(text[word.start : word.end], skip)
+
+
+@lru_cache(maxsize=100_000)
+def _offset_after(word: str, skip: int) -> int:
+    """Where `word` continues after its first `skip` normalised characters (وللمغرب, 2 → 2)."""
+    return normalize_with_offsets(word).starts[skip]
