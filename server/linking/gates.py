@@ -52,17 +52,19 @@ def closed_without_context(evidence: Evidence) -> bool:
 
 
 class Gate:
-    """Whether one candidate of one span may link at all: the precision rules.
+    """The precision rules for the candidates of one span: may this candidate link at all?
 
-    `country`: the entity is a country; `coordinated`: an anchored entity of the
-    same kind is right before or after, joined by و (العقبة وإربد). A plain class
-    with its own `__init__`, which the compiled core builds far faster than a
-    dataclass: one is made for every candidate scored.
+    Made once per span (with what the words around it say) and asked once per
+    candidate, so that scoring a candidate allocates nothing.
     """
 
-    def __init__(
+    def __init__(self, span: SpanMatch, evidence: Evidence, unique_key: bool) -> None:
+        self.span = span
+        self.evidence = evidence
+        self.unique_key = unique_key  # the span's key names only this candidate
+
+    def passes(
         self,
-        span: SpanMatch,
         ref: NameRef,
         entity: EntityRecord,
         country: bool,
@@ -71,78 +73,70 @@ class Gate:
         cue: float,
         national: float,
         support: float,
-        unique_key: bool,
         coordinated: bool,
-    ) -> None:
-        self.span = span
-        self.ref = ref
-        self.entity = entity
-        self.country = country
-        self.prior = prior
-        self.in_context = in_context
-        self.cue = cue
-        self.national = national
-        self.support = support
-        self.unique_key = unique_key
-        self.coordinated = coordinated
-
-    def passes(self, evidence: Evidence) -> bool:
-        named_in_full = self.in_context >= scoring.CONTEXT_SAME_ENTITY
-        coordinated = self.coordinated
-        any_context = self.in_context > 0 or self.national > 0 or coordinated
-        if evidence.cue_contradicts(self.entity, self.country):
+    ) -> bool:
+        """`country`: the entity is a country; `coordinated`: an anchored entity of the same
+        kind is right before or after, joined by و (العقبة وإربد)."""
+        evidence = self.evidence
+        named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
+        any_context = in_context > 0 or national > 0 or coordinated
+        if evidence.cue_contradicts(entity, country):
             return False
         if evidence.inside_longer_quote and not named_in_full:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
         if not evidence.name.single_word:
-            return self._multi_word_passes(evidence, named_in_full)
-        demonym_of_other = evidence.name.demonym_country not in (None, self.entity.qid)
+            return self._multi_word_passes(entity, country, prior, cue, support, named_in_full)
+        demonym_of_other = evidence.name.demonym_country not in (None, entity.qid)
         if demonym_of_other and (not named_in_full or evidence.after_definite_title):
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
-        if self.ref.kind == NameKind.SURNAME and evidence.after_given_name:
+        if ref.kind == NameKind.SURNAME and evidence.after_given_name:
             return False  # عمر البشير is not محمد البشير
-        if self.entity.kind is EntityKind.PERSON and evidence.name.given_name and not named_in_full:
+        if entity.kind is EntityKind.PERSON and evidence.name.given_name and not named_in_full:
             return False
-        if self.ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(evidence):
+        if ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(prior, cue):
             return False
         if evidence.resolving:
             # A name asked about on its own: only its popularity and its spelling can speak.
-            return (self.span.exact or self.prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
-        if not self.span.exact and not (named_in_full or self.cue > 0 or any_context):
+            return (self.span.exact or prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
+        if not self.span.exact and not (named_in_full or cue > 0 or any_context):
             return False
         often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
         if often_ordinary and evidence.before_definite_noun and evidence.name.demonym_country is None:
             return False  # صور الحادث: the first term of a construct is a common noun
-        own_places_named = self.country and self.in_context > 0
-        strong = named_in_full or self.cue > 0 or coordinated or own_places_named
+        own_places_named = country and in_context > 0
+        strong = named_in_full or cue > 0 or coordinated or own_places_named
         if mostly_ordinary(evidence):
             # A mostly-ordinary word needs the strongest evidence: a cue right before it.
-            close_cue = self.cue > 0 and evidence.cue_adjacent
+            close_cue = cue > 0 and evidence.cue_adjacent
             if not (named_in_full or close_cue or coordinated or own_places_named):
                 return False
         if evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
             return False
-        weak = self.prior < LOW_POPULARITY or len(evidence.key) <= 3
-        return not weak or self.support >= scoring.WEAK_NAME_MIN_SUPPORT
+        weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
+        return not weak or support >= scoring.WEAK_NAME_MIN_SUPPORT
 
-    def _surname_passes(self, evidence: Evidence) -> bool:
+    def _surname_passes(self, prior: float, cue: float) -> bool:
         """A surname alone, with no full name in the document."""
-        if evidence.name.given_name or evidence.name.demonym_country or evidence.name.common:
+        name = self.evidence.name
+        if name.given_name or name.demonym_country or name.common:
             return False
-        person_cue = self.cue > 0
-        if evidence.name.ordinary >= SURNAME_MAX_ORDINARY and not person_cue:
+        person_cue = cue > 0
+        if name.ordinary >= SURNAME_MAX_ORDINARY and not person_cue:
             return False
-        return person_cue or self.prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
+        return person_cue or prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 
-    def _multi_word_passes(self, evidence: Evidence, named_in_full: bool) -> bool:
-        if evidence.followed_by_adjective and self.entity.kind is not EntityKind.PERSON:
+    def _multi_word_passes(
+        self, entity: EntityRecord, country: bool, prior: float, cue: float, support: float, named_in_full: bool
+    ) -> bool:
+        evidence = self.evidence
+        if evidence.followed_by_adjective and entity.kind is not EntityKind.PERSON:
             # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
             # only says the entity's own country (الكنيست الإسرائيلي).
-            own = self.entity.qid if self.country else self.entity.country_qid
+            own = entity.qid if country else entity.country_qid
             if evidence.following_demonym is None or evidence.following_demonym != own:
                 return False
         if evidence.name.all_words_common:
-            return named_in_full or self.cue > 0 or (self.prior >= 0.5 and self.support >= 0.6)
+            return named_in_full or cue > 0 or (prior >= 0.5 and support >= 0.6)
         return True

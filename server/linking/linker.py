@@ -249,7 +249,7 @@ class Linker:
         if context is None and closed_without_context(evidence):
             return [None] * len(candidates)
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
-        unique_key = len(candidates) == 1
+        gate = Gate(span, evidence, len(candidates) == 1)
         adjacent_country = evidence.adjacent_country
         first, similarity = span.first, span.similarity
         scored: list[_Scored | None] = []
@@ -262,10 +262,7 @@ class Linker:
                 continue
             changed = True
             support = scoring.combined_support(prior, max(in_context, national), cue)
-            gate = Gate(
-                span, ref, entity, country, prior, in_context, cue, national, support, unique_key, is_coordinated
-            )
-            if not gate.passes(evidence):
+            if not gate.passes(ref, entity, country, prior, in_context, cue, national, support, is_coordinated):
                 scored.append(None)
                 continue
             value = scoring.evidence(similarity * name_weight, support)
