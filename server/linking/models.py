@@ -10,25 +10,44 @@ from gazetteer.records import EntityKind, EntityRecord
 _LOGGER = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
 class Candidate:
     """An entity proposed for a mention or a name, with its score in [0, 1]."""
 
-    entity: EntityRecord
-    score: float
+    # Candidates and mentions are plain classes with their own `__init__`, not frozen
+    # dataclasses: the compiled core (`make native`) builds them far faster, and a long
+    # text makes tens of thousands. Nothing changes them once made.
+    def __init__(self, entity: EntityRecord, score: float) -> None:
+        self.entity = entity
+        self.score = score
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.entity.qid}, {self.score})"
 
 
-@dataclass(frozen=True, slots=True)
 class Mention:
-    """A linked span of the caller's text; `start`/`end` are code point offsets."""
+    """A linked span of the caller's text; `start`/`end` are code point offsets.
 
-    start: int
-    end: int
-    surface: str
-    entity: EntityRecord
-    score: float
-    # Runners-up, best first, not including `entity`.
-    alternatives: tuple[Candidate, ...] = ()
+    `alternatives`: the runners-up, best first, not including `entity`.
+    """
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        surface: str,
+        entity: EntityRecord,
+        score: float,
+        alternatives: tuple[Candidate, ...] = (),
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.surface = surface
+        self.entity = entity
+        self.score = score
+        self.alternatives = alternatives
+
+    def __repr__(self) -> str:
+        return f"Mention({self.start}, {self.end}, {self.surface!r}, {self.entity.qid}, {self.score})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,18 +112,66 @@ class _WordTable(dict[int, str]):
 _WORD_TABLE = _WordTable()
 
 
-def _word_pieces(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normal form) of each word of `text`, invisible edges trimmed; the form may be empty.
+class _WordList:
+    """A document's words as they are found, with the facts that need the whole text.
+
+    Sentence ends and quotations are found once, in C; each word then only moves
+    two cursors forward.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: list[Word] = []
+        self._quotations = _quotations(text)
+        self._next_quote = 0
+        # Positions of sentence-ending characters, and a sentinel past the end.
+        self._sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+        self._sentence_ends.append(len(text))
+        self._next_end = 0
+
+    def add(self, start: int, end: int, norm: str) -> None:
+        """The word text[start:end] with normal form `norm` (a word with an empty one is no word)."""
+        if not norm:
+            return
+        text = self.text
+        # A sentence starts here when a sentence end lies between the previous word and this one.
+        sentence_ends = self._sentence_ends
+        new_sentence = not self.words or sentence_ends[self._next_end] < start
+        while sentence_ends[self._next_end] < start:
+            self._next_end += 1
+        quote = -1
+        quotations = self._quotations
+        if quotations:
+            while self._next_quote < len(quotations) and quotations[self._next_quote][1] <= start:
+                self._next_quote += 1
+            if self._next_quote < len(quotations) and quotations[self._next_quote][0] <= start:
+                quote = self._next_quote
+        last = text[end - 1]
+        ends_with_heh = last == _HEH or (last in _MARK_SET and text[start:end].rstrip(_MARKS).endswith(_HEH))
+        self.words.append(Word(start, end, norm, ends_with_heh, new_sentence, quote))
+
+    def add_by_itself(self, start: int, end: int) -> None:
+        """The word text[start:end], invisible edges trimmed, normalised on its own."""
+        text = self.text
+        if text[start] in _FORMAT_CHARS or text[end - 1] in _FORMAT_CHARS:
+            start, end = _trim_invisible(text, start, end)
+            if start == end:
+                return
+        self.add(start, end, _normalize_word(text[start:end]))
+
+
+def document_words(text: str) -> list[Word]:
+    """The words of `text` with a non-empty normal form, in order.
 
     The text is translated and split once, in C, and most words' normal forms are
     read off the result; only a word with an invisible mark or an expanding
     character (a ligature) is normalised on its own.
     """
-    pieces: list[tuple[int, int, str]] = []
+    found = _WordList(text)
     if _DROPPED in text or _EXPANDED in text or _FORMAT in text:
         for match in word_matches(text):
-            _add_word_by_itself(text, *match.span(), pieces)
-        return pieces
+            found.add_by_itself(*match.span())
+        return found.words
     position = 0
     for piece in text.translate(_WORD_TABLE).split(" "):
         length = len(piece)
@@ -133,54 +181,12 @@ def _word_pieces(text: str) -> list[tuple[int, int, str]]:
         start, end = position, position + length
         position = end + 1
         if _EXPANDED in piece or _FORMAT in piece:
-            _add_word_by_itself(text, start, end, pieces)
+            found.add_by_itself(start, end)
         elif _DROPPED in piece:
-            pieces.append((start, end, piece.replace(_DROPPED, "")))
+            found.add(start, end, piece.replace(_DROPPED, ""))
         else:
-            pieces.append((start, end, piece))
-    return pieces
-
-
-def _add_word_by_itself(text: str, start: int, end: int, pieces: list[tuple[int, int, str]]) -> None:
-    """The word text[start:end], invisible edges trimmed, normalised on its own."""
-    if text[start] in _FORMAT_CHARS or text[end - 1] in _FORMAT_CHARS:
-        start, end = _trim_invisible(text, start, end)
-        if start == end:
-            return
-    pieces.append((start, end, _normalize_word(text[start:end])))
-
-
-def document_words(text: str) -> list[Word]:
-    """The words of `text` with a non-empty normal form, in order.
-
-    This runs once per word of every request, so it stays a tight loop: every
-    search over the text (words, normal forms, sentence ends, quotations) is
-    done once, in C, before it.
-    """
-    quotations = _quotations(text)
-    next_quote = 0
-    # Positions of sentence-ending characters, and a sentinel past the end.
-    sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
-    sentence_ends.append(len(text))
-    next_end = 0
-    found: list[Word] = []
-    for start, end, norm in _word_pieces(text):
-        if not norm:
-            continue
-        # A sentence starts here when a sentence end lies between the previous word and this one.
-        new_sentence = not found or sentence_ends[next_end] < start
-        while sentence_ends[next_end] < start:
-            next_end += 1
-        quote = -1
-        if quotations:
-            while next_quote < len(quotations) and quotations[next_quote][1] <= start:
-                next_quote += 1
-            if next_quote < len(quotations) and quotations[next_quote][0] <= start:
-                quote = next_quote
-        last = text[end - 1]
-        ends_with_heh = last == _HEH or (last in _MARK_SET and text[start:end].rstrip(_MARKS).endswith(_HEH))
-        found.append(Word(start, end, norm, ends_with_heh, new_sentence, quote))
-    return found
+            found.add(start, end, piece)
+    return found.words
 
 
 def joined(text: str, left: Word, right: Word) -> bool:
