@@ -30,6 +30,7 @@ DEMONYM_WINDOW_BEFORE = 3
 DEMONYM_WINDOW_AFTER = 2
 _CACHE_ENTRIES = 100_000
 _DEFINITE = "ال"
+_NO_COUNTRIES: frozenset[str] = frozenset()
 _AND = "و"
 
 
@@ -176,14 +177,16 @@ class EvidenceReader:
         resolving = resolving_near is not None
         if resolving_near is not None:
             nearby = resolving_near
-        elif demonyms:
-            nearby = frozenset(
-                demonyms[i]
-                for i in range(first - DEMONYM_WINDOW_BEFORE, last + DEMONYM_WINDOW_AFTER + 1)
-                if i in demonyms and not first <= i <= last
-            )
         else:
-            nearby = frozenset()
+            nearby = _NO_COUNTRIES
+            if demonyms:
+                countries = []
+                for i in range(first - DEMONYM_WINDOW_BEFORE, last + DEMONYM_WINDOW_AFTER + 1):
+                    country = demonyms.get(i)
+                    if country is not None and not first <= i <= last:
+                        countries.append(country)
+                if countries:
+                    nearby = frozenset(countries)
         following_word = words[last + 1] if not resolving and last + 1 < len(words) else None
         following = following_word.norm if following_word and not following_word.starts_sentence else ""
         after = self._following_facts(following) if following else None

@@ -58,25 +58,19 @@ class _KeyCandidate(NamedTuple):
     name_weight: float
 
 
-# A candidate in one span: its key facts, cue support and demonym support.
-_CandidateFacts = tuple[_KeyCandidate, float, float]
-
-
 class _KeyCandidates(NamedTuple):
     """Everything about a key's candidates that holds in any document."""
 
     candidates: tuple[_KeyCandidate, ...]
-    # The same with no cue or demonym support: the facts of most spans, built once.
-    unsupported: tuple[_CandidateFacts, ...]
     # The QIDs through which a document context could support any of them (themselves, their countries).
     context_qids: frozenset[str]
 
 
 class _SpanFacts(NamedTuple):
-    """What does not change between the two passes: the evidence and each candidate's facts."""
+    """What does not change between the two passes: the evidence and the key's candidates."""
 
     evidence: Evidence
-    candidates: tuple[_CandidateFacts, ...]
+    candidates: tuple[_KeyCandidate, ...]
     # Every QID the document context could support a candidate through (entities and countries).
     context_qids: frozenset[str]
 
@@ -200,7 +194,7 @@ class Linker:
             context_qids.add(entity.qid)
             if entity.country_qid:
                 context_qids.add(entity.country_qid)
-        return _KeyCandidates(tuple(candidates), tuple((c, 0.0, 0.0) for c in candidates), frozenset(context_qids))
+        return _KeyCandidates(tuple(candidates), frozenset(context_qids))
 
     def _span_facts(
         self,
@@ -211,24 +205,12 @@ class Linker:
         resolving_near: frozenset[str] | None,
         named: frozenset[int],
     ) -> _SpanFacts | None:
-        """What does not depend on the document context: the evidence, and each candidate's cue and demonym."""
-        key_candidates, unsupported, context_qids = self._key_candidates(span.key, kinds)
+        """What does not depend on the document context: the evidence, and the key's candidates."""
+        key_candidates, context_qids = self._key_candidates(span.key, kinds)
         if not key_candidates:
             return None
         evidence = self.evidence.read(span, words, demonyms, resolving_near, named)
-        cue, adjacent, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
-        if cue is None and not adjacent and not nearby:
-            return _SpanFacts(evidence, unsupported, context_qids)
-        candidates = []
-        for candidate in key_candidates:
-            own_country = candidate.own_country
-            national = 0.0
-            if adjacent and adjacent == own_country:
-                national = scoring.ADJACENT_DEMONYM
-            elif own_country in nearby:
-                national = scoring.CUE_MATCH
-            candidates.append((candidate, scoring.cue_support(candidate.entity, candidate.country, cue), national))
-        return _SpanFacts(evidence, tuple(candidates), context_qids)
+        return _SpanFacts(evidence, key_candidates, context_qids)
 
     def _candidates(
         self,
@@ -250,11 +232,17 @@ class Linker:
             return [None] * len(candidates)
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
-        adjacent_country = evidence.adjacent_country
+        cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
         first, similarity = span.first, span.similarity
         scored: list[_Scored | None] = []
         changed = False
-        for i, ((ref, entity, prior, country, own_country, name_weight), cue, national) in enumerate(candidates):
+        for i, (ref, entity, prior, country, own_country, name_weight) in enumerate(candidates):
+            cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
+            national = 0.0  # a demonym right next to the span (ADJACENT) or nearby (CUE_MATCH)
+            if adjacent_country and adjacent_country == own_country:
+                national = scoring.ADJACENT_DEMONYM
+            elif nearby and own_country in nearby:
+                national = scoring.CUE_MATCH
             in_context = context.support(entity, country, first) if context else 0.0
             is_coordinated = entity.kind in coordinated
             if without_context is not None and not in_context and not is_coordinated:
