@@ -49,7 +49,7 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     """
     found: list[SpanMatch] = []
     first_word_readings, word_matches = index.first_word_readings, index.word_matches
-    is_name, is_prefix = index.is_name, index.is_prefix
+    names_with_key, is_prefix = index.gazetteer.refs, index.is_prefix  # the cached look-ups themselves
     word_count = len(words)
     for first, word in enumerate(words):
         readings = first_word_readings(word.norm)
@@ -62,7 +62,7 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
         last = first
         while states:
             for key, similarity, skip, loosest in states:
-                if is_name(key):
+                if names_with_key(key):
                     found.append(SpanMatch(first, last, skip, key, similarity, loosest))
             last += 1
             if last >= word_count or last - first >= MAX_NAME_WORDS:
