@@ -48,7 +48,7 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     In text order: by first word, then by last (`Linker._select` relies on it).
     """
     found: list[SpanMatch] = []
-    first_word_readings, word_matches = index.first_word_readings, index.word_matches
+    first_word_readings = index.first_word_readings
     names_with_key, is_prefix = index.gazetteer.refs, index.is_prefix  # the cached look-ups themselves
     word_count = len(words)
     for first, word in enumerate(words):
@@ -57,9 +57,19 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
             continue  # most words: no name starts here
         if word.ends_with_heh:
             readings = tuple((skip, _as_written(word, m, index)) for skip, m in readings)
+        if len(readings) == 1:
+            # The usual case, without the general walk: one reading, a name by itself or not,
+            # and the walk goes on only if some longer name starts with it.
+            skip, match = readings[0]
+            if names_with_key(match.word):
+                found.append(SpanMatch(first, first, skip, match.word, match.similarity, match.how))
+            if first + 1 >= word_count or not is_prefix(match.word) or not joined(text, word, words[first + 1]):
+                continue
         # States: (key so far, similarity so far, skip, loosest match so far).
         states = [(m.word, m.similarity, skip, m.how) for skip, m in readings]
         last = first
+        if len(readings) == 1:
+            states, last = _extend(states, words[first + 1], index), first + 1  # its one-word span is found
         while states:
             for key, similarity, skip, loosest in states:
                 if names_with_key(key):
@@ -70,16 +80,23 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
             states = [state for state in states if is_prefix(state[0])]
             if not states or not joined(text, words[last - 1], words[last]):
                 break
-            next_word = words[last]
-            next_matches = word_matches(next_word.norm)
-            if next_word.ends_with_heh:
-                next_matches = tuple(_as_written(next_word, m, index) for m in next_matches)
-            states = [
-                (f"{key} {m.word}", similarity * m.similarity, skip, _looser(loosest, m.how))
-                for key, similarity, skip, loosest in states
-                for m in next_matches
-            ]
+            states = _extend(states, words[last], index)
     return found
+
+
+_State = tuple[str, float, int, str]  # key so far, similarity so far, skip, loosest match so far
+
+
+def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_State]:
+    """Each state carried on by each reading of the next word."""
+    next_matches = index.word_matches(next_word.norm)
+    if next_word.ends_with_heh:
+        next_matches = tuple(_as_written(next_word, m, index) for m in next_matches)
+    return [
+        (f"{key} {m.word}", similarity * m.similarity, skip, _looser(loosest, m.how))
+        for key, similarity, skip, loosest in states
+        for m in next_matches
+    ]
 
 
 # A name word spelled with ة matched by a text word spelled with ه: a variant, not a match (جده is not جدة).
