@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from gazetteer.lexicon import word_frequencies
 from gazetteer.loader import Gazetteer, NameRef, popularity
-from gazetteer.records import EntityKind, EntityRecord
+from gazetteer.records import EntityKind, EntityRecord, is_country
 from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.evidence import Evidence, EvidenceReader
@@ -41,10 +41,11 @@ ANCHOR_MIN_SHARE = 0.75
 class _Scored:
     """One candidate entity of one span."""
 
-    def __init__(self, entity: EntityRecord, score: float, name_kind: str) -> None:
+    def __init__(self, entity: EntityRecord, score: float, name_kind: str, country: bool) -> None:
         self.entity = entity
         self.score = score
         self.name_kind = name_kind
+        self.country = country  # the entity is a country
 
 
 class _KeyCandidate(NamedTuple):
@@ -187,7 +188,7 @@ class Linker:
             entity = self.gazetteer.entity(qid)
             if entity is None:
                 continue
-            country = scoring.is_country(entity)
+            country = is_country(entity)
             own_country = entity.qid if country else entity.country_qid
             prior = popularity(entity.sitelinks)
             candidates.append(_KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref)))
@@ -257,7 +258,7 @@ class Linker:
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR
-            scored.append(_Scored(entity, value, ref.kind))
+            scored.append(_Scored(entity, value, ref.kind, country))
         if without_context is not None and not changed:
             return without_context  # the same object: the caller reuses its ranking too
         return scored
@@ -327,14 +328,16 @@ class Linker:
             if full_name and (
                 result.span.word_count > 1 or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE)
             ):
-                context.add(result.best.entity, result.span.first, result.span.last)
+                context.add(result.best.entity, result.best.country, result.span.first, result.span.last)
         return context
 
     def _mention(self, text: str, words: list[Word], result: _SpanResult, max_candidates: int) -> Mention:
         span = result.span
         start = original_offset_after(text, words[span.first], span.skip)
         end = words[span.last].end
-        alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
+        alternatives: tuple[Candidate, ...] = ()
+        if max_candidates and result.rivals:
+            alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
 
 
@@ -361,7 +364,7 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None]) -> _SpanResult | No
         return _SpanResult(span, scored[0], scored[0].score, 1.0, ())
     scored.sort(key=lambda s: (-s.score, s.entity.qid))
     total = sum(s.score for s in scored)
-    ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind) for s in scored]
+    ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country) for s in scored]
     return _SpanResult(span, ranked[0], ranked[0].score, scored[0].score / total, tuple(ranked[1:]))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from gazetteer.records import EntityKind, EntityRecord, is_country
+from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 
 _LOGGER = logging.getLogger(__name__)
@@ -42,13 +42,14 @@ class DocumentContext:
     # Word position (first and last word of each anchor) → the kind of entity anchored there.
     kinds_at: dict[int, EntityKind] = field(default_factory=dict)
 
-    def add(self, entity: EntityRecord, position: int, last: int | None = None) -> None:
+    def add(self, entity: EntityRecord, country: bool, position: int, last: int | None = None) -> None:
+        """An anchor: `entity` (a `country` or not) named in full at words [position, last]."""
         self.anchors.setdefault(entity.qid, set()).add(position)
         self.kinds_at[position] = entity.kind
         self.kinds_at[position if last is None else last] = entity.kind
-        country = entity.qid if is_country(entity) else entity.country_qid
-        if country:
-            self.countries.setdefault(country, set()).add(position)
+        own_country = entity.qid if country else entity.country_qid
+        if own_country:
+            self.countries.setdefault(own_country, set()).add(position)
 
     def qids(self) -> frozenset[str]:
         """Every QID through which this context can support an entity: anchored entities and countries."""
