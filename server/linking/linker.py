@@ -67,13 +67,17 @@ class _KeyCandidates(NamedTuple):
     context_qids: frozenset[str]
 
 
-class _SpanFacts(NamedTuple):
-    """What does not change between the two passes: the evidence and the key's candidates."""
+class _SpanFacts:
+    """What does not change between the two passes: the evidence and the key's candidates.
 
-    evidence: Evidence
-    candidates: tuple[_KeyCandidate, ...]
-    # Every QID the document context could support a candidate through (entities and countries).
-    context_qids: frozenset[str]
+    `context_qids`: every QID the document context could support a candidate
+    through (the candidates themselves and their countries).
+    """
+
+    def __init__(self, evidence: Evidence, candidates: tuple[_KeyCandidate, ...], context_qids: frozenset[str]) -> None:
+        self.evidence = evidence
+        self.candidates = candidates
+        self.context_qids = context_qids
 
 
 class _SpanResult:
@@ -228,7 +232,7 @@ class Linker:
         """
         if facts is None:
             return []
-        evidence, candidates, _ = facts
+        evidence, candidates = facts.evidence, facts.candidates
         if context is None and closed_without_context(evidence):
             return [None] * len(candidates)
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()

@@ -21,7 +21,6 @@ _QUOTATION_RE = re.compile(r'«[^»\n]{1,40}»|“[^”\n]{1,40}”|"[^"\n]{1,40
 _FORMAT_CHARS = frozenset(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
 # What may follow a word's last letter: marks, format characters, tatweel.
 _MARKS = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) in ("Mn", "Cf") or c == "\u0640")
-_MARK_SET = frozenset(_MARKS)
 
 
 class Word:
@@ -146,8 +145,10 @@ class _WordList:
                 self._next_quote += 1
             if self._next_quote < len(quotations) and quotations[self._next_quote][0] <= start:
                 quote = self._next_quote
-        last = text[end - 1]
-        ends_with_heh = last == _HEH or (last in _MARK_SET and text[start:end].rstrip(_MARKS).endswith(_HEH))
+        # Only a word whose normal form ends in ه can have been written with a final ه (or ة).
+        ends_with_heh = norm.endswith(_HEH) and (
+            text.endswith(_HEH, start, end) or text[start:end].rstrip(_MARKS).endswith(_HEH)
+        )
         self.words.append(Word(start, end, norm, ends_with_heh, new_sentence, quote))
 
     def add_by_itself(self, start: int, end: int) -> None:
