@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from functools import lru_cache
+
+from server.linking.memo import Memo
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class DemonymTable:
             table.setdefault(nisba(key), set()).add(qid)
         # A nisba shared by two countries says nothing about either.
         self._country_by_nisba = {word: next(iter(qids)) for word, qids in table.items() if len(qids) == 1}
-        self.country_of = lru_cache(maxsize=100_000)(self._country_of)
+        self.country_of = Memo(self._country_of, 100_000)
 
     def __len__(self) -> int:
         return len(self._country_by_nisba)

@@ -10,7 +10,6 @@ few look-ups; only the cue search and the demonyms nearby look further.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import NamedTuple
 
 from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
@@ -20,6 +19,7 @@ from server.linking.clitics import proclitic_splits
 from server.linking.cues import cue_kinds, place_cue_wants_country
 from server.linking.demonyms import DemonymTable
 from server.linking.gates import MOSTLY_ORDINARY, OFTEN_ORDINARY
+from server.linking.memo import Memo
 from server.linking.spotter import SpanMatch
 from server.linking.text import Word
 
@@ -143,10 +143,10 @@ class EvidenceReader:
         self._given = given_names()
         self._cues = cue_kinds()
         self._place_cues = place_cue_wants_country()
-        self.cue_of = lru_cache(maxsize=_CACHE_ENTRIES)(self._cue_of)
-        self._key_facts = lru_cache(maxsize=_CACHE_ENTRIES)(self._read_key_facts)
-        self._following_facts = lru_cache(maxsize=_CACHE_ENTRIES)(self._read_following_facts)
-        self._previous_facts = lru_cache(maxsize=_CACHE_ENTRIES)(self._read_previous_facts)
+        self.cue_of = Memo(self._cue_of, _CACHE_ENTRIES)
+        self._key_facts = Memo(self._read_key_facts, _CACHE_ENTRIES)
+        self._following_facts = Memo(self._read_following_facts, _CACHE_ENTRIES)
+        self._previous_facts = Memo(self._read_previous_facts, _CACHE_ENTRIES)
 
     def demonym_positions(self, words: list[Word]) -> dict[int, str]:
         """Word position → the country it is a demonym of."""

@@ -15,7 +15,6 @@ word through the name prefixes.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
@@ -26,6 +25,7 @@ from gazetteer.loader import Gazetteer, NameRef
 from gazetteer.lookup_tables import MIN_TYPO_WORD
 from server.linking.clitics import proclitic_splits
 from server.linking.demonyms import DemonymTable
+from server.linking.memo import Memo
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -76,8 +76,8 @@ class NameIndex:
         )
         # True when some longer name starts with these words.
         self.is_prefix = gazetteer.is_prefix
-        self.word_matches = lru_cache(maxsize=200_000)(self._word_matches)
-        self.first_word_readings = lru_cache(maxsize=200_000)(self._first_word_readings)
+        self.word_matches = Memo(self._word_matches, 200_000)
+        self.first_word_readings = Memo(self._first_word_readings, 200_000)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
     def refs(self, key: str) -> tuple[NameRef, ...]:

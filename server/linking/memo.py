@@ -1,0 +1,42 @@
+"""A bounded memo for the per-word look-ups the linker makes for every word of every text.
+
+`functools.lru_cache` keeps an exact recency order, which costs a linked-list
+update on every hit. These look-ups are pure and their working set (the
+vocabulary of the texts served) is far below the bound, so a plain dict read
+directly is enough: when it does fill up, it is emptied and refills with what
+is in use.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Final, Generic, TypeVar
+
+_LOGGER = logging.getLogger(__name__)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_MISSING: Final = object()
+
+
+class Memo(Generic[K, V]):
+    """`compute(key)`, remembered for up to `max_entries` keys."""
+
+    def __init__(self, compute: Callable[[K], V], max_entries: int) -> None:
+        self._compute = compute
+        self._max_entries = max_entries
+        self._values: dict[K, object] = {}
+
+    def __call__(self, key: K) -> V:
+        value = self._values.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._compute(key)
+            if len(self._values) >= self._max_entries:
+                self._values.clear()
+            self._values[key] = value
+        return value  # type: ignore[return-value]  # stored by this very method from compute()
+
+    def __len__(self) -> int:
+        return len(self._values)
