@@ -74,19 +74,21 @@ class NameIndex:
         self.demonyms = DemonymTable(
             (country.qid, name_key(name)) for country in gazetteer.countries() for name in country.names_ar()
         )
-        # True when some longer name starts with these words.
-        self.is_prefix = gazetteer.is_prefix
+        # The names with exactly this key, and whether some longer name starts with these words:
+        # asked for nearly every word of every text, so memoised here as well as in the gazetteer.
+        self.names_with_key = Memo(gazetteer.refs, 200_000)
+        self.is_prefix = Memo(gazetteer.is_prefix, 200_000)
         self.word_matches = Memo(self._word_matches, 200_000)
         self.first_word_readings = Memo(self._first_word_readings, 200_000)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
     def refs(self, key: str) -> tuple[NameRef, ...]:
         """The names with exactly this key."""
-        return self.gazetteer.refs(key)
+        return self.names_with_key(key)
 
     def is_name(self, key: str) -> bool:
         """True when some name has exactly this key."""
-        return bool(self.gazetteer.refs(key))
+        return bool(self.names_with_key(key))
 
     def is_word(self, word: str) -> bool:
         """True when `word` is a word of some name."""

@@ -10,7 +10,6 @@ well-supported name.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import NamedTuple
 
 from gazetteer.lexicon import word_frequencies
@@ -21,6 +20,7 @@ from server.linking import scoring
 from server.linking.evidence import Evidence, EvidenceReader
 from server.linking.gates import Gate, closed_without_context
 from server.linking.index import NameIndex
+from server.linking.memo import Memo
 from server.linking.models import Candidate, LinkOptions, LinkResult, Mention
 from server.linking.spotter import SpanMatch, spot
 from server.linking.text import Word, document_words, original_offset_after
@@ -99,7 +99,7 @@ class Linker:
         self.index = NameIndex(gazetteer)
         self.default_min_score = default_min_score
         self.evidence = EvidenceReader(self.index.demonyms)
-        self._key_candidates = lru_cache(maxsize=_KEY_CACHE_ENTRIES)(self._key_candidates_uncached)
+        self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
 
     # -- public API -----------------------------------------------------
@@ -175,6 +175,15 @@ class Linker:
         return candidates[: max(limit, 1)]
 
     # -- scoring ----------------------------------------------------------
+
+    def _key_candidates(self, key: str, kinds: frozenset[EntityKind]) -> _KeyCandidates:
+        """The entities a key names (of the wanted kinds), memoised per set of kinds."""
+        memo = self._candidates_by_kinds.get(kinds)
+        if memo is None:
+            memo = self._candidates_by_kinds[kinds] = Memo(
+                lambda k: self._key_candidates_uncached(k, kinds), _KEY_CACHE_ENTRIES
+            )
+        return memo(key)
 
     def _key_candidates_uncached(self, key: str, kinds: frozenset[EntityKind]) -> _KeyCandidates:
         """The entities a key names (of the wanted kinds), each by its strongest name."""

@@ -49,7 +49,7 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     """
     found: list[SpanMatch] = []
     first_word_readings = index.first_word_readings
-    names_with_key, is_prefix = index.gazetteer.refs, index.is_prefix  # the cached look-ups themselves
+    names_with_key, is_prefix = index.names_with_key, index.is_prefix
     word_count = len(words)
     for first, word in enumerate(words):
         readings = first_word_readings(word.norm)
