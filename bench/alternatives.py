@@ -108,6 +108,15 @@ def ensure_alternative_db(gazetteer: Path) -> Path:
     return path
 
 
+def distinct_keys(alternative_db: Path) -> list[str]:
+    """Every distinct name key of the gazetteer: what the Aho-Corasick spotter and extract search."""
+    ranker = _Ranker(alternative_db)
+    try:
+        return ranker.keys()
+    finally:
+        ranker.close()
+
+
 class _Ranker:
     """Turns scored keys into entities: the most-linked entity of each key (and wanted type)."""
 

@@ -15,13 +15,20 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bench import datasets
-from bench.alternatives import AhoCorasickSpotter, Answer, ExtractResolver, FtsResolver, ensure_alternative_db
+from bench.alternatives import (
+    AhoCorasickSpotter,
+    Answer,
+    ExtractResolver,
+    FtsResolver,
+    distinct_keys,
+    ensure_alternative_db,
+)
 from bench.echo import echo_call
 from bench.machine import OtherCpu
 from bench.serving import LoadResult, ServedProcess, WorkerMemory, echo_command, free_port, run_load, server_command
@@ -48,8 +55,7 @@ class BenchConfig:
     extract_queries: int = 5  # process.extract scores every name: timed on this many fixed queries
     link_rounds: int = 200
     long_text_bytes: int = datasets.LONG_TEXT_BYTES
-    long_rounds: int = 2
-    spotter_rounds: int = 5
+    long_rounds: int = 5  # pairs of Aho-Corasick and Link runs on the long text, interleaved
     callers: int = 8
     workers: int = 2
     warm_seconds: float = 2.0
@@ -105,12 +111,22 @@ class CoreResult:
     accuracy: Accuracy
     link: Summary
     long_bytes: int
-    long_seconds: float
+    long_seconds: float  # median Link time on the long text
     long_mentions: int
+    # The Aho-Corasick spotter on the same text, timed in the same rounds, each right before a Link:
+    # its median time, and the median over rounds of Link's throughput as a share of the spotter's.
+    long_spotter_seconds: float
+    long_share_of_spotter: float
+    spotter_matches: int
+    spotter_build_seconds: float
 
     @property
     def long_mb_per_second(self) -> float:
         return self.long_bytes / 1e6 / self.long_seconds
+
+    @property
+    def spotter_mb_per_second(self) -> float:
+        return self.long_bytes / 1e6 / self.long_spotter_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +139,6 @@ class AlternativesResult:
     extract_distinct: Summary
     extract_accuracy: Accuracy
     extract_agree: bool  # all-names and distinct-key extract gave the same best answer on the timed queries
-    spotter_seconds: float
-    spotter_matches: int
-    spotter_build_seconds: float
-    long_bytes: int
-
-    @property
-    def spotter_mb_per_second(self) -> float:
-        return self.long_bytes / 1e6 / self.spotter_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,15 +166,6 @@ class SizeResult:
     other_cores: dict[str, float] = field(default_factory=dict)  # CPU other processes took during each phase
 
 
-def _median_seconds(call: Callable[[], object], rounds: int) -> float:
-    seconds = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
-
-
 def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
     """`Linker.resolve` on the dev queries and `Linker.link` on the seed article and the long text, warm."""
     linker = Linker(load_gazetteer(path))
@@ -187,18 +186,14 @@ def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
         for passage in texts.passages:  # the long text is made of these: every word is now cached
             linker.link(passage)
         link = summarize(flat(time_each(linker.link, [texts.article], config.link_rounds)))
-        long_mentions = len(linker.link(texts.long).mentions) if config.long_rounds > 1 else -1
-        long_seconds = _median_seconds(lambda: linker.link(texts.long), config.long_rounds)
-        if long_mentions < 0:
-            long_mentions = len(linker.link(texts.long).mentions)
+        long = _measure_long_text(linker, path, config, texts)
         return CoreResult(
             resolve=summarize(flat(samples)),
             resolve_on_extract_queries=summarize([s for i in chosen for s in samples[i]]),
             accuracy=Accuracy.of(texts.queries, answers),
             link=link,
             long_bytes=len(texts.long.encode("utf-8")),
-            long_seconds=long_seconds,
-            long_mentions=long_mentions,
+            **long,
         )
     finally:
         linker.gazetteer.close()
@@ -236,6 +231,33 @@ def _measure_extract(
         extract.close()
 
 
+def _measure_long_text(linker: Linker, path: Path, config: BenchConfig, texts: Texts) -> dict[str, Any]:
+    """Link and the Aho-Corasick spotter on the long text, side by side: each round times the
+    spotter, then Link, so both meet the machine in the same state (its speed drifts by up to
+    2x over seconds); the share is the median over rounds of spotter time / Link time."""
+    started = time.perf_counter()
+    spotter = AhoCorasickSpotter(distinct_keys(ensure_alternative_db(path)))
+    build_seconds = time.perf_counter() - started
+    matches = len(spotter.spot(texts.long))
+    mentions = len(linker.link(texts.long).mentions)  # also the warm run
+    spotter_times, link_times = [], []
+    for _ in range(config.long_rounds):
+        started = time.perf_counter()
+        spotter.spot(texts.long)
+        spotter_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        linker.link(texts.long)
+        link_times.append(time.perf_counter() - started)
+    return {
+        "long_seconds": statistics.median(link_times),
+        "long_mentions": mentions,
+        "long_spotter_seconds": statistics.median(spotter_times),
+        "long_share_of_spotter": statistics.median(a / b for a, b in zip(spotter_times, link_times, strict=True)),
+        "spotter_matches": matches,
+        "spotter_build_seconds": build_seconds,
+    }
+
+
 def measure_alternatives(path: Path, config: BenchConfig, texts: Texts) -> AlternativesResult:
     """FTS5 + rapidfuzz, process.extract (all names, distinct keys) and Aho-Corasick on the same inputs."""
     alternative_db = ensure_alternative_db(path)
@@ -243,14 +265,9 @@ def measure_alternatives(path: Path, config: BenchConfig, texts: Texts) -> Alter
     chosen = texts.timed_extract_queries(config.extract_queries)
     # Over distinct keys, cheap enough for the whole dev set: its accuracy stands for both variants,
     # which put the same key first (checked on the timed queries: `extract_agree`).
-    distinct_samples, distinct_answers, keys = _measure_extract(path, alternative_db, False, texts.queries)
+    distinct_samples, distinct_answers, _ = _measure_extract(path, alternative_db, False, texts.queries)
     all_samples, all_answers, _ = _measure_extract(path, alternative_db, True, [texts.queries[i] for i in chosen])
     agree = [found[:1] for found in all_answers] == [distinct_answers[i][:1] for i in chosen]
-    started = time.perf_counter()
-    spotter = AhoCorasickSpotter(keys)
-    spotter_build = time.perf_counter() - started
-    matches = len(spotter.spot(texts.long))
-    spotter_seconds = _median_seconds(lambda: spotter.spot(texts.long), config.spotter_rounds)
     return AlternativesResult(
         fts=fts,
         fts_accuracy=fts_accuracy,
@@ -258,10 +275,6 @@ def measure_alternatives(path: Path, config: BenchConfig, texts: Texts) -> Alter
         extract_distinct=summarize([distinct_samples[i] for i in chosen]),
         extract_accuracy=Accuracy.of(texts.queries, distinct_answers),
         extract_agree=agree,
-        spotter_seconds=spotter_seconds,
-        spotter_matches=matches,
-        spotter_build_seconds=spotter_build,
-        long_bytes=len(texts.long.encode("utf-8")),
     )
 
 

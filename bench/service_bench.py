@@ -13,7 +13,8 @@ phase after the other (bench/measure.py):
   reference, over the distinct keys. Accuracy@1 of each.
 - Link: the seed article through `Linker.link` in process; a 1 MB news-like
   text through `Linker.link` and through an exact Aho-Corasick spotter over
-  the same keys, text normalisation included in both.
+  the same keys, text normalisation included in both, timed in alternating
+  rounds (the machine's speed drifts over seconds) and compared round by round.
 - End to end: `python -m server --workers 2` as a subprocess: start-up until
   SERVING, the seed article from 8 concurrent callers over loopback, and the
   resident memory of each worker.

@@ -26,7 +26,6 @@ TINY = BenchConfig(
     link_rounds=2,
     long_text_bytes=20_000,
     long_rounds=1,
-    spotter_rounds=1,
     callers=2,
     workers=2,
     warm_seconds=0.1,
