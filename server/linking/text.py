@@ -173,15 +173,20 @@ def document_words(text: str) -> list[Word]:
         for match in word_matches(text):
             found.add_by_itself(*match.span())
         return found.words
+    mapped = text.translate(_WORD_TABLE)
+    # Most texts have no stand-in at all: then no word needs looking into.
+    plain = _DROPPED not in mapped and _EXPANDED not in mapped and _FORMAT not in mapped
     position = 0
-    for piece in text.translate(_WORD_TABLE).split(" "):
+    for piece in mapped.split(" "):
         length = len(piece)
         if length == 0:
             position += 1
             continue
         start, end = position, position + length
         position = end + 1
-        if _EXPANDED in piece or _FORMAT in piece:
+        if plain or piece.isalpha():  # letters only: no stand-in in it
+            found.add(start, end, piece)
+        elif _EXPANDED in piece or _FORMAT in piece:
             found.add_by_itself(start, end)
         elif _DROPPED in piece:
             found.add(start, end, piece.replace(_DROPPED, ""))
