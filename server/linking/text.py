@@ -115,18 +115,22 @@ class _WordList:
     """A document's words as they are found, with the facts that need the whole text.
 
     Sentence ends and quotations are found once, in C; each word then only moves
-    two cursors forward.
+    two cursors forward, each holding the position it waits for.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words: list[Word] = []
-        self._quotations = _quotations(text)
-        self._next_quote = 0
-        # Positions of sentence-ending characters, and a sentinel past the end.
+        past_end = len(text) + 1
+        # Positions of sentence-ending characters, then a sentinel past the end.
         self._sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
-        self._sentence_ends.append(len(text))
+        self._sentence_ends.append(past_end)
         self._next_end = 0
+        self._sentence_end = self._sentence_ends[0]
+        # Short quotations, then a sentinel: the next one's [start, end).
+        self._quotations = [*_quotations(text), (past_end, past_end)]
+        self._next_quote = 0
+        self._quote_start, self._quote_end = self._quotations[0]
 
     def add(self, start: int, end: int, norm: str) -> None:
         """The word text[start:end] with normal form `norm` (a word with an empty one is no word)."""
@@ -134,17 +138,14 @@ class _WordList:
             return
         text = self.text
         # A sentence starts here when a sentence end lies between the previous word and this one.
-        sentence_ends = self._sentence_ends
-        new_sentence = not self.words or sentence_ends[self._next_end] < start
-        while sentence_ends[self._next_end] < start:
+        new_sentence = self._sentence_end < start or not self.words
+        while self._sentence_end < start:
             self._next_end += 1
-        quote = -1
-        quotations = self._quotations
-        if quotations:
-            while self._next_quote < len(quotations) and quotations[self._next_quote][1] <= start:
-                self._next_quote += 1
-            if self._next_quote < len(quotations) and quotations[self._next_quote][0] <= start:
-                quote = self._next_quote
+            self._sentence_end = self._sentence_ends[self._next_end]
+        while self._quote_end <= start:
+            self._next_quote += 1
+            self._quote_start, self._quote_end = self._quotations[self._next_quote]
+        quote = self._next_quote if self._quote_start <= start else -1
         # Only a word whose normal form ends in ه can have been written with a final ه (or ة).
         ends_with_heh = norm.endswith(_HEH) and (
             text.endswith(_HEH, start, end) or text[start:end].rstrip(_MARKS).endswith(_HEH)
