@@ -18,8 +18,6 @@ _LOGGER = logging.getLogger(__name__)
 _PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 # Feminine, plural and dual endings of a nisba, and how many letters to cut to get back to its ي.
 _INFLECTIONS = (("يتين", 3), ("يتان", 3), ("يين", 2), ("يون", 2), ("يات", 2), ("يه", 1), ("يا", 1), ("ي", 0))
-# A word that ends in none of these is no demonym: a check cheaper than the look-up.
-NISBA_ENDINGS = tuple(ending for ending, _ in _INFLECTIONS)
 
 
 def nisba(country_word: str) -> str:

@@ -17,7 +17,7 @@ from gazetteer.records import EntityKind, EntityRecord
 from server.linking import scoring
 from server.linking.clitics import proclitic_splits
 from server.linking.cues import cue_kinds, place_cue_wants_country
-from server.linking.demonyms import NISBA_ENDINGS, DemonymTable
+from server.linking.demonyms import DemonymTable
 from server.linking.gates import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from server.linking.memo import Memo
 from server.linking.spotter import SpanMatch
@@ -153,11 +153,9 @@ class EvidenceReader:
         country_of = self.demonyms.country_of
         found = {}
         for i, word in enumerate(words):
-            # Every inflected nisba ends so (ي يه يا يين يون يات يتين يتان): most words need no look-up.
-            if word.norm.endswith(NISBA_ENDINGS):
-                country = country_of(word.norm)
-                if country:
-                    found[i] = country
+            country = country_of(word.norm)
+            if country:
+                found[i] = country
         return found
 
     def read(

@@ -15,6 +15,7 @@ _LOGGER = logging.getLogger(__name__)
 # Characters that may join the words of one name besides white space (تل-أبيب).
 _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
 _HEH = "\u0647"
+_TEH_MARBUTA = "\u0629"
 _SENTENCE_END_RE = re.compile("[.!?؟;؛:\n\u06d4]")
 # A short quotation («…», “…», "…", „…“): longer ones are quoted speech, not a title or a name.
 _QUOTATION_RE = re.compile(r'«[^»\n]{1,40}»|“[^”\n]{1,40}”|"[^"\n]{1,40}"|„[^“\n]{1,40}“')
@@ -146,9 +147,10 @@ class _WordList:
             self._next_quote += 1
             self._quote_start, self._quote_end = self._quotations[self._next_quote]
         quote = self._next_quote if self._quote_start <= start else -1
-        # Only a word whose normal form ends in ه can have been written with a final ه (or ة).
+        # Only a word whose normal form ends in ه was written with a final ه, ة or a mark after either.
         ends_with_heh = norm.endswith(_HEH) and (
-            text.endswith(_HEH, start, end) or text[start:end].rstrip(_MARKS).endswith(_HEH)
+            text.endswith(_HEH, start, end)
+            or (not text.endswith(_TEH_MARBUTA, start, end) and text[start:end].rstrip(_MARKS).endswith(_HEH))
         )
         self.words.append(Word(start, end, norm, ends_with_heh, new_sentence, quote))
 
