@@ -173,7 +173,7 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
             _ms(core.long_seconds * 1000),
             "—",
             f"{core.long_mb_per_second:.3f} MB/s",
-            ratio=f"×{ratio:.2g} of AC's MB/s",
+            ratio=f"×{ratio:.3f} of AC's MB/s",
             target=f"≥{LONG_TEXT_SHARE:g}× AC MB/s",
             met=_yes(ratio >= LONG_TEXT_SHARE),
         )

@@ -10,7 +10,7 @@ few look-ups; only the cue search and the demonyms nearby look further.
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
 from gazetteer.records import EntityKind, EntityRecord
@@ -31,6 +31,7 @@ DEMONYM_WINDOW_AFTER = 2
 _CACHE_ENTRIES = 100_000
 _DEFINITE = "ال"
 _NO_COUNTRIES: frozenset[str] = frozenset()
+_PLACE: Final = EntityKind.PLACE
 _AND = "و"
 
 
@@ -108,7 +109,7 @@ class Evidence:
     def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
         cue = self.cue
-        if cue is None or cue.kind is not EntityKind.PLACE or entity.kind is not EntityKind.PLACE:
+        if cue is None or cue.kind is not _PLACE or entity.kind is not _PLACE:
             return False
         return cue.wants_country is not None and cue.wants_country != country
 

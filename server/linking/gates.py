@@ -10,7 +10,7 @@ false link it prevents.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from gazetteer.loader import NameRef
 from gazetteer.records import EntityKind, EntityRecord
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from server.linking.evidence import Evidence  # evidence reads this module's thresholds
 
 _LOGGER = logging.getLogger(__name__)
+
+# Read once: compiled (`make native`), a module constant costs nothing, an enum attribute a look-up.
+_SURNAME: Final[str] = NameKind.SURNAME
+_PERSON: Final = EntityKind.PERSON
 
 LOW_POPULARITY = 0.35
 # Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
@@ -91,11 +95,11 @@ class Gate:
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
-        if ref.kind == NameKind.SURNAME and evidence.after_given_name:
+        if ref.kind == _SURNAME and evidence.after_given_name:
             return False  # عمر البشير is not محمد البشير
-        if entity.kind is EntityKind.PERSON and evidence.name.given_name and not named_in_full:
+        if entity.kind is _PERSON and evidence.name.given_name and not named_in_full:
             return False
-        if ref.kind == NameKind.SURNAME and not named_in_full and not self._surname_passes(prior, cue):
+        if ref.kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue):
             return False
         if evidence.resolving:
             # A name asked about on its own: only its popularity and its spelling can speak.
@@ -131,7 +135,7 @@ class Gate:
         self, entity: EntityRecord, country: bool, prior: float, cue: float, support: float, named_in_full: bool
     ) -> bool:
         evidence = self.evidence
-        if evidence.followed_by_adjective and entity.kind is not EntityKind.PERSON:
+        if evidence.followed_by_adjective and entity.kind is not _PERSON:
             # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
             # only says the entity's own country (الكنيست الإسرائيلي).
             own = entity.qid if country else entity.country_qid

@@ -10,7 +10,7 @@ well-supported name.
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from gazetteer.lexicon import word_frequencies
 from gazetteer.loader import Gazetteer, NameRef, popularity
@@ -31,6 +31,7 @@ DEFAULT_MIN_SCORE = 0.5
 _KEY_CACHE_ENTRIES = 100_000
 ANCHOR_MIN_SCORE = 0.7
 ANCHOR_MIN_SHARE = 0.75
+_SURNAME: Final[str] = NameKind.SURNAME
 
 
 # A long text makes tens of thousands of the per-span and per-candidate records below. The
@@ -337,7 +338,7 @@ class Linker:
         """Confident full-name mentions: the context for the second pass."""
         context = scoring.DocumentContext()
         for result in results:
-            full_name = result.best.name_kind != NameKind.SURNAME and result.span.exact
+            full_name = result.best.name_kind != _SURNAME and result.span.exact
             if full_name and (
                 result.span.word_count > 1 or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE)
             ):
