@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 _LOGGER = logging.getLogger(__name__)
 
-_CONJUNCTIONS = ("", "و", "ف")
-_PREPOSITIONS = ("", "ب", "ل", "ك")
-_MIN_REMAINDER = 2
+_CONJUNCTIONS: Final = ("", "و", "ف")
+_PREPOSITIONS: Final = ("", "ب", "ل", "ك")
+_MIN_REMAINDER: Final = 2
 
 
 @dataclass(frozen=True, slots=True)

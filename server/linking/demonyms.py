@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Final
 
 from server.linking.memo import Memo
 
 _LOGGER = logging.getLogger(__name__)
 
-_PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+_PROCLITICS: Final = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 # Feminine, plural and dual endings of a nisba, and how many letters to cut to get back to its ي.
-_INFLECTIONS = (("يتين", 3), ("يتان", 3), ("يين", 2), ("يون", 2), ("يات", 2), ("يه", 1), ("يا", 1), ("ي", 0))
+_INFLECTIONS: Final = (("يتين", 3), ("يتان", 3), ("يين", 2), ("يون", 2), ("يات", 2), ("يه", 1), ("يا", 1), ("ي", 0))
 
 
 def nisba(country_word: str) -> str:

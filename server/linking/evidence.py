@@ -25,14 +25,14 @@ from server.linking.text import Word
 
 _LOGGER = logging.getLogger(__name__)
 
-CUE_WINDOW_WORDS = 3
-DEMONYM_WINDOW_BEFORE = 3
-DEMONYM_WINDOW_AFTER = 2
-_CACHE_ENTRIES = 100_000
-_DEFINITE = "ال"
+CUE_WINDOW_WORDS: Final = 3
+DEMONYM_WINDOW_BEFORE: Final = 3
+DEMONYM_WINDOW_AFTER: Final = 2
+_CACHE_ENTRIES: Final = 100_000
+_DEFINITE: Final = "ال"
 _NO_COUNTRIES: frozenset[str] = frozenset()
 _PLACE: Final = EntityKind.PLACE
-_AND = "و"
+_AND: Final = "و"
 
 
 class NameFacts(NamedTuple):

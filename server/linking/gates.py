@@ -27,13 +27,13 @@ _LOGGER = logging.getLogger(__name__)
 _SURNAME: Final[str] = NameKind.SURNAME
 _PERSON: Final = EntityKind.PERSON
 
-LOW_POPULARITY = 0.35
+LOW_POPULARITY: Final = 0.35
 # Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
 # name needs a cue or the full name (MOSTLY) or any context (OFTEN).
-MOSTLY_ORDINARY = 0.8
-OFTEN_ORDINARY = 0.5
+MOSTLY_ORDINARY: Final = 0.8
+OFTEN_ORDINARY: Final = 0.5
 # A surname alone that is sometimes an ordinary word (عون "help") needs a title before it.
-SURNAME_MAX_ORDINARY = 0.2
+SURNAME_MAX_ORDINARY: Final = 0.2
 
 
 def mostly_ordinary(evidence: Evidence) -> bool:

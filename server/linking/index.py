@@ -15,7 +15,7 @@ word through the name prefixes.
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
@@ -30,10 +30,10 @@ from server.linking.memo import Memo
 _LOGGER = logging.getLogger(__name__)
 
 # Below these lengths (normalised letters) a word must match exactly.
-MIN_SKELETON_WORD = 4
-MIN_SKELETON_KEY = 3
+MIN_SKELETON_WORD: Final = 4
+MIN_SKELETON_KEY: Final = 3
 # A variant must still look like the name: at least this share of its letters in place.
-MIN_VARIANT_SIMILARITY = 0.75
+MIN_VARIANT_SIMILARITY: Final = 0.75
 
 
 class WordMatch(NamedTuple):
@@ -49,7 +49,7 @@ def _deletes(word: str) -> set[str]:
 
 
 # Adjective (nisba) and plural endings: امريكي is not a spelling of امريكا.
-_NISBA_ENDINGS = ("يين", "يون", "يات", "يه", "يا", "ي")
+_NISBA_ENDINGS: Final = ("يين", "يون", "يات", "يه", "يا", "ي")
 
 
 def _is_morphological_variant(word: str, name_word: str) -> bool:

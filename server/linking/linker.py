@@ -27,10 +27,10 @@ from server.linking.text import Word, document_words, original_offset_after
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_MIN_SCORE = 0.5
-_KEY_CACHE_ENTRIES = 100_000
-ANCHOR_MIN_SCORE = 0.7
-ANCHOR_MIN_SHARE = 0.75
+DEFAULT_MIN_SCORE: Final = 0.5
+_KEY_CACHE_ENTRIES: Final = 100_000
+ANCHOR_MIN_SCORE: Final = 0.7
+ANCHOR_MIN_SHARE: Final = 0.75
 _SURNAME: Final[str] = NameKind.SURNAME
 
 

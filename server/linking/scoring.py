@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Final
 
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
@@ -18,18 +19,18 @@ from gazetteer.schema import NameKind
 _LOGGER = logging.getLogger(__name__)
 
 
-NAME_KIND_WEIGHT = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.97, NameKind.SURNAME: 0.85}
-ENGLISH_NAME_WEIGHT = 0.9
+NAME_KIND_WEIGHT: Final = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.97, NameKind.SURNAME: 0.85}
+ENGLISH_NAME_WEIGHT: Final = 0.9
 
 # Support that a weak single-word name needs before it may link.
-WEAK_NAME_MIN_SUPPORT = 0.45
-SURNAME_MIN_POPULARITY = 0.45
-CONTEXT_SAME_ENTITY = 1.0
-CONTEXT_SAME_COUNTRY = 0.55
-CONTEXT_COUNTRY_OF_OTHER = 0.5
-CUE_MATCH = 0.5
-ADJACENT_DEMONYM = 0.8
-CONFLICTING_DEMONYM_FACTOR = 0.6
+WEAK_NAME_MIN_SUPPORT: Final = 0.45
+SURNAME_MIN_POPULARITY: Final = 0.45
+CONTEXT_SAME_ENTITY: Final = 1.0
+CONTEXT_SAME_COUNTRY: Final = 0.55
+CONTEXT_COUNTRY_OF_OTHER: Final = 0.5
+CUE_MATCH: Final = 0.5
+ADJACENT_DEMONYM: Final = 0.8
+CONFLICTING_DEMONYM_FACTOR: Final = 0.6
 
 
 @dataclass(slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Final
 
 from server.linking.index import NameIndex, WordMatch
 from server.linking.text import Word, joined
 
 _LOGGER = logging.getLogger(__name__)
 
-MAX_NAME_WORDS = 8
+MAX_NAME_WORDS: Final = 8
 
 
 class SpanMatch:
@@ -100,7 +101,7 @@ def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_St
 
 
 # A name word spelled with ة matched by a text word spelled with ه: a variant, not a match (جده is not جدة).
-TEH_MARBUTA_AS_HEH_SIMILARITY = 0.95
+TEH_MARBUTA_AS_HEH_SIMILARITY: Final = 0.95
 
 
 def _as_written(word: Word, match: WordMatch, index: NameIndex) -> WordMatch:
@@ -109,7 +110,7 @@ def _as_written(word: Word, match: WordMatch, index: NameIndex) -> WordMatch:
     return match
 
 
-_LOOSENESS = {"exact": 0, "variant": 1, "typo": 2}
+_LOOSENESS: Final = {"exact": 0, "variant": 1, "typo": 2}
 
 
 def _looser(a: str, b: str) -> str:

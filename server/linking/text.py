@@ -6,6 +6,7 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 from gazetteer.normalize import normalize, normalize_char, normalize_with_offsets
 from gazetteer.tokenize import BREAK_CHARS, word_matches
@@ -14,14 +15,14 @@ _LOGGER = logging.getLogger(__name__)
 
 # Characters that may join the words of one name besides white space (تل-أبيب).
 _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
-_HEH = "\u0647"
-_TEH_MARBUTA = "\u0629"
+_HEH: Final = "\u0647"
+_TEH_MARBUTA: Final = "\u0629"
 _SENTENCE_END_RE = re.compile("[.!?؟;؛:\n\u06d4]")
 # A short quotation («…», “…», "…", „…“): longer ones are quoted speech, not a title or a name.
 _QUOTATION_RE = re.compile(r'«[^»\n]{1,40}»|“[^”\n]{1,40}”|"[^"\n]{1,40}"|„[^“\n]{1,40}“')
 _FORMAT_CHARS = frozenset(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
 # What may follow a word's last letter: marks, format characters, tatweel.
-_MARKS = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) in ("Mn", "Cf") or c == "\u0640")
+_MARKS: Final = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) in ("Mn", "Cf") or c == "\u0640")
 
 
 class Word:
@@ -78,9 +79,9 @@ def _quotations(text: str) -> list[tuple[int, int]]:
 # character (RLM, ZWNJ…), which a word's span must not start or end with. A word
 # holding either of the last two is normalised on its own; a text holding any of
 # the three stand-in characters itself goes word by word.
-_DROPPED = "\x00"
-_EXPANDED = "\x01"
-_FORMAT = "\x02"
+_DROPPED: Final = "\x00"
+_EXPANDED: Final = "\x01"
+_FORMAT: Final = "\x02"
 
 
 class _WordTable(dict[int, str]):
