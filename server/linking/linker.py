@@ -35,8 +35,9 @@ _SURNAME: Final[str] = NameKind.SURNAME
 
 
 # A long text makes tens of thousands of the per-span and per-candidate records below. The
-# cached ones are tuples; the two made afresh for every span are plain classes with their own
-# `__init__`, which the compiled core (`make native`) builds far faster than tuples or dataclasses.
+# cached ones (a key's candidates) are tuples; those made afresh for every span are plain classes
+# with their own `__init__`, which the compiled core (`make native`) builds far faster than tuples
+# or dataclasses.
 
 
 class _Scored:
