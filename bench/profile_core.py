@@ -5,6 +5,10 @@
 --what: `article` (Link on the seed article, 50 calls), `long` (Link on the
 1 MB text, once), `resolve` (Resolve on the dev set, 5 passes). The linker is
 warmed as in the benchmark first; the profile covers only the timed calls.
+
+cProfile sees a compiled function (`make native`) as one opaque call: set
+ENTITYLINKER_PLAIN_CORE=1 for a function-level profile of the plain core, or
+profile the compiled one with `py-spy record --native`.
 """
 
 from __future__ import annotations

@@ -67,3 +67,12 @@ def test_a_machine_without_headers_is_told_so(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setattr("sysconfig.get_paths", lambda: {"include": str(tmp_path)})
     reason = missing_toolchain()
     assert reason is not None and "Python headers" in reason
+
+
+def test_the_plain_core_can_be_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = tmp_path / "manifest.json"
+    _write_manifest(manifest)
+    monkeypatch.setattr(_native, "MANIFEST", manifest)
+    monkeypatch.setenv(_native.PLAIN_CORE_VARIABLE, "1")
+    reason = _native.stale_reason()
+    assert reason is not None and _native.PLAIN_CORE_VARIABLE in reason

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sys
 from collections.abc import MutableSequence
 from pathlib import Path
@@ -40,8 +41,15 @@ def source_digests() -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in compiled_sources()}
 
 
+# Set to run the plain core even where a current build exists: for function-level
+# profiles (cProfile sees a compiled function as one opaque call) and for debugging.
+PLAIN_CORE_VARIABLE = "ENTITYLINKER_PLAIN_CORE"
+
+
 def stale_reason() -> str | None:
     """Why the compiled modules cannot be used, or None when they match the sources."""
+    if os.environ.get(PLAIN_CORE_VARIABLE):
+        return f"{PLAIN_CORE_VARIABLE} is set"
     try:
         manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     except (OSError, ValueError):
