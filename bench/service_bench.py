@@ -45,6 +45,7 @@ from bench.measure import QUICK, BenchConfig, ServedResult, SizeResult, Texts, m
 from bench.table import report, size_label
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from server import linking
+from server.linking._native import stale_reason
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def run(sizes: Sequence[int], config: BenchConfig) -> str:
     probes.append(speed_probe_ms())
     _LOGGER.info("figures written to %s", write_results(results, echo, config))
     text = report(results, echo, config, len(texts.queries), (time.monotonic() - started) / 60)
-    core = "compiled by mypyc (make native)" if linking.COMPILED else "plain Python (not compiled: run make native)"
+    core = "compiled by mypyc (make native)" if linking.COMPILED else f"plain Python ({stale_reason()})"
     text += (
         f"\nLinking core: {core}. Machine speed probe (a fixed pure-Python loop, lower is faster) between phases: "
         + ", ".join(f"{p:.1f}" for p in probes)
