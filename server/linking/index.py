@@ -21,7 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from gazetteer.keys import name_key, skeleton
 from gazetteer.lexicon import common_words, ordinary_share
-from gazetteer.loader import Gazetteer, NameRef
+from gazetteer.loader import Gazetteer
 from gazetteer.lookup_tables import MIN_TYPO_WORD
 from server.linking.clitics import proclitic_splits
 from server.linking.demonyms import DemonymTable
@@ -81,10 +81,6 @@ class NameIndex:
         self.word_matches = Memo(self._word_matches, 200_000)
         self.first_word_readings = Memo(self._first_word_readings, 200_000)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
-
-    def refs(self, key: str) -> tuple[NameRef, ...]:
-        """The names with exactly this key."""
-        return self.names_with_key(key)
 
     def is_name(self, key: str) -> bool:
         """True when some name has exactly this key."""
