@@ -20,7 +20,7 @@ from server.linking.cues import cue_kinds, place_cue_wants_country
 from server.linking.demonyms import DemonymTable
 from server.linking.gates import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from server.linking.memo import Memo
-from server.linking.spotter import SpanMatch
+from server.linking.spotter import MAX_NAME_WORD_CHARS, SpanMatch
 from server.linking.text import Word
 
 _LOGGER = logging.getLogger(__name__)
@@ -154,6 +154,8 @@ class EvidenceReader:
         country_of = self.demonyms.country_of
         found = {}
         for i, word in enumerate(words):
+            if len(word.norm) > MAX_NAME_WORD_CHARS:
+                continue
             country = country_of(word.norm)
             if country:
                 found[i] = country
@@ -190,8 +192,12 @@ class EvidenceReader:
                     nearby = frozenset(countries)
         following_word = words[last + 1] if not resolving and last + 1 < len(words) else None
         following = following_word.norm if following_word and not following_word.starts_sentence else ""
+        if len(following) > MAX_NAME_WORD_CHARS:
+            following = ""
         after = self._following_facts(following) if following else None
         previous_word = words[first - 1] if not resolving and first > 0 and not words[first].starts_sentence else None
+        if previous_word is not None and len(previous_word.norm) > MAX_NAME_WORD_CHARS:
+            previous_word = None
         before = self._previous_facts(previous_word.norm) if previous_word is not None else None
         # A demonym describes the name when it follows it directly (الرباط المالطية), or precedes
         # it as a definite adjective (العاصمة المغربية الرباط); not across و (مالي والنيجر).
@@ -241,6 +247,8 @@ class EvidenceReader:
         name (`named`): a cue announces the first name after it, not every word after it.
         """
         for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
+            if len(words[i].norm) > MAX_NAME_WORD_CHARS:
+                break
             found = self.cue_of(words[i].norm)
             if found is not None:
                 return found[0], first - i

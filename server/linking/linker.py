@@ -10,6 +10,7 @@ well-supported name.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from gazetteer.lexicon import word_frequencies
@@ -32,6 +33,14 @@ _KEY_CACHE_ENTRIES: Final = 100_000
 ANCHOR_MIN_SCORE: Final = 0.7
 ANCHOR_MIN_SHARE: Final = 0.75
 _SURNAME: Final[str] = NameKind.SURNAME
+# How often a long text asks `interrupt` whether to go on: cheap, and a few ms apart at most.
+_CHECK_EVERY_SPANS: Final = 256
+
+Interrupt = Callable[[], None]
+
+
+def _never() -> None:
+    """The interrupt of a caller that never stops the work."""
 
 
 # A long text makes tens of thousands of the per-span and per-candidate records below. The
@@ -110,19 +119,25 @@ class Linker:
         """The entity with this QID, or None."""
         return self.gazetteer.entity(qid)
 
-    def link(self, text: str, options: LinkOptions | None = None) -> LinkResult:
-        """Every mention of a gazetteer entity in `text`, in text order."""
+    def link(self, text: str, options: LinkOptions | None = None, interrupt: Interrupt | None = None) -> LinkResult:
+        """Every mention of a gazetteer entity in `text`, in text order.
+
+        `interrupt`, when given, is called between spans; it raises (the caller's
+        exception) to stop the work, e.g. when the call's deadline has passed.
+        """
         options = options or LinkOptions()
+        check = interrupt or _never
         min_score = self.default_min_score if options.min_score is None else options.min_score
         words = document_words(text)
         spans = spot(text, words, self.index)
         demonyms = self.evidence.demonym_positions(words)
-        facts, first_scores = self._without_context(spans, words, options.kinds, demonyms)
+        check()
+        facts, first_scores = self._without_context(spans, words, options.kinds, demonyms, check)
         first_results = [_rank(span, scores) for span, scores in zip(spans, first_scores, strict=True)]
         first_pass = self._select(first_results, min_score)
         context = self._context(first_pass)
         if context.anchors:
-            rescored = self._rescore(spans, facts, first_scores, context, words)
+            rescored = self._rescore(spans, facts, first_scores, context, words, check)
             results = self._select(
                 [
                     first if scores is first_scores[i] else _rank(spans[i], scores)  # unchanged: ranked already
@@ -136,9 +151,18 @@ class Linker:
         return LinkResult(mentions=mentions)
 
     def resolve(
-        self, name: str, context: str = "", kinds: frozenset[EntityKind] = frozenset(), limit: int = 10
+        self,
+        name: str,
+        context: str = "",
+        kinds: frozenset[EntityKind] = frozenset(),
+        limit: int = 10,
+        interrupt: Interrupt | None = None,
     ) -> list[Candidate]:
-        """Gazetteer entities that `name` may denote, best first; empty when none is plausible."""
+        """Gazetteer entities that `name` may denote, best first; empty when none is plausible.
+
+        `interrupt` as for `link`.
+        """
+        check = interrupt or _never
         words = document_words(name)
         if not words:
             return []
@@ -147,7 +171,7 @@ class Linker:
             context_words = document_words(context)
             context_demonyms = self.evidence.demonym_positions(context_words)
             context_spans = spot(context, context_words, self.index)
-            _, context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms)
+            _, context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms, check)
             context_results = [_rank(span, scores) for span, scores in zip(context_spans, context_scores, strict=True)]
             selected = self._select(context_results, self.default_min_score)
             document = self._context(selected)
@@ -279,12 +303,23 @@ class Linker:
         return scored
 
     def _without_context(
-        self, spans: list[SpanMatch], words: list[Word], kinds: frozenset[EntityKind], demonyms: dict[int, str]
+        self,
+        spans: list[SpanMatch],
+        words: list[Word],
+        kinds: frozenset[EntityKind],
+        demonyms: dict[int, str],
+        check: Interrupt,
     ) -> tuple[list[_SpanFacts | None], list[list[_Scored | None]]]:
         """The first pass: each span's facts (kept for the second) and its candidates scored without context."""
         named = frozenset(i for span in spans for i in range(span.first, span.last + 1))
-        facts = [self._span_facts(span, words, kinds, demonyms, None, named) for span in spans]
-        scores = [self._candidates(span, f, None, words) for span, f in zip(spans, facts, strict=True)]
+        facts: list[_SpanFacts | None] = []
+        scores: list[list[_Scored | None]] = []
+        for i, span in enumerate(spans):
+            if i % _CHECK_EVERY_SPANS == 0:
+                check()
+            span_facts = self._span_facts(span, words, kinds, demonyms, None, named)
+            facts.append(span_facts)
+            scores.append(self._candidates(span, span_facts, None, words))
         return facts, scores
 
     def _rescore(
@@ -294,6 +329,7 @@ class Linker:
         first_scores: list[list[_Scored | None]],
         context: scoring.DocumentContext,
         words: list[Word],
+        check: Interrupt,
     ) -> list[list[_Scored | None]]:
         """The second pass: each span's candidates again, with the anchors as context.
 
@@ -301,7 +337,9 @@ class Linker:
         """
         context_qids = context.qids()
         rescored = []
-        for span, span_facts, scores in zip(spans, facts, first_scores, strict=True):
+        for i, (span, span_facts, scores) in enumerate(zip(spans, facts, first_scores, strict=True)):
+            if i % _CHECK_EVERY_SPANS == 0:
+                check()
             if span_facts is None or (
                 span_facts.context_qids.isdisjoint(context_qids)
                 and not _coordinated_kinds(span, words, context, span_facts.evidence)

@@ -11,6 +11,9 @@ from server.linking.text import Word, joined
 _LOGGER = logging.getLogger(__name__)
 
 MAX_NAME_WORDS: Final = 8
+# Longer words are no name word (the longest Arabic name words have about 15 letters).
+# They are not looked up: per-word look-ups and their caches stay bounded whatever a text holds.
+MAX_NAME_WORD_CHARS: Final = 40
 
 
 class SpanMatch:
@@ -53,6 +56,8 @@ def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
     names_with_key, is_prefix = index.names_with_key, index.is_prefix
     word_count = len(words)
     for first, word in enumerate(words):
+        if len(word.norm) > MAX_NAME_WORD_CHARS:
+            continue  # longer than any name word: looking it up would only grow the caches
         readings = first_word_readings(word.norm)
         if not readings:
             continue  # most words: no name starts here
@@ -90,6 +95,8 @@ _State = tuple[str, float, int, str]  # key so far, similarity so far, skip, loo
 
 def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_State]:
     """Each state carried on by each reading of the next word."""
+    if len(next_word.norm) > MAX_NAME_WORD_CHARS:
+        return []
     next_matches = index.word_matches(next_word.norm)
     if next_word.ends_with_heh:
         next_matches = tuple(_as_written(next_word, m, index) for m in next_matches)
