@@ -55,8 +55,8 @@ serve: $(GENERATED) $(NATIVE) $(GAZETTEER) ## Set up, build the gazetteer if mis
 test: $(GENERATED) $(NATIVE) ## Set up, compile the core and run the whole test suite
 	ENTITYLINKER_EXPECT_COMPILED=1 $(PY) -m pytest -q
 
-eval: $(GENERATED) $(NATIVE) ## Precision, recall and F1 of the linker on the development set
-	$(PY) -m tests.eval
+eval: $(GENERATED) $(NATIVE) ## Linker quality: dev P/R/F1, Resolve, calibration, spelling-blind, label-only, ANERcorp
+	$(PY) -m evaluation
 
 bench: $(GENERATED) $(NATIVE) ## Service vs alternatives at 10k/100k/1M entities, one table (not in make test; BENCH_ARGS=--quick)
 	$(PY) -m bench.service_bench $(BENCH_ARGS)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.build_bench import DATA, prepare_dumps
+from evaluation.devset import SEED_ARTICLE_PATH, load_passages
 from gazetteer.loader import GazetteerLoadError, load_gazetteer
 from gazetteer.schema import SchemaMismatchError
-from tests.eval import SEED_ARTICLE_PATH, load_passages
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def seed_article() -> str:
 
 
 def dev_passages() -> list[str]:
-    """The plain text of every development passage (markup removed by `tests.eval.parse_markup`)."""
+    """The plain text of every development passage (markup removed by `evaluation.devset.parse_markup`)."""
     return [passage.text for passage in load_passages()]
 
 

@@ -35,11 +35,12 @@ from bench.serving import LoadResult, ServedProcess, WorkerMemory, echo_command,
 from bench.timing import Summary, flat, summarize, time_each
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
+from evaluation.devset import Query, load_queries
+from evaluation.scoring import ResolveOutcome, score_resolve
 from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.heap import settle_after_load
 from server.linking import Linker
-from tests.eval import Query, ResolveOutcome, load_queries, score_resolve
 
 _LOGGER = logging.getLogger(__name__)
 

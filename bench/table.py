@@ -273,7 +273,7 @@ def notes(results: Sequence[SizeResult], config: BenchConfig, queries: int) -> l
     out = [
         "service core = the call inside the process (Linker.resolve / Linker.link) on a warm linker, repeated "
         "names; the alternatives (indented) run in the same process on the same inputs, never concurrently.",
-        f"acc@1 = accuracy@1 on the {queries} dev Resolve queries' expected QIDs (tests.eval); the alternatives "
+        f"acc@1 = accuracy@1 on the {queries} dev Resolve queries' expected QIDs (evaluation); the alternatives "
         "ignore context, answer the most-linked entity of a key, and nothing under WRatio 75. process.extract's "
         "acc@1 comes from the distinct-key variant over every query (both variants put the same key first).",
         f"process.extract rows: {config.extract_queries} fixed dev queries, one call each (p50 = their median), "

@@ -129,9 +129,10 @@ def _create_tables(db: sqlite_utils.Database) -> None:
 class _Writer:
     """Writes records in batches to `entities` and `names`, merging an entity met twice."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, exclude_names: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.conn = db.conn
         self.blocked = blocked_surnames()
+        self.exclude_names = exclude_names
         self.pending: dict[str, EntityRecord] = {}
         self.merged: set[str] = set()  # QIDs whose names rows must be rewritten at the end
         self.new_entities = 0
@@ -162,7 +163,12 @@ class _Writer:
         self._insert_names(r for r in batch.values() if r.qid not in self.merged)
 
     def _insert_names(self, records: Iterable[EntityRecord]) -> None:
-        rows = [_name_values(row) for record in records for row in names_for(record, self.blocked)]
+        rows = [
+            _name_values(row)
+            for record in records
+            for row in names_for(record, self.blocked)
+            if (row["qid"], row["key"]) not in self.exclude_names
+        ]
         self.conn.executemany(_INSERT_NAME, rows)
         self.names += len(rows)
 
@@ -279,10 +285,18 @@ def _replace_durably(tmp_path: Path, out_path: Path) -> None:
         os.close(folder)
 
 
-def build(out_path: Path, sources: list[Source], seeds: Source | None) -> BuildReport:
+def build(
+    out_path: Path,
+    sources: list[Source],
+    seeds: Source | None,
+    exclude_names: frozenset[tuple[str, str]] = frozenset(),
+) -> BuildReport:
     """Build a gazetteer at `out_path` from `sources` then `seeds`, replacing any old one atomically.
 
     A later source wins over an earlier one for the fields it sets; the seeds come last and so win over all.
+    `exclude_names` holds (QID, key) pairs whose `names` rows are not written, whatever their kind
+    (label, alias or derived surname), so neither the look-up tables: the evaluation's hook for
+    gazetteers blind to chosen spellings (`evaluation.blind`). Empty for every real build.
     """
     started = time.monotonic()
     out_path = out_path.resolve()
@@ -294,7 +308,7 @@ def build(out_path: Path, sources: list[Source], seeds: Source | None) -> BuildR
         os.close(fd)
         tmp_path = Path(tmp_name)
         try:
-            report = _build_into(tmp_path, out_path, sources, seeds, started)
+            report = _build_into(tmp_path, out_path, sources, seeds, started, exclude_names)
             _replace_durably(tmp_path, out_path)
         except BaseException:
             tmp_path.unlink(missing_ok=True)
@@ -309,13 +323,18 @@ def build(out_path: Path, sources: list[Source], seeds: Source | None) -> BuildR
 
 
 def _build_into(
-    tmp_path: Path, out_path: Path, sources: list[Source], seeds: Source | None, started: float
+    tmp_path: Path,
+    out_path: Path,
+    sources: list[Source],
+    seeds: Source | None,
+    started: float,
+    exclude_names: frozenset[tuple[str, str]] = frozenset(),
 ) -> BuildReport:
     db = sqlite_utils.Database(tmp_path)
     for pragma in _PRAGMAS:
         db.execute(f"PRAGMA {pragma}")
     _create_tables(db)
-    writer = _Writer(db)
+    writer = _Writer(db, exclude_names)
     seed_qids: set[str] = set()
     all_sources = list(sources)
     if seeds is not None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from evaluation.devset import load_passages, load_queries, seed_kinds, validate_devset
+from evaluation.running import compute_figures
 from server.linking import Linker
 from tests.conftest import SEED_ARTICLE
-from tests.eval import compute_figures, load_passages, load_queries, seed_kinds, validate_devset
 
 
 @pytest.fixture(scope="module")
