@@ -44,6 +44,7 @@ from gazetteer.records import EntityRecord
 _LOGGER = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1 << 20
+_OUT_BYTES = 8  # decompressed output per call, in CHUNK_BYTES
 _QUEUED_BLOCKS = 8  # blocks read ahead by the inline reading thread
 _KEPT_ERRORS = 20  # bad lines of a block reported by number and reason
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -152,39 +153,54 @@ def file_size(raw: BinaryIO) -> int:
 
 
 def _decompressed(raw: BinaryIO, compression: str) -> Iterator[bytes]:
-    """The file's bytes, decompressed, in pieces of a few MiB.
+    """The file's bytes, decompressed, in pieces of at most `_OUT_BYTES`.
 
     zlib and bz2 objects fed a large piece at a time hold the GIL only between
     pieces, so decompressing in a thread really runs beside the parsing (the
-    gzip module's files feed zlib 8 KiB at a time). Concatenated gzip members
-    and bzip2 streams are read one after the other; zlib checks each gzip
-    member's CRC and length.
+    gzip module's files feed zlib 8 KiB at a time). The output of each call is
+    bounded, so a decompressor may still hold output when its input is used up:
+    it is drained (called again with no new input) before more is read, and
+    before the end of the file is taken for the end of the data. Concatenated
+    gzip members and bzip2 streams are read one after the other; zlib checks
+    each gzip member's CRC and length, and zero padding after a member is
+    skipped, as the gzip module does.
     """
     if compression == "none":
         while piece := raw.read(CHUNK_BYTES):
             yield piece
         return
-    new = (lambda: zlib.decompressobj(wbits=31)) if compression == "gzip" else bz2.BZ2Decompressor
+    gzip = compression == "gzip"
+    new = (lambda: zlib.decompressobj(wbits=31)) if gzip else bz2.BZ2Decompressor
+    limit = _OUT_BYTES * CHUNK_BYTES  # read at call time: tests shrink CHUNK_BYTES
     decompressor: Any = new()
-    data = b""
+    data = b""  # compressed bytes not yet given to the decompressor
+    holding = False  # the decompressor has output left that needs no more input
     while True:
-        if not data:
+        if not data and not holding:
             data = raw.read(CHUNK_BYTES)
             if not data:
                 break
-        out = decompressor.decompress(data, 8 * CHUNK_BYTES)  # bounded output per call
-        data = decompressor.unconsumed_tail if compression == "gzip" else b""
+        out = decompressor.decompress(data, limit)
+        if gzip:
+            data = decompressor.unconsumed_tail
+            holding = len(out) == limit  # zlib may keep output back even with all input consumed
+        else:
+            data = b""  # bz2 keeps unconsumed input itself
+            holding = not decompressor.needs_input
         if out:
             yield out
         if decompressor.eof:
-            data = decompressor.unused_data + data  # the next member or stream, or trailing bytes
-            if not data:
+            # The next member or stream. Not `+ data`: zlib leaves the same bytes in unconsumed_tail.
+            data = decompressor.unused_data
+            if gzip:
+                data = data.lstrip(b"\0")
+            while not data:
                 data = raw.read(CHUNK_BYTES)
                 if not data:
                     return
-            decompressor = new()
-        elif compression == "bzip2" and not decompressor.needs_input:
-            continue  # more output waits in the decompressor for an empty call
+                if gzip:
+                    data = data.lstrip(b"\0")
+            decompressor, holding = new(), False
     if not decompressor.eof:
         raise EOFError("the compressed file ended before the end of its last stream")
 
