@@ -170,7 +170,7 @@ def score_blind_run(
                 report.at_blind_correct += 1
                 continue
             same_span = [p for p in overlapping if (p.start, p.end) == (mention.start, mention.end)]
-            other = (same_span or overlapping or [None])[0]
+            other = (same_span or overlapping)[0] if overlapping else None
             category = "wrong entity" if same_span else "overlap" if overlapping else "nothing"
             got = f"{other.surface}|{other.qid}" if other else ""
             report.misses.append(BlindMiss(passage.id, mention.surface, mention.qid, category, got))

@@ -93,7 +93,7 @@ def link_calibration(
     passages: Sequence[Passage], predictions: Mapping[str, Sequence[Predicted]], bins: int = BINS
 ) -> Calibration:
     """Calibration of Link mention scores."""
-    scored = []
+    scored: list[tuple[float, bool]] = []
     for passage in passages:
         gold = {(g.start, g.end, g.qid) for g in passage.gold}
         scored.extend((p.score, (p.start, p.end, p.qid) in gold) for p in predictions.get(passage.id, ()))
