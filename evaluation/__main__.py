@@ -134,6 +134,12 @@ def _summary(figures: dict[str, Any]) -> list[str]:
             f"  spelling-blind       R {b['recall']:.1%} on {b['blind_mentions']} blind mentions; P "
             f"{b['precision_all_runs']:.1%} all predictions, {b['precision_at_blind_positions']:.1%} at blind positions"
         )
+    if "spelling_blind_derived_kept" in figures:
+        b = figures["spelling_blind_derived_kept"]
+        lines.append(
+            f"    derived names kept R {b['recall']:.1%}; P {b['precision_all_runs']:.1%} all predictions, "
+            f"{b['precision_at_blind_positions']:.1%} at blind positions"
+        )
     if "label_only" in figures:
         lo = figures["label_only"]["overall"]
         lines.append(f"  label-only           P {lo['precision']:.1%}  R {lo['recall']:.1%}  F1 {lo['f1']:.1%}")
@@ -203,14 +209,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if queries:
         figures["resolve"] = {**resolve.as_dict(), "hard": resolve.hard.as_dict()}
     figures["calibration"] = {name: c.as_dict() for name, c in calibrations.items()}
-    blind_report = label_report = None
+    blind_report = derived_report = label_report = None
     aner_reports: list[Any] = []
     aner_note = ""
     if not args.no_views:
         blind_report = blind.spelling_blind(records, passages, kind_of, args.blind_slices)
+        derived_report = blind.spelling_blind(records, passages, kind_of, args.blind_slices, keep_derived=True)
         label_report = blind.label_only(records, passages, kind_of)
         aner_reports, aner_note = _anercorp_reports(args, linker, records)
         figures["spelling_blind"] = blind_report.as_dict()
+        figures["spelling_blind_derived_kept"] = derived_report.as_dict()
         figures["label_only"] = label_report.as_dict()
         figures["anercorp"] = {
             "path": str(args.anercorp),
@@ -264,9 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if "resolve" in calibrations:
         print(report.format_calibration("  Resolve top-1 scores", calibrations["resolve"]))
-    if blind_report is not None and label_report is not None:
+    if blind_report is not None and derived_report is not None and label_report is not None:
         print()
         print(report.format_blind(blind_report, label_of))
+        print()
+        print(report.format_blind(derived_report, label_of, shown=10))
         print()
         print(report.format_label_only(label_report))
         print()

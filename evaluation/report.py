@@ -136,9 +136,10 @@ def error_dict(e: LinkError) -> dict[str, Any]:
 def format_blind(report: BlindReport, label_of: Callable[[str | None], str], shown: int = 25) -> str:
     """The spelling-blind view."""
     r = report
+    what = "stored aliases only; derived names kept" if r.keep_derived else "aliases and derived names"
     lines = [
-        f"Spelling-blind (dev passages; {r.pairs} (entity, spelling) pairs not spelled as the Arabic label, "
-        f"dealt into {r.slices} slices with seed {r.seed}; {r.seconds:.0f} s)",
+        f"Spelling-blind, {what} (dev passages; {r.pairs} (entity, spelling) pairs not spelled as the Arabic "
+        f"label, dealt into {r.slices} slices with seed {r.seed}; {r.seconds:.0f} s)",
         f"  recall on blind mentions       {r.recall:6.1%}   ({r.found}/{r.blind_mentions}; "
         f"{r.as_label} gold mentions spelled as the label are not blinded)",
         f"  precision, all predictions     {r.all_runs.precision:6.1%}   "
