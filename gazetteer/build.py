@@ -25,8 +25,15 @@ from pathlib import Path
 import sqlite_utils
 
 from gazetteer import schema
-from gazetteer.keys import name_key, surname_keys
-from gazetteer.lexicon import blocked_surnames
+from gazetteer.keys import (
+    case_spellings,
+    compound_spellings,
+    name_key,
+    organisation_short_keys,
+    short_name_keys,
+    surname_keys,
+)
+from gazetteer.lexicon import blocked_surnames, common_words, ordinary_share
 from gazetteer.lookup_tables import write_lookup_tables
 from gazetteer.normalize import NORMALIZER_VERSION
 from gazetteer.records import EntityKind, EntityRecord
@@ -34,6 +41,8 @@ from gazetteer.records import EntityKind, EntityRecord
 _LOGGER = logging.getLogger(__name__)
 
 _BATCH_SIZE = 5000
+# A one-word short name at least this often an ordinary word is not derived.
+_ORDINARY_SHARE = 0.5
 # The temporary file is private to this build and thrown away on failure, so
 # it needs no journal and no syncs; a large page cache speeds up the indexing.
 _PRAGMAS = (
@@ -96,7 +105,7 @@ class BuildReport:
 def names_for(
     record: EntityRecord, blocked: frozenset[str], key_of: Callable[[str], str] = name_key
 ) -> Iterator[dict[str, str]]:
-    """The `names` rows of one entity: labels, aliases and derived surnames."""
+    """The `names` rows of one entity: labels, aliases, derived short names and surnames."""
     seen: set[tuple[str, str]] = set()
 
     def row(name: str, key: str, kind: str, lang: str) -> Iterator[dict[str, str]]:
@@ -104,20 +113,40 @@ def names_for(
             seen.add((key, kind))
             yield {"qid": record.qid, "name": name, "key": key, "kind": kind, "lang": lang}
 
+    def arabic(name: str, key: str, kind: str) -> Iterator[dict[str, str]]:
+        """The Arabic name, and the same name with its compounds written the other way (عبدالله / عبد الله)
+        or its plural in the other case (الحوثيون / الحوثيين)."""
+        yield from row(name, key, kind, "ar")
+        for spelling in (*compound_spellings(key), *case_spellings(key)):
+            yield from row(name, spelling, kind, "ar")
+
     ar_keys = []
     for i, name in enumerate(record.names_ar()):
         key = key_of(name)
         ar_keys.append(key)
-        yield from row(name, key, schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS, "ar")
+        yield from arabic(name, key, schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS)
     if record.label_en:
         yield from row(record.label_en, key_of(record.label_en), schema.NameKind.LABEL, "en")
     for alias in record.aliases_en:
         yield from row(alias, key_of(alias), schema.NameKind.ALIAS, "en")
     if record.kind is EntityKind.PERSON:
         full_keys = {key for key, _ in seen}
+        for short in short_name_keys(ar_keys):
+            if short not in full_keys:
+                yield from arabic(short, short, schema.NameKind.SHORT)
         for tail in surname_keys(ar_keys, blocked):
             if tail not in full_keys:
-                yield from row(tail, key_of(tail), schema.NameKind.SURNAME, "ar")
+                yield from arabic(tail, key_of(tail), schema.NameKind.SURNAME)
+    elif record.kind is EntityKind.ORGANIZATION:
+        full_keys = {key for key, _ in seen}
+        for short in organisation_short_keys(ar_keys):
+            if short not in full_keys and not _ordinary_word(short):
+                yield from arabic(short, short, schema.NameKind.SHORT)
+
+
+def _ordinary_word(key: str) -> bool:
+    """A one-word key that is mostly an ordinary word (الله، الجيش): no organisation's short name."""
+    return " " not in key and (key in common_words() or ordinary_share(key) >= _ORDINARY_SHARE)
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:

@@ -6,12 +6,16 @@
   transliterated names (غانتس / جانتس / قانتس / غانتز, نتنياهو / نتانياهو).
 - `surname_keys`: the distinctive tail of a person's name (غانتس for بني غانتس),
   derived at build time so a later bare mention can be found.
+- `short_name_keys`: the shorter forms news gives a long name (the given name
+  and family name without the middle names, a بن chain cut after the father,
+  a name without its آل family), also derived at build time.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Final
 
 from gazetteer.normalize import normalize
 from gazetteer.tokenize import words
@@ -20,7 +24,7 @@ _LOGGER = logging.getLogger(__name__)
 
 # Consonant classes that transliterations of one foreign name swap freely:
 # g (غ ج ق ك), s/z (س ز ص ث), t (ت ط), d (د ض ذ ظ).
-_SKELETON_CLASSES = str.maketrans(
+_SKELETON_CLASSES: Final = str.maketrans(
     {
         "غ": "ك",
         "ج": "ك",
@@ -37,12 +41,35 @@ _SKELETON_CLASSES = str.maketrans(
 _LONG_VOWELS = frozenset("اوي")
 # Particles that belong to the word after them in a family name: بن سلمان, آل ثاني, أبو مازن.
 NAME_PARTICLES = frozenset(["بن", "ابن", "بنت", "ابو", "ام", "ال", "عبد", "دي", "دا", "فان", "فون", "دو", "لا"])
+# Particles that say "son/daughter of": a chain of them is a lineage (محمد بن راشد بن سعيد).
+_LINEAGE = frozenset(["بن", "ابن", "بنت"])
+_FAMILY = "ال"  # آل, normalised: آل مكتوم names the family
+_MIN_SHORT_NAME_UNITS = 3
 _MIN_SURNAME_CHARS = 3
 
 
 def name_key(name: str) -> str:
     """The lookup key of a name: its normalised words joined by one space."""
     return " ".join(words(normalize(name)))
+
+
+def _fold_consonants(word: str) -> str:
+    """The consonant classes above folded; تس, one sound in German and Hebrew names, as س (ميرتس / ميرز)."""
+    return word.translate(_SKELETON_CLASSES).replace("تس", "س")
+
+
+def folded(word: str) -> str:
+    """One normalised word with the consonants transliterations swap folded, and doubled letters collapsed.
+
+    Finer than `skeleton`: the vowels stay, so two words with the same folded
+    form differ only in letters that spell one sound (غوغل / جوجل / قوقل,
+    بوينغ / بوينج, غانتس / جانتس) or in a doubled letter.
+    """
+    out: list[str] = []
+    for c in _fold_consonants(word):
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
 
 
 def skeleton(word: str) -> str:
@@ -53,10 +80,10 @@ def skeleton(word: str) -> str:
     """
     if not word:
         return ""
-    folded = word.translate(_SKELETON_CLASSES)
-    if len(folded) > 2 and folded.endswith("ه"):
-        folded = folded[:-1]
-    kept = [folded[0]] + [c for c in folded[1:] if c not in _LONG_VOWELS]
+    consonants = _fold_consonants(word)
+    if len(consonants) > 2 and consonants.endswith("ه"):
+        consonants = consonants[:-1]
+    kept = [consonants[0]] + [c for c in consonants[1:] if c not in _LONG_VOWELS]
     out: list[str] = []
     for c in kept:
         if not out or out[-1] != c:
@@ -92,3 +119,116 @@ def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list
             continue
         tails.setdefault(tail_key, None)
     return list(tails)
+
+
+def name_units(key: str) -> list[str]:
+    """The words of a name key grouped with the particles before them: عبد الفتاح, بن راشد, آل مكتوم."""
+    units: list[str] = []
+    pending: list[str] = []
+    for token in key.split(" "):
+        pending.append(token)
+        if token not in NAME_PARTICLES:
+            units.append(" ".join(pending))
+            pending = []
+    if pending:
+        units.append(" ".join(pending))
+    return units
+
+
+def short_name_keys(full_name_keys: Iterable[str]) -> list[str]:
+    """The shorter forms of a person's long names, as keys.
+
+    From names of three units or more (a unit is a word with its particles):
+    - without the family: محمد بن راشد آل مكتوم → محمد بن راشد;
+    - the given name and the lineage's first step: محمد بن راشد بن سعيد → محمد بن راشد;
+    - the given name and the family name without the middle names:
+      عبد الفتاح سعيد حسين خليل السيسي → عبد الفتاح السيسي.
+    A short form of two units is still a full name in news, not a surname.
+    """
+    shorts: dict[str, None] = {}
+    full = set(full_name_keys)
+    for key in full:
+        units = name_units(key)
+        if len(units) < _MIN_SHORT_NAME_UNITS:
+            continue
+        forms = []
+        if units[-1].startswith(_FAMILY + " "):
+            forms.append(units[:-1])  # without the family (آل ...)
+        if units[1].split(" ")[0] in _LINEAGE:
+            forms.append(units[:2])  # the given name and the father
+            if units[-1].startswith(_FAMILY + " ") and len(units) > 3:
+                forms.append([units[0], units[1], units[-1]])  # تميم بن حمد بن خليفة آل ثاني → تميم بن حمد آل ثاني
+        if units[-1].split(" ")[0] not in _LINEAGE:  # محمد بن سعيد is not محمد بن راشد بن سعيد
+            forms.append([units[0], units[-1]])  # the given name and the family name
+        for form in forms:
+            short = " ".join(form)
+            if short not in full:
+                shorts.setdefault(short, None)
+    return list(shorts)
+
+
+# Compound given names that news writes joined or apart: عبد الرحمن / عبدالرحمن, أبو ظبي / أبوظبي.
+_COMPOUND_HEADS = ("عبد", "ابو")
+_MIN_COMPOUND_TAIL = 3
+
+
+def compound_spellings(key: str) -> list[str]:
+    """The key with each compound written the other way: joined if apart, apart if joined."""
+    tokens = key.split(" ")
+    variants = []
+    for i, token in enumerate(tokens):
+        for head in _COMPOUND_HEADS:
+            if token == head and i + 1 < len(tokens) and len(tokens[i + 1]) >= _MIN_COMPOUND_TAIL:
+                variants.append(" ".join([*tokens[:i], head + tokens[i + 1], *tokens[i + 2 :]]))
+            elif token.startswith(head) and len(token) - len(head) >= _MIN_COMPOUND_TAIL:
+                variants.append(" ".join([*tokens[:i], head, token[len(head) :], *tokens[i + 1 :]]))
+    return variants
+
+
+# The nominative and the oblique plural of a nisba name are one name: الحوثيون / الحوثيين.
+_PLURAL_CASES: Final = (("يون", "يين"), ("يين", "يون"))
+
+
+def case_spellings(key: str) -> list[str]:
+    """The key with a last word in the other case of a nisba plural."""
+    head, _, last = key.rpartition(" ")
+    variants = []
+    for ending, other in _PLURAL_CASES:
+        if last.endswith(ending) and len(last) > len(ending) + 2:
+            variants.append(f"{head} {last[: -len(ending)]}{other}".strip())
+    return variants
+
+
+# Head nouns an organisation's name drops in news (منظمة العفو الدولية → العفو الدولية).
+ORGANISATION_HEADS: Final = frozenset(
+    ["منظمه", "وكاله", "وزاره", "حركه", "حزب", "تنظيم", "جماعه", "شركه", "مؤسسه", "هييه", "هيئه", "مجموعه"]
+)
+_MIN_DISTINCT_CHARS = 3
+
+
+def _nisba_adjective(word: str) -> bool:
+    """A definite nisba adjective by its shape: الامريكي، الدوليه، الاسرائيليه."""
+    return word.startswith("ال") and (word.endswith("ي") or word.endswith("يه")) and len(word) >= 6
+
+
+def organisation_short_keys(full_name_keys: Iterable[str]) -> list[str]:
+    """The shorter forms news gives an organisation's name, as keys.
+
+    Without its head noun (وزارة الخارجية الامريكية → الخارجية الامريكية,
+    وكالة تاس → تاس), and without a closing nisba adjective
+    (الكونغرس الامريكي → الكونغرس، مجلس الامن الدولي → مجلس الامن).
+    """
+    shorts: dict[str, None] = {}
+    full = set(full_name_keys)
+    for key in full:
+        tokens = key.split(" ")
+        forms = []
+        if len(tokens) >= 2 and tokens[0] in ORGANISATION_HEADS:
+            forms.append(tokens[1:])
+        if len(tokens) >= 2 and _nisba_adjective(tokens[-1]) and not _nisba_adjective(tokens[-2]):
+            forms.append(tokens[:-1])
+        for form in forms:
+            short = " ".join(form)
+            if len(short.replace(" ", "")) >= _MIN_DISTINCT_CHARS and short not in full:
+                shorts.setdefault(short, None)
+    return list(shorts)

@@ -16,7 +16,7 @@ from gazetteer.records import EntityKind, EntityRecord
 
 _LOGGER = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: short names, compound and case spellings; تس folded as س
 
 ENTITIES_TABLE = "entities"
 NAMES_TABLE = "names"
@@ -56,6 +56,7 @@ class NameKind:
     LABEL = "label"
     ALIAS = "alias"
     SURNAME = "surname"  # derived: the distinctive tail of a person's name
+    SHORT = "short"  # derived: a long name without its middle names (عبد الفتاح السيسي)
 
 
 class SchemaMismatchError(RuntimeError):

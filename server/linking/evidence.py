@@ -195,7 +195,7 @@ class EvidenceReader:
         if len(following) > MAX_NAME_WORD_CHARS:
             following = ""
         after = self._following_facts(following) if following else None
-        previous_word = words[first - 1] if not resolving and first > 0 and not words[first].starts_sentence else None
+        previous_word = words[first - 1] if first > 0 and not words[first].starts_sentence else None
         if previous_word is not None and len(previous_word.norm) > MAX_NAME_WORD_CHARS:
             previous_word = None
         before = self._previous_facts(previous_word.norm) if previous_word is not None else None
@@ -204,7 +204,8 @@ class EvidenceReader:
         adjacent = demonyms.get(last + 1) if after is not None and not after.starts_with_and else None
         if adjacent is None and before is not None and before.definite and not span.skip:
             adjacent = demonyms.get(first - 1)
-        cue, cue_distance = (None, 0) if resolving else self._cue_before(words, first, named)
+        # Resolving, only a title the query itself opens with can be a cue (الرئيس ماكرون).
+        cue, cue_distance = (None, 0) if resolving and first == 0 else self._cue_before(words, first, named)
         return Evidence(
             key,
             facts,
@@ -229,6 +230,14 @@ class EvidenceReader:
             not resolving and _inside_longer_quote(words, first, last),
             after is not None and after.starts_with_and,
         )
+
+    def is_title_word(self, norm: str) -> bool:
+        """A word that may stand before a name without being part of it: a title, a role, a demonym."""
+        if self.cue_of(norm) is not None or self.demonyms.country_of(norm) is not None:
+            return True
+        if norm in self._given:
+            return False  # عمر البشير: a given name is part of the name
+        return norm in self._common or ordinary_share(norm) >= OFTEN_ORDINARY
 
     # -- cues ---------------------------------------------------------------------
 

@@ -28,6 +28,9 @@ _SURNAME: Final[str] = NameKind.SURNAME
 _PERSON: Final = EntityKind.PERSON
 
 LOW_POPULARITY: Final = 0.35
+# An entity this popular (about 30 sitelinks) is the likely one behind another spelling of its name.
+PROMINENT_PRIOR: Final = 0.6
+_TYPO: Final = "typo"
 # Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
 # name needs a cue or the full name (MOSTLY) or any context (OFTEN).
 MOSTLY_ORDINARY: Final = 0.8
@@ -104,7 +107,7 @@ class Gate:
         if evidence.resolving:
             # A name asked about on its own: only its popularity and its spelling can speak.
             return (self.span.exact or prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
-        if not self.span.exact and not (named_in_full or cue > 0 or any_context):
+        if not self.span.exact and not (named_in_full or cue > 0 or any_context or self._prominent_spelling(prior)):
             return False
         often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
         if often_ordinary and evidence.before_definite_noun and evidence.name.demonym_country is None:
@@ -120,6 +123,10 @@ class Gate:
             return False
         weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
         return not weak or support >= scoring.WEAK_NAME_MIN_SUPPORT
+
+    def _prominent_spelling(self, prior: float) -> bool:
+        """Another spelling (not a typo) of a well-known entity's name: نتانياهو، بوينج، جوجل."""
+        return self.span.loosest != _TYPO and prior >= PROMINENT_PRIOR and len(self.evidence.key) >= 5
 
     def _surname_passes(self, prior: float, cue: float) -> bool:
         """A surname alone, with no full name in the document."""

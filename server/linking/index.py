@@ -19,8 +19,8 @@ from typing import Final, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from gazetteer.keys import name_key, skeleton
-from gazetteer.lexicon import common_words, ordinary_share
+from gazetteer.keys import folded, name_key, skeleton
+from gazetteer.lexicon import common_words, ordinary_share, word_frequencies
 from gazetteer.loader import Gazetteer
 from gazetteer.lookup_tables import MIN_TYPO_WORD
 from server.linking.clitics import proclitic_splits
@@ -31,7 +31,20 @@ _LOGGER = logging.getLogger(__name__)
 
 # Below these lengths (normalised letters) a word must match exactly.
 MIN_SKELETON_WORD: Final = 4
-MIN_SKELETON_KEY: Final = 3
+MIN_SKELETON_KEY: Final = 2
+# A name word this short may be the far end of a variant (بريس for برس), and a word that
+# continues a name may be this short (شي جين بنغ): the whole multi-word name must still match.
+MIN_SKELETON_CANDIDATE: Final = 3
+MIN_CONTINUATION_WORD: Final = 3
+# A word this long may be two name words joined, each at least MIN_JOINED_PART letters.
+MIN_JOINED_WORD: Final = 6
+MIN_JOINED_PART: Final = 3
+JOINED_SIMILARITY: Final = 0.97
+# Corpus count above which a word's stem, under a clitic or an ending, is taken for an ordinary word.
+FREQUENT_WORD_COUNT: Final = 5000
+_NO_COUNTS: Final = (0, 0, 0, 0)
+# Two words with one folded form (غوغل / جوجل) are one name spelled two ways.
+FOLDED_SIMILARITY: Final = 0.97
 # A variant must still look like the name: at least this share of its letters in place.
 MIN_VARIANT_SIMILARITY: Final = 0.75
 
@@ -41,26 +54,37 @@ class WordMatch(NamedTuple):
 
     word: str
     similarity: float  # 1.0 for exact
-    how: str  # "exact", "variant" or "typo"
+    how: str  # "exact", "folded", "variant" or "typo"
 
 
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-# Adjective (nisba) and plural endings: امريكي is not a spelling of امريكا.
+# Inflections that make another word of a name, not another spelling of it: امريكي is the
+# adjective of امريكا, مصرية of مصر, لبنانيون a plural; رويتر is رويترز with a letter dropped.
+_SUFFIXES: Final = frozenset(
+    ["ي", "يه", "يا", "ين", "يين", "يون", "يات", "ون", "ان", "ات", "ه", "ها", "هم", "هما", "ا", "و", "وا", "نا", "كم"]
+)
+# Endings an ordinary word takes that no name word ends in: the accusative ا, possessive pronouns.
+_ORDINARY_ENDINGS: Final = ("ا", "ها", "هم", "هما", "كم")
+_PREFIXES: Final = frozenset(["ال", "و", "ف", "ب", "ل", "ك", "س", "وال", "بال", "لل", "فال", "كال"])
 _NISBA_ENDINGS: Final = ("يين", "يون", "يات", "يه", "يا", "ي")
 
 
 def _is_morphological_variant(word: str, name_word: str) -> bool:
     """True when `word` differs from `name_word` by morphology, not spelling.
 
-    Either one is the other plus letters at an end (a suffix or prefix), or
-    `word` carries an adjective or plural ending that the name does not.
+    One is the other plus an inflectional suffix or a clitic prefix, or `word`
+    carries an adjective or plural ending that the name does not.
     """
-    if word.startswith(name_word) or name_word.startswith(word):
+    if word.startswith(name_word) and word[len(name_word) :] in _SUFFIXES:
         return True
-    if word.endswith(name_word) or name_word.endswith(word):
+    if name_word.startswith(word) and name_word[len(word) :] in _SUFFIXES:
+        return True
+    if word.endswith(name_word) and word[: len(word) - len(name_word)] in _PREFIXES:
+        return True
+    if name_word.endswith(word) and name_word[: len(name_word) - len(word)] in _PREFIXES:
         return True
     return any(word.endswith(e) and not name_word.endswith(e) for e in _NISBA_ENDINGS)
 
@@ -71,6 +95,7 @@ class NameIndex:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self._common = common_words()
+        self._frequencies = word_frequencies()
         self.demonyms = DemonymTable(
             (country.qid, name_key(name)) for country in gazetteer.countries() for name in country.names_ar()
         )
@@ -79,6 +104,7 @@ class NameIndex:
         self.names_with_key = Memo(gazetteer.refs, 200_000)
         self.is_prefix = Memo(gazetteer.is_prefix, 200_000)
         self.word_matches = Memo(self._word_matches, 200_000)
+        self.continuation_matches = Memo(self._continuation_matches, 200_000)
         self.first_word_readings = Memo(self._first_word_readings, 200_000)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
@@ -95,31 +121,89 @@ class NameIndex:
         return self.gazetteer.spelled_with_teh_marbuta(word)
 
     def _word_matches(self, word: str) -> tuple[WordMatch, ...]:
-        """Vocabulary words that `word` may stand for, best first."""
+        """Vocabulary words that `word` may stand for, best first: itself if it is one, else its variants."""
         if self.is_word(word):
             return (WordMatch(word, 1.0, "exact"),)
-        if len(word) < MIN_SKELETON_WORD or word in self._common or ordinary_share(word) >= 0.5:
+        return self._spelling_variants(word)
+
+    def _continuation_matches(self, word: str) -> tuple[WordMatch, ...]:
+        """Readings of a word that continues a name: itself, and its variants even when it is a vocabulary word.
+
+        يائير لبيد is a spelling of يائير لابيد although لبيد is a name word of its own (تومي لبيد).
+        """
+        if not self.is_word(word):
+            return self._spelling_variants(word, MIN_CONTINUATION_WORD)
+        return (WordMatch(word, 1.0, "exact"), *self._spelling_variants(word, MIN_CONTINUATION_WORD))
+
+    def _spelling_variants(self, word: str, min_length: int = MIN_SKELETON_WORD) -> tuple[WordMatch, ...]:
+        """Other vocabulary words that `word` may be a spelling of, best first.
+
+        Three looser and looser readings, each an indexed look-up: the same letters
+        up to transliteration's interchangeable consonants and doubling ("folded"),
+        the same phonetic skeleton ("variant": long vowels added or dropped too),
+        and one typo in a long word ("typo").
+        """
+        if len(word) < min_length or self._ordinary(word):
             # Too short to tell apart, or a real word of its own (الربط is not الرباط).
             return ()
         found: dict[str, WordMatch] = {}
         key = skeleton(word)
         if len(key) >= MIN_SKELETON_KEY:
+            word_folded = folded(word)
             for candidate in self.gazetteer.words_with_skeleton(key):
-                if len(candidate) < MIN_SKELETON_WORD or _is_morphological_variant(word, candidate):
+                if candidate == word or len(candidate) < MIN_SKELETON_CANDIDATE:
                     continue
-                similarity = Levenshtein.normalized_similarity(word, candidate)
+                if _is_morphological_variant(word, candidate):
+                    continue
+                if folded(candidate) == word_folded:
+                    found[candidate] = WordMatch(candidate, FOLDED_SIMILARITY, "folded")
+                    continue
+                # Compared folded, so that only the vowels count: جالنت / غالانت.
+                similarity = Levenshtein.normalized_similarity(word_folded, folded(candidate))
                 if similarity >= MIN_VARIANT_SIMILARITY:
-                    found[candidate] = WordMatch(candidate, 0.88 + 0.1 * similarity, "variant")
-        if len(word) >= MIN_TYPO_WORD:
+                    found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, "variant")
+        if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
             for variant in _deletes(word) | {word}:
                 for candidate in self.gazetteer.words_with_variant(variant):
-                    if candidate in found or _is_morphological_variant(word, candidate):
+                    if candidate in found or candidate == word or _is_morphological_variant(word, candidate):
                         continue
                     if DamerauLevenshtein.distance(word, candidate) > 1:
                         continue
                     similarity = Levenshtein.normalized_similarity(word, candidate)
                     found[candidate] = WordMatch(candidate, 0.8 + 0.1 * similarity, "typo")
+        if len(word) >= MIN_JOINED_WORD:
+            for match in self._joined_readings(word):
+                found.setdefault(match.word, match)
         return tuple(sorted(found.values(), key=lambda m: -m.similarity))
+
+    def _ordinary(self, word: str) -> bool:
+        """An ordinary word, bare or inflected: بإذن is ب + إذن, قراراً is قرار + the accusative ا.
+
+        An inflected reading counts only when its stem is a frequent word: بوتن is no ب + وتن.
+        """
+        if word in self._common or ordinary_share(word) >= 0.5:
+            return True
+        stems = [split.stem for split in proclitic_splits(word)]
+        stems += [
+            form[: -len(ending)] for form in (word, *stems) for ending in _ORDINARY_ENDINGS if form.endswith(ending)
+        ]
+        return any(len(stem) >= MIN_CONTINUATION_WORD and self._frequent_ordinary(stem) for stem in stems)
+
+    def _frequent_ordinary(self, word: str) -> bool:
+        ordinary, proper, _, _ = self._frequencies.get(word, _NO_COUNTS)
+        return ordinary >= FREQUENT_WORD_COUNT and ordinary >= proper
+
+    def _joined_readings(self, word: str) -> list[WordMatch]:
+        """Two name words written without the space between them (فرانسبرس، سعدالدين، بيونغيانغ)."""
+        readings = []
+        for cut in range(MIN_JOINED_PART, len(word) - MIN_JOINED_PART + 1):
+            left, right = word[:cut], word[cut:]
+            if not (self.is_word(left) and self.is_word(right)):
+                continue
+            pair = f"{left} {right}"
+            if self.is_name(pair) or self.is_prefix(pair):
+                readings.append(WordMatch(pair, JOINED_SIMILARITY, "folded"))
+        return readings
 
     def _first_word_readings(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
         """(skip, match) readings of a word that starts a name.

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
+from gazetteer.keys import short_name_keys
 from gazetteer.lexicon import word_frequencies
 from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.records import EntityKind, EntityRecord, is_country
@@ -179,14 +180,14 @@ class Linker:
             document_countries = frozenset(context_demonyms.values())
         else:
             document_countries = frozenset()
-        spans = [s for s in spot(name, words, self.index) if s.first == 0 and s.last == len(words) - 1]
         best: dict[str, float] = {}
-        for span in spans:
-            facts = self._span_facts(span, words, kinds, {}, document_countries, frozenset())
-            for scored in self._candidates(span, facts, document, words):
-                if scored is None:
-                    continue
-                best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score)
+        if not self._add_query_scores(name, words, kinds, document, document_countries, best):
+            # A long formal name (تميم بن حمد بن خليفة آل ثاني) is looked for in its shorter forms.
+            query_key = " ".join(word.norm for word in words)
+            for form in short_name_keys([query_key]):
+                self._add_query_scores(
+                    form, document_words(form), kinds, document, document_countries, best, scoring.SHORT_FORM_FACTOR
+                )
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
             return []
@@ -199,6 +200,42 @@ class Linker:
             if (entity := self.gazetteer.entity(qid)) is not None
         ]
         return candidates[: max(limit, 1)]
+
+    def _add_query_scores(
+        self,
+        query: str,
+        words: list[Word],
+        kinds: frozenset[EntityKind],
+        document: scoring.DocumentContext | None,
+        document_countries: frozenset[str],
+        best: dict[str, float],
+        factor: float = 1.0,
+    ) -> bool:
+        """Score the names that end the query, after nothing but titles (الرئيس التركي أردوغان) into `best`.
+
+        True when some name covers the query that way.
+        """
+        last = len(words) - 1
+        titles = self._leading_titles(words)
+        spans = [s for s in spot(query, words, self.index) if s.last == last and s.first <= titles]
+        demonyms = self.evidence.demonym_positions(words) if titles else {}
+        for span in spans:
+            # A demonym among the titles speaks for the name (الرئيس التركي أردوغان).
+            near = document_countries | frozenset(c for i, c in demonyms.items() if i < span.first)
+            facts = self._span_facts(span, words, kinds, {}, near, frozenset())
+            for scored in self._candidates(span, facts, document, words):
+                if scored is not None:
+                    best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score * factor)
+        return bool(spans)
+
+    def _leading_titles(self, words: list[Word]) -> int:
+        """How many words open the query as titles, roles or demonyms (العاهل الاردني الملك), not as a name."""
+        count = 0
+        for word in words[:-1]:
+            if not self.evidence.is_title_word(word.norm):
+                break
+            count += 1
+        return count
 
     # -- scoring ----------------------------------------------------------
 

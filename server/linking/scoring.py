@@ -19,8 +19,10 @@ from gazetteer.schema import NameKind
 _LOGGER = logging.getLogger(__name__)
 
 
-NAME_KIND_WEIGHT: Final = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.97, NameKind.SURNAME: 0.85}
+NAME_KIND_WEIGHT: Final = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.97, NameKind.SHORT: 0.95, NameKind.SURNAME: 0.85}
 ENGLISH_NAME_WEIGHT: Final = 0.9
+# A query found only in a shorter form of itself (its middle names dropped) is a little less sure.
+SHORT_FORM_FACTOR: Final = NAME_KIND_WEIGHT[NameKind.SHORT]
 
 # Support that a weak single-word name needs before it may link.
 WEAK_NAME_MIN_SUPPORT: Final = 0.45

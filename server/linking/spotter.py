@@ -21,7 +21,7 @@ class SpanMatch:
 
     `skip` normalised characters of the first word are a proclitic outside the
     mention; `similarity` is the product of the word similarities; `loosest` is
-    the loosest way any word matched: "exact", "variant" or "typo". A plain class
+    the loosest way any word matched: "exact", "folded", "variant" or "typo". A plain class
     with its own `__init__`: compiled (`make native`) it costs a fraction of a
     tuple's, and a long text makes tens of thousands.
     """
@@ -97,7 +97,7 @@ def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_St
     """Each state carried on by each reading of the next word."""
     if len(next_word.norm) > MAX_NAME_WORD_CHARS:
         return []
-    next_matches = index.word_matches(next_word.norm)
+    next_matches = index.continuation_matches(next_word.norm)
     if next_word.ends_with_heh:
         next_matches = tuple(_as_written(next_word, m, index) for m in next_matches)
     return [
@@ -117,7 +117,7 @@ def _as_written(word: Word, match: WordMatch, index: NameIndex) -> WordMatch:
     return match
 
 
-_LOOSENESS: Final = {"exact": 0, "variant": 1, "typo": 2}
+_LOOSENESS: Final = {"exact": 0, "folded": 1, "variant": 2, "typo": 3}
 
 
 def _looser(a: str, b: str) -> str:
