@@ -10,8 +10,11 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.make_dump import DumpGenerator
 from gazetteer.profile import ProfileError, load_profile, profile_from_dict
@@ -221,22 +224,65 @@ PROFILES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(PROFILES))
-def test_the_prefilter_never_drops_a_line_decoding_would_keep(name: str) -> None:
-    profile = PROFILES[name]
+def _generated_entities() -> list[dict[str, Any]]:
     generator = DumpGenerator(seed=7, in_scope=0.5)
-    lines = sample_lines() + [
-        json.dumps(generator.entity(i), ensure_ascii=False, separators=(",", ":")).encode() for i in range(400)
-    ]
-    prefilter = LinePrefilter(profile)
-    kept = rejected = 0
-    for line in lines:
-        record = entity_to_record(decode_entity(line), profile, "test")
-        if not prefilter(line):
-            assert record is None, line[:120]
-            rejected += 1
-        kept += record is not None
-    assert kept > 20 and rejected > 20  # both sides of the test were exercised
+    return [json.loads(line) for line in sample_lines()] + [generator.entity(i) for i in range(400)]
+
+
+ENTITIES = _generated_entities()
+# Ways a valid line may be written: compact as the dumps, with spaces as re-serialised dumps and the API.
+SEPARATORS = [(",", ":"), (", ", ": "), (",", " : "), (" ,\t", ":\r ")]
+
+
+def _without_numeric_ids(value: Any) -> Any:
+    """The item values written with "id" only: valid Wikibase JSON the numeric-id search cannot see."""
+    if isinstance(value, dict):
+        return {k: _without_numeric_ids(v) for k, v in value.items() if k != "numeric-id"}
+    if isinstance(value, list):
+        return [_without_numeric_ids(v) for v in value]
+    return value
+
+
+def _written(entity: dict[str, Any], separators: tuple[str, str], ascii_only: bool, escaped: bool) -> bytes:
+    line = json.dumps(entity, ensure_ascii=ascii_only, separators=separators).encode()
+    if escaped:  # keys (and equal values) with an escaped letter: the same JSON to a decoder
+        for key in (b'"ar"', b'"P31"', b'"P39"', b'"P625"', b'"numeric-id"'):
+            line = line.replace(key, b'"\\u00%x%s' % (key[1], key[2:]))
+    return line
+
+
+def test_the_prefilter_never_drops_a_line_decoding_would_keep() -> None:
+    """Every way of writing every entity, under each profile: the prefilter rejects only what decoding rejects."""
+    counts = {"kept": 0, "rejected": 0}
+    for profile in PROFILES.values():
+        prefilter = LinePrefilter(profile)
+        for entity in ENTITIES:
+            for separators in SEPARATORS[:2]:
+                line = _written(entity, separators, ascii_only=False, escaped=False)
+                record = entity_to_record(decode_entity(line), profile, "test")
+                if not prefilter(line):
+                    assert record is None, line[:120]
+                    counts["rejected"] += 1
+                counts["kept"] += record is not None
+    assert counts["kept"] > 40 and counts["rejected"] > 40  # both sides of the test were exercised
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    profile=st.sampled_from(sorted(PROFILES)),
+    index=st.integers(0, len(ENTITIES) - 1),
+    separators=st.sampled_from(SEPARATORS),
+    ascii_only=st.booleans(),
+    escaped=st.booleans(),
+    id_only=st.booleans(),
+)
+def test_the_prefilter_never_drops_a_line_however_it_is_written(
+    profile: str, index: int, separators: tuple[str, str], ascii_only: bool, escaped: bool, id_only: bool
+) -> None:
+    entity = _without_numeric_ids(ENTITIES[index]) if id_only else ENTITIES[index]
+    line = _written(entity, separators, ascii_only, escaped)
+    if entity_to_record(decode_entity(line), PROFILES[profile], "test") is not None:
+        assert LinePrefilter(PROFILES[profile])(line), line[:160]
 
 
 def test_progress_bar_on_a_terminal_shows_rate_and_eta() -> None:

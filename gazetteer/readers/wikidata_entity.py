@@ -226,10 +226,15 @@ def entity_to_record(entity: _Entity, profile: Profile, source: str) -> EntityRe
     )
 
 
+_WS = rb"[ \t\r\n]*"  # JSON's white space, which may stand between any two tokens
+# A \u escape of a printable ASCII character: no dump writes one, but a key written so would hide from the searches.
+_ESCAPED_ASCII = re.compile(rb"\\u00[2-7][0-9a-fA-F]")
+
+
 def _numeric_ids(qids: frozenset[str]) -> re.Pattern[bytes]:
     """Item values with one of these ids, by their numeric id: old dumps write only that, new ones both."""
     alternatives = "|".join(sorted(q[1:] for q in qids)) or "(?!)"  # (?!) never matches
-    return re.compile(f'"numeric-id":({alternatives})[,}}]'.encode())
+    return re.compile(b'"numeric-id"' + _WS + b":" + _WS + b"(" + alternatives.encode() + b")" + _WS + b"[,}]")
 
 
 class LinePrefilter:
@@ -238,9 +243,14 @@ class LinePrefilter:
     Each test is a necessary condition of `Profile.kind_of` on the decoded
     entity (an "ar" key, a scope class as an item value, a "P39" or "P625"
     key, an occupation as an item value), so the prefilter may let through
-    lines that decoding rejects but never drops one it would keep. It relies
-    on keys being written unescaped and without spaces around the colon, as
-    every Wikidata dump writes them.
+    lines that decoding rejects but never drops one it would keep. The
+    searches hold whatever the white space between tokens: keys are searched
+    without their colon, and the item-value pattern allows white space, so
+    lines written with spaces after ``:`` and ``,`` (as re-serialised dumps
+    and the API are) are tested as cheaply as compact ones. Two writings the
+    searches cannot vouch for are never rejected but left to the decoder: a
+    line with a ``\\u`` escape of an ASCII character (a key may be written
+    so), and a line whose item values lack "numeric-id".
     """
 
     def __init__(self, profile: Profile) -> None:
@@ -254,15 +264,22 @@ class LinePrefilter:
         self.need_coordinates = profile.place_requires_coordinates
 
     def __call__(self, line: bytes) -> bool:
-        if self.need_arabic and b'"ar":' not in line:
-            return False
+        if self.need_arabic and b'"ar"' not in line:
+            return _undecidable(line)
         found = set(self.scope_class.findall(line))  # one scan; usually empty
         if not found:
-            return False
+            # Item values written without "numeric-id" (only "id") would escape the scan above.
+            return (b'"numeric-id"' not in line and b'"wikibase-entityid"' in line) or _undecidable(line)
         if not found.isdisjoint(self.organization_classes):
             return True
-        if not found.isdisjoint(self.place_classes) and (not self.need_coordinates or b'"P625":' in line):
+        if not found.isdisjoint(self.place_classes) and (not self.need_coordinates or b'"P625"' in line):
             return True
-        return not found.isdisjoint(self.person_classes) and (
-            (self.any_position and b'"P39":' in line) or bool(self.occupation and self.occupation.search(line))
-        )
+        return (
+            not found.isdisjoint(self.person_classes)
+            and ((self.any_position and b'"P39"' in line) or bool(self.occupation and self.occupation.search(line)))
+        ) or _undecidable(line)
+
+
+def _undecidable(line: bytes) -> bool:
+    """True when a key may be written with escapes the byte searches do not see."""
+    return b"\\u00" in line and _ESCAPED_ASCII.search(line) is not None
