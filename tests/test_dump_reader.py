@@ -237,7 +237,7 @@ SEPARATORS = [(",", ":"), (", ", ": "), (",", " : "), (" ,\t", ":\r ")]
 def _without_numeric_ids(value: Any) -> Any:
     """The item values written with "id" only: valid Wikibase JSON the numeric-id search cannot see."""
     if isinstance(value, dict):
-        return {k: _without_numeric_ids(v) for k, v in value.items() if k != "numeric-id"}
+        return {k: _without_numeric_ids(v) for k, v in value.items() if k != "numeric-id" or "id" not in value}
     if isinstance(value, list):
         return [_without_numeric_ids(v) for v in value]
     return value
