@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bench.make_dump import DumpGenerator
 from gazetteer.profile import ProfileError, load_profile, profile_from_dict
 from gazetteer.progress import Progress
-from gazetteer.readers import dump_pipeline
+from gazetteer.readers import dump_pipeline, json_layout
 from gazetteer.readers.dump import DumpReader, DumpReadError
 from gazetteer.readers.wikidata_entity import LinePrefilter, decode_entity, entity_to_record
 from gazetteer.records import EntityKind, EntityRecord
@@ -339,3 +339,90 @@ def test_files_compressed_at_a_real_dumps_ratio_are_read_to_their_end(
     records, reader = read(path)
     assert records == read(plain)[0] and len(records) == 60 * len(KEPT)
     assert reader.stats.bad_lines == 0
+
+
+def _spaced(line: bytes) -> bytes:
+    return json.dumps(json.loads(line), separators=(", ", ": ")).encode()
+
+
+@pytest.mark.parametrize("framed", [True, False])
+def test_lines_with_spaces_after_colons_and_commas_are_kept(tmp_path: Path, framed: bool) -> None:
+    """As published samples and the API write JSON; the byte searches once rejected every such line."""
+    lines = [_spaced(line) for line in sample_lines()]
+    path = tmp_path / "spaced.json"
+    # Every entity line ends in a comma, the last one too, as in the published sample.
+    path.write_bytes(b"[\n" + b",\n".join(lines) + b",\n]\n" if framed else b"\n".join(lines) + b"\n")
+    records, reader = read(path)
+    assert records == read(SAMPLE)[0]
+    assert reader.stats.bad_lines == 0
+
+
+def _entities() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in sample_lines()]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(lambda es: {"entities": {e["id"]: e for e in es}}, id="EntityData-envelope"),
+        pytest.param(lambda es: es, id="array"),
+    ],
+)
+@pytest.mark.parametrize("indent", [None, 4])
+@pytest.mark.parametrize("workers", [0, 2])
+def test_api_documents_are_read_whole(tmp_path: Path, document: Any, indent: int | None, workers: int) -> None:
+    """Special:EntityData answers and arrays, on one line or pretty-printed over many."""
+    path = tmp_path / "Special-EntityData.json"
+    path.write_text(json.dumps(document(_entities()), indent=indent, ensure_ascii=False), encoding="utf-8")
+    records, reader = read(path, workers=workers)
+    assert [r.qid for r in records] == KEPT
+    assert (reader.stats.entities, reader.stats.bad_lines) == (13, 0)
+
+
+def test_a_single_pretty_printed_entity_and_a_sequence_of_them(tmp_path: Path) -> None:
+    """One entity as the API returns it, and what `jq .` makes of JSON lines; a byte order mark is skipped."""
+    entities = _entities()
+    morocco = next(e for e in entities if e["id"] == "Q1028")
+    single = tmp_path / "Q1028.json"
+    single.write_bytes(b"\xef\xbb\xbf" + json.dumps(morocco, indent=2, ensure_ascii=False).encode())
+    assert [r.qid for r in read(single)[0]] == ["Q1028"]
+    sequence = tmp_path / "jq.json"
+    sequence.write_text("\n".join(json.dumps(e, indent=2, ensure_ascii=False) for e in entities), encoding="utf-8")
+    assert [r.qid for r in read(sequence)[0]] == KEPT
+
+
+def test_a_damaged_document_is_a_malformed_entity_and_a_huge_one_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "cut.json"
+    text = json.dumps({"entities": {e["id"]: e for e in _entities()}}, indent=2)
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(DumpReadError, match="1 of 1 entity lines are malformed"):
+        read(path)
+    monkeypatch.setattr(json_layout, "MAX_DOCUMENT_BYTES", 1000)
+    path.write_text(text)
+    with pytest.raises(DumpReadError, match="one JSON document of more than 1,000 bytes"):
+        read(path)
+
+
+@pytest.mark.parametrize(
+    ("head", "complete", "expected"),
+    [
+        (b"[\n{}\n", False, "lines"),
+        (b"[\n]\n", False, "lines"),
+        (b"[\n", False, None),  # the second line decides
+        (b"[\n", True, "lines"),
+        (b'{"id": "Q1"}\n{"id"', False, "lines"),
+        (b'{"id": "Q1"},\n', True, "lines"),
+        (b'{"entities": {"Q1": {}}}', True, "lines"),  # an envelope on one line: the decoder opens it
+        (b"{\n", False, "document"),
+        (b'{"entities": {\n', False, "document"),
+        (b"[\n  {\n", False, "document"),
+        (b'[{"id": "Q1"}]', True, "document"),
+        (b"\xef\xbb\xbf\n\n{\n", False, "document"),
+        (b"garbage\nmore\n", False, "lines"),
+        (b"", True, "lines"),
+    ],
+)
+def test_the_first_lines_decide_the_layout(head: bytes, complete: bool, expected: str | None) -> None:
+    assert json_layout.layout(head, complete=complete) == expected

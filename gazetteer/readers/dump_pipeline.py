@@ -20,6 +20,7 @@ import contextlib
 import ctypes
 import fcntl
 import io
+import itertools
 import logging
 import multiprocessing
 import operator
@@ -38,7 +39,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from gazetteer.profile import Profile
-from gazetteer.readers.wikidata_entity import EntityFormatError, LinePrefilter, decode_entity, entity_to_record
+from gazetteer.readers import json_layout
+from gazetteer.readers.wikidata_entity import EntityFormatError, LinePrefilter, decode_entities, entity_to_record
 from gazetteer.records import EntityRecord
 
 _LOGGER = logging.getLogger(__name__)
@@ -99,26 +101,32 @@ def parse_block(block: bytes, profile: Profile, *, first_block: bool = False, so
             result.closers.append(number)
             continue
         if line[-1:] == b",":
-            line = line[:-1]
+            line = line[:-1].rstrip()
         result.entities += 1
         # A cheap shape check on every line catches truncated lines and garbage.
         if line[:1] != b"{" or line[-1:] != b"}":
             _bad(result, number, "not a JSON object on one line")
             continue
         if not might_be_in_scope(line):
-            result.rejected_cheaply += 1
+            result.rejected_cheaply += 1  # an envelope of several entities counts as one here
             continue
         try:
-            entity = decode_entity(line)
-            record = entity_to_record(entity, profile, source)
+            entities = decode_entities(line)
         except EntityFormatError as exc:
             _bad(result, number, str(exc)[:200])
             continue
-        if record is None:
-            result.rejected_parsed += 1
-            continue
-        result.records.append(_RECORD_FIELDS(record))
-        result.latest_modified = max(result.latest_modified, entity.modified)
+        result.entities += len(entities) - 1  # more than one in an {"entities": …} envelope
+        for entity in entities:
+            try:
+                record = entity_to_record(entity, profile, source)
+            except EntityFormatError as exc:
+                _bad(result, number, str(exc)[:200])
+                continue
+            if record is None:
+                result.rejected_parsed += 1
+                continue
+            result.records.append(_RECORD_FIELDS(record))
+            result.latest_modified = max(result.latest_modified, entity.modified)
     return result
 
 
@@ -206,9 +214,23 @@ def _decompressed(raw: BinaryIO, compression: str) -> Iterator[bytes]:
 
 
 def _blocks(raw: BinaryIO, compression: str, stopping: threading.Event | None = None) -> Iterator[bytes]:
-    """The decompressed file in blocks of whole lines (the last one may lack its newline)."""
+    """The decompressed file in blocks of whole lines (the last one may lack its newline).
+
+    A file laid out as one JSON document (`json_layout`) comes as one block of its entities, one a line.
+    """
+    chunks = _decompressed(raw, compression)
+    head: list[bytes] = []  # the first lines, which decide the layout
+    layout = None
+    for chunk in chunks:
+        head.append(chunk)
+        if b"\n" in chunk and (layout := json_layout.layout(b"".join(head))) is not None:
+            break
+    start = b"".join(head).removeprefix(json_layout.BOM)
+    if (layout or json_layout.layout(start, complete=True)) == "document":
+        yield json_layout.document_lines(json_layout.collect(itertools.chain([start], chunks)))
+        return
     pending: list[bytes] = []
-    for chunk in _decompressed(raw, compression):
+    for chunk in itertools.chain([start], chunks):
         if stopping is not None and stopping.is_set():
             return
         end = chunk.rfind(b"\n") + 1

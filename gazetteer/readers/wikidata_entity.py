@@ -108,6 +108,7 @@ class _Entity(msgspec.Struct, frozen=True, gc=False):
     claims: _Claims | list[Any] = _Claims()
     sitelinks: dict[str, msgspec.Raw] | list[Any] = {}
     modified: str = ""
+    entities: dict[str, msgspec.Raw] | None = None  # only in an API answer wrapping entities (Special:EntityData)
 
 
 _decode_entity = msgspec.json.Decoder(_Entity).decode
@@ -174,6 +175,14 @@ def decode_entity(line: bytes) -> _Entity:
         return _decode_entity(line)
     except msgspec.DecodeError as exc:
         raise EntityFormatError(str(exc)) from None
+
+
+def decode_entities(line: bytes) -> list[_Entity]:
+    """The entities of one line: itself, or those of an ``{"entities": {...}}`` envelope; raises `EntityFormatError`."""
+    entity = decode_entity(line)
+    if entity.entities is None:
+        return [entity]
+    return [decode_entity(raw) for raw in entity.entities.values()]
 
 
 def entity_to_record(entity: _Entity, profile: Profile, source: str) -> EntityRecord | None:
