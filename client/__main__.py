@@ -27,6 +27,10 @@ TYPE_NAMES = {
     "place": pb.ENTITY_TYPE_PLACE,
     "organization": pb.ENTITY_TYPE_ORGANIZATION,
 }
+# The server sends answers up to 64 MiB (server.service.MAX_RESPONSE_BYTES; larger ones are refused
+# with RESOURCE_EXHAUSTED): grpc's default of 4 MiB would fail on a long text full of names.
+MAX_RECEIVE_BYTES = 64 * 1024 * 1024
+CHANNEL_OPTIONS = [("grpc.max_receive_message_length", MAX_RECEIVE_BYTES)]
 ENCODINGS = {
     "code-points": pb.OFFSET_ENCODING_CODE_POINTS,
     "utf8": pb.OFFSET_ENCODING_UTF8_BYTES,
@@ -205,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        with grpc.insecure_channel(args.server) as channel:
+        with grpc.insecure_channel(args.server, options=CHANNEL_OPTIONS) as channel:
             stub = pb_grpc.EntityLinkerServiceStub(channel)
             return int(args.handler(stub, args))
     except BrokenPipeError:

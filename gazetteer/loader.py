@@ -1,10 +1,25 @@
-"""Open a built gazetteer file for serving: checks versions, then reads it in place.
+"""Open a built gazetteer file for serving: checks versions and structure, then reads it in place.
 
 Nothing is copied into memory at start-up. Every look-up (names by key, name
 words, skeletons, typo variants, entities) is a query on the read-only,
 memory-mapped SQLite file, whose pages every server process shares through
 the operating system's page cache; bounded per-process caches keep the hot
 answers close. Start-up costs the same for ten entities as for a million.
+
+The server reads a private copy (`load_gazetteer(path, copy_dir=...)`), never
+the operator's file itself. SQLite opens the file `immutable=1` and
+memory-mapped, so it trusts the bytes never to change: an in-place overwrite
+(`cp new.sqlite served.sqlite`) would change the pages under a running server
+(silently wrong answers from a valid newer file, errors from a corrupt one,
+SIGBUS from a truncated one). Detecting the change (st_ino, st_size, st_mtime)
+cannot close the window between the overwrite and the check, and reading
+without mmap would lose the page sharing; a copy closes it for the cost of
+one file copy per load (a sendfile, about 0.1 s per 50 MB). The copy is taken
+only if the source did not change while it was copied, then checked whole
+(`PRAGMA quick_check`, tables, indexes, one query per look-up) before anything
+serves from it. The only supported way to replace a served gazetteer is still
+to write the new file elsewhere and rename it over the old one (the build
+does): a reload then copies a complete file.
 """
 
 from __future__ import annotations
@@ -13,8 +28,10 @@ import json
 import logging
 import math
 import os
+import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,7 +80,94 @@ class GazetteerInfo:
 
 
 class GazetteerLoadError(RuntimeError):
-    """The file is missing, unreadable or not a gazetteer."""
+    """The file is missing, unreadable, incomplete or not a gazetteer."""
+
+
+# The look-ups serving runs, one SQL each: `check_structure` runs every one of them once.
+ENTITY_SQL = f"SELECT * FROM {schema.ENTITIES_TABLE} WHERE qid = ?"
+REFS_SQL = f"SELECT qid, kind, lang FROM {lookup_tables.CANDIDATES_TABLE} WHERE key = ?"
+PREFIX_SQL = f"SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?"
+WORD_SQL = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
+SKELETON_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"
+VARIANT_SQL = f"SELECT word FROM {lookup_tables.DELETES_TABLE} WHERE variant = ?"
+# (look-up SQL, the SQL of one sample value it must find)
+_LOOKUPS = (
+    (ENTITY_SQL, f"SELECT qid FROM {schema.ENTITIES_TABLE} LIMIT 1"),
+    (f"SELECT qid FROM {schema.NAMES_TABLE} WHERE qid = ?", f"SELECT qid FROM {schema.ENTITIES_TABLE} LIMIT 1"),
+    (REFS_SQL, f"SELECT key FROM {lookup_tables.CANDIDATES_TABLE} LIMIT 1"),
+    (PREFIX_SQL, f"SELECT prefix FROM {lookup_tables.PREFIXES_TABLE} LIMIT 1"),
+    (WORD_SQL, f"SELECT word FROM {lookup_tables.WORDS_TABLE} LIMIT 1"),
+    (SKELETON_SQL, f"SELECT skeleton FROM {lookup_tables.WORDS_TABLE} WHERE skeleton IS NOT NULL LIMIT 1"),
+    (VARIANT_SQL, f"SELECT variant FROM {lookup_tables.DELETES_TABLE} LIMIT 1"),
+)
+
+
+def check_structure(conn: sqlite3.Connection, path: Path, integrity: bool = True) -> None:
+    """Raise `GazetteerLoadError` unless every look-up serving runs works on `conn`.
+
+    Each look-up must use an index (a full scan per word would stall every call)
+    and find a sample value read from its table (a small gazetteer may have
+    empty look-up tables; it may not lack them, nor entities); with `integrity`, every page
+    is checked first (`PRAGMA quick_check`, linear in the file's size).
+    """
+    try:
+        if integrity:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise GazetteerLoadError(f"{path} is damaged: {'; '.join(problems)[:300]}")
+        for lookup_sql, sample_sql in _LOOKUPS:
+            plan = " ".join(str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {lookup_sql}", ("",)))
+            if "INDEX" not in plan and "PRIMARY KEY" not in plan:
+                raise GazetteerLoadError(f"{path} has no index for `{lookup_sql}` (plan: {plan})")
+            sample = conn.execute(sample_sql).fetchone()
+            if sample is None and lookup_sql == ENTITY_SQL:
+                raise GazetteerLoadError(f"{path} holds no entities")
+            if sample is not None and conn.execute(lookup_sql, sample).fetchone() is None:
+                raise GazetteerLoadError(f"{path}: `{lookup_sql}` does not find {sample[0]!r}, read from its table")
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerLoadError(f"{path} is not a complete gazetteer: {exc}") from None
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+_copies = iter(range(1, 1 << 62))
+
+
+def private_copy(path: Path, copy_dir: Path) -> Path:
+    """Copy `path` into `copy_dir` under a name of this process; refuse a file that changed meanwhile."""
+    copy = copy_dir / f"gazetteer-{os.getpid()}-{next(_copies)}-{time.time_ns()}.sqlite"
+    try:
+        with path.open("rb") as source:
+            before = _identity(os.fstat(source.fileno()))
+            with copy.open("xb") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+            after = _identity(os.fstat(source.fileno()))
+        if before != after or _identity(path.stat()) != after:
+            raise GazetteerLoadError(
+                f"{path} changed while it was copied (is it being written in place?); write the new file "
+                "elsewhere and rename it over the served one"
+            )
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    return copy
+
+
+def remove_stale_copies(copy_dir: Path) -> int:
+    """Delete the private copies of processes that no longer run (killed before they could)."""
+    removed = 0
+    for copy in copy_dir.glob("gazetteer-*-*.sqlite"):
+        try:
+            pid = int(copy.name.split("-")[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            copy.unlink(missing_ok=True)
+            removed += 1
+        except (ValueError, PermissionError):
+            continue
+    return removed
 
 
 def read_metadata(conn: sqlite3.Connection) -> dict[str, str]:
@@ -94,16 +198,17 @@ def _cached(method: Callable[[str], T], size: int = _CACHE_ENTRIES) -> Callable[
 class Gazetteer:
     """A built gazetteer, read in place: entities by QID, names by key, and the look-up tables."""
 
-    def __init__(self, path: Path, info: GazetteerInfo) -> None:
+    def __init__(self, path: Path, info: GazetteerInfo, owns_file: bool = False) -> None:
         self.path = path
         self.info = info
+        # A private copy made for this object: deleted by `close` in the process that made it.
+        self._owner = os.getpid() if owns_file else None
         # One connection, opened now and shared by every thread (SQLite serialises them;
         # sqlite3.threadsafety is 3 here): a build that later replaces the path leaves this
         # object reading the file it was opened on, never a mix of two versions.
         self._lock = threading.Lock()
         self._connection = self._open()
         self._pid = os.getpid()
-        self._refs_sql = self._choose_refs_sql()
         self.entity = _cached(self._entity)
         self.refs = _cached(self._refs)
         self.is_prefix = _cached(self._is_prefix)
@@ -125,52 +230,37 @@ class Gazetteer:
         return self._connection
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (its descriptor and mapping); delete the private copy this process made."""
         self._connection.close()
+        if self._owner == os.getpid():
+            self.path.unlink(missing_ok=True)
 
     # -- look-ups (each wrapped in a bounded cache in __init__) ---------------------
 
     def _entity(self, qid: str) -> EntityRecord | None:
-        cursor = self._conn().execute(f"SELECT * FROM {schema.ENTITIES_TABLE} WHERE qid = ?", (qid,))
+        cursor = self._conn().execute(ENTITY_SQL, (qid,))
         row = cursor.fetchone()
         if row is None:
             return None
         return schema.row_to_record(dict(zip([c[0] for c in cursor.description], row, strict=True)))
 
-    def _choose_refs_sql(self) -> str:
-        """Read a key's candidates from the precomputed table, or rank them on the fly in older files."""
-        has_table = self._connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (lookup_tables.CANDIDATES_TABLE,)
-        ).fetchone()
-        if has_table:
-            return f"SELECT qid, kind, lang FROM {lookup_tables.CANDIDATES_TABLE} WHERE key = ?"
-        return (
-            f"SELECT n.qid, n.kind, n.lang FROM {schema.NAMES_TABLE} n "
-            f"JOIN {schema.ENTITIES_TABLE} e ON e.qid = n.qid WHERE n.key = ? "
-            f"ORDER BY e.sitelinks DESC, n.qid LIMIT {lookup_tables.MAX_CANDIDATES_PER_KEY}"
-        )
-
     def _refs(self, key: str) -> tuple[NameRef, ...]:
         """The names with this key of its best-known entities (at most MAX_CANDIDATES_PER_KEY)."""
-        return tuple(NameRef(*row) for row in self._conn().execute(self._refs_sql, (key,)))
+        return tuple(NameRef(*row) for row in self._conn().execute(REFS_SQL, (key,)))
 
     def _is_prefix(self, key: str) -> bool:
-        sql = f"SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?"
-        return self._conn().execute(sql, (key,)).fetchone() is not None
+        return self._conn().execute(PREFIX_SQL, (key,)).fetchone() is not None
 
     def _word(self, word: str) -> tuple[bool, bool]:
         """(is a word of some name, is spelled with a final ة in some name)."""
-        sql = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
-        row = self._conn().execute(sql, (word,)).fetchone()
+        row = self._conn().execute(WORD_SQL, (word,)).fetchone()
         return (row is not None, bool(row and row[0]))
 
     def _words_with_skeleton(self, key: str) -> tuple[str, ...]:
-        sql = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"
-        return tuple(row[0] for row in self._conn().execute(sql, (key,)))
+        return tuple(row[0] for row in self._conn().execute(SKELETON_SQL, (key,)))
 
     def _words_with_variant(self, variant: str) -> tuple[str, ...]:
-        sql = f"SELECT word FROM {lookup_tables.DELETES_TABLE} WHERE variant = ?"
-        return tuple(row[0] for row in self._conn().execute(sql, (variant,)))
+        return tuple(row[0] for row in self._conn().execute(VARIANT_SQL, (variant,)))
 
     # -- derived --------------------------------------------------------------------
 
@@ -195,28 +285,53 @@ class Gazetteer:
         return [entity for entity in map(self.entity, qids) if entity is not None]
 
 
-def load_gazetteer(path: Path) -> Gazetteer:
-    """Open and check a gazetteer file."""
-    if not path.is_file():
-        raise GazetteerLoadError(f"gazetteer file {path} does not exist; build it with `make gazetteer`")
+def load_gazetteer(path: Path, copy_dir: Path | None = None) -> Gazetteer:
+    """Open and check a gazetteer file: versions, then every table and index serving reads.
+
+    With `copy_dir`, serve a private copy made there, checked page by page
+    first (the server's way, see the module docstring); without, read `path`
+    in place (tools, benchmarks and tests that own their file).
+    """
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            try:
-                metadata = read_metadata(conn)
-            except sqlite3.DatabaseError as exc:
-                raise GazetteerLoadError(f"{path} is not a gazetteer file: {exc}") from None
-        conn.close()
+        if not path.is_file():
+            raise GazetteerLoadError(f"gazetteer file {path} does not exist; build it with `make gazetteer`")
+        served = private_copy(path, copy_dir) if copy_dir is not None else path
+    except OSError as exc:
+        raise GazetteerLoadError(f"cannot read gazetteer {path}: {exc.strerror or exc}") from None
+    try:
+        info = _check(path, served, integrity=copy_dir is not None)
+    except BaseException:
+        if served != path:
+            served.unlink(missing_ok=True)
+        raise
+    _LOGGER.info("opened gazetteer %s: version %s, %s", path, info.version, info.counts_by_type)
+    return Gazetteer(served, info, owns_file=served != path)
+
+
+def _check(path: Path, served: Path, integrity: bool) -> GazetteerInfo:
+    """The metadata of `served` (a copy of `path`, or `path`), once versions and structure pass."""
+    conn = None
+    try:
+        conn = sqlite3.connect(f"file:{served}?mode=ro", uri=True)
+        try:
+            metadata = read_metadata(conn)
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerLoadError(f"{path} is not a gazetteer file: {exc}") from None
+        check_versions(metadata, path)
+        check_structure(conn, path, integrity)
+        return GazetteerInfo(
+            path=path,
+            version=metadata.get("version", ""),
+            built_at=metadata.get("built_at", ""),
+            schema_version=int(metadata["schema_version"]),
+            normalizer_version=int(metadata["normalizer_version"]),
+            sources=tuple(s["name"] for s in json.loads(metadata.get("sources", "[]"))),
+            counts_by_type=json.loads(metadata.get("counts_by_type", "{}")),
+        )
     except sqlite3.DatabaseError as exc:
         raise GazetteerLoadError(f"cannot read gazetteer {path}: {exc}") from None
-    check_versions(metadata, path)
-    info = GazetteerInfo(
-        path=path,
-        version=metadata.get("version", ""),
-        built_at=metadata.get("built_at", ""),
-        schema_version=int(metadata["schema_version"]),
-        normalizer_version=int(metadata["normalizer_version"]),
-        sources=tuple(s["name"] for s in json.loads(metadata.get("sources", "[]"))),
-        counts_by_type=json.loads(metadata.get("counts_by_type", "{}")),
-    )
-    _LOGGER.info("opened gazetteer %s: version %s, %s", path, info.version, info.counts_by_type)
-    return Gazetteer(path, info)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise GazetteerLoadError(f"{path} has unreadable metadata: {exc!r}") from None
+    finally:
+        if conn is not None:
+            conn.close()

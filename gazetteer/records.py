@@ -104,5 +104,5 @@ def is_country(entity: EntityRecord) -> bool:
 
 
 def is_valid_qid(value: str) -> bool:
-    """True for a well-formed Wikidata item id such as ``Q1028``."""
-    return bool(QID_PATTERN.match(value))
+    """True for a well-formed Wikidata item id such as ``Q1028`` (the whole string: ``Q1028\\n`` is not)."""
+    return QID_PATTERN.fullmatch(value) is not None

@@ -4,7 +4,13 @@ SIGHUP reloads the gazetteer file; a failed reload keeps the old one serving.
 With `--workers N`, N processes serve one port through SO_REUSEPORT. The
 gazetteer is loaded once, before the fork, and no gRPC object exists until
 each worker creates its own (the pattern of grpc's multiprocessing example);
-the parent forwards SIGTERM, SIGINT and SIGHUP to every worker.
+the parent forwards SIGTERM, SIGINT and SIGHUP to every worker and forks a
+dead worker again.
+
+At SIGTERM health turns NOT_SERVING at once (load balancers stop sending),
+calls in flight get `--grace` seconds, then grpc cancels the rest, which stops
+their work in the core at its next check, and the process exits. A start-up
+failure is one line on standard error and exit code 2.
 """
 
 from __future__ import annotations
@@ -16,30 +22,53 @@ import sys
 import threading
 from types import FrameType
 
-from gazetteer.loader import GazetteerLoadError
+from gazetteer.loader import GazetteerLoadError, remove_stale_copies
 from gazetteer.schema import SchemaMismatchError
 from server import linking
-from server.app import create_server
+from server.app import Limits, create_server
 from server.heap import settle_after_load
 from server.holder import LinkerHolder
 from server.settings import Settings, parse_settings
-from server.workers import run_workers
+from server.workers import PortBusyError, port_lock, run_workers
 
 _LOGGER = logging.getLogger(__name__)
+
+EXIT_START_FAILED = 2
+
+
+class StartError(Exception):
+    """A start-up failure, reported as one line."""
+
+
+def limits(settings: Settings) -> Limits:
+    """The per-process limits the settings ask for."""
+    return Limits(
+        max_text_bytes=settings.max_text_bytes,
+        threads=settings.max_workers,
+        max_concurrent_rpcs=settings.max_concurrent_rpcs,
+        max_streams=settings.max_streams,
+        stream_idle_seconds=settings.stream_idle_seconds,
+        max_call_seconds=settings.max_call_seconds,
+        max_connection_age_seconds=settings.max_connection_age_seconds,
+    )
 
 
 def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool) -> None:
     """Run one server process until SIGTERM or SIGINT; SIGHUP reloads the gazetteer."""
     options: list[tuple[str, object]] = [("grpc.so_reuseport", 1 if reuse_port else 0)]
-    server, bound, _health = create_server(
-        holder, f"{settings.host}:{port}", settings.max_text_bytes, settings.max_workers, options
-    )
+    try:
+        server, bound, health = create_server(
+            holder, f"{settings.host}:{port}", options=options, limits=limits(settings)
+        )
+    except RuntimeError as exc:
+        raise StartError(f"cannot listen on {settings.host}:{port}: {exc}") from None
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         _LOGGER.info(
             "%s: stopping, %.0fs grace for calls in flight", signal.Signals(signum).name, settings.grace_seconds
         )
+        health.enter_graceful_shutdown()
 
         def drain_then_stop() -> None:
             server.stop(settings.grace_seconds).wait()
@@ -69,29 +98,60 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
     )
     while not stopped.wait(3600):
         pass
+    holder.close()
     _LOGGER.info("pid %d stopped", os.getpid())
 
 
 def serve_workers(settings: Settings, holder: LinkerHolder) -> int:
     """Fork `settings.workers` serving processes on one port and supervise them."""
     return run_workers(
-        settings.host, settings.port, settings.workers, lambda port: serve(settings, holder, port, reuse_port=True)
+        settings.host,
+        settings.port,
+        settings.workers,
+        lambda port: serve(settings, holder, port, reuse_port=True),
+        lock_dir=settings.runtime_dir,
+        on_restart=holder.reload,
     )
+
+
+def _run(settings: Settings) -> int:
+    try:
+        settings.runtime_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        remove_stale_copies(settings.runtime_dir)
+    except OSError as exc:
+        raise StartError(f"cannot use the runtime directory {settings.runtime_dir}: {exc.strerror or exc}") from None
+    try:
+        holder = LinkerHolder.open(settings.gazetteer, settings.runtime_dir)
+    except (GazetteerLoadError, SchemaMismatchError) as exc:
+        raise StartError(str(exc)) from None
+    try:
+        settle_after_load()  # before the fork, so the workers share the frozen pages
+        if settings.workers > 1:
+            return serve_workers(settings, holder)
+        if settings.port != 0:
+            with port_lock(settings.runtime_dir, settings.port):
+                serve(settings, holder, settings.port, reuse_port=False)
+        else:
+            serve(settings, holder, settings.port, reuse_port=False)
+        return 0
+    except PortBusyError as exc:
+        raise StartError(str(exc)) from None
+    finally:
+        holder.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     settings = parse_settings(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
     try:
-        holder = LinkerHolder.open(settings.gazetteer)
-    except (GazetteerLoadError, SchemaMismatchError) as exc:
+        code = _run(settings)
+    except StartError as exc:
         _LOGGER.error("cannot start: %s", exc)
-        return 2
-    settle_after_load()  # before the fork, so the workers share the frozen pages
-    if settings.workers > 1:
-        return serve_workers(settings, holder)
-    serve(settings, holder, settings.port, reuse_port=False)
-    return 0
+        code = EXIT_START_FAILED
+    logging.shutdown()
+    # Calls past the grace period were cancelled and stop at the core's next check; their threads
+    # are not waited for (concurrent.futures would join them at exit).
+    os._exit(code)
 
 
 if __name__ == "__main__":

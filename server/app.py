@@ -2,48 +2,94 @@
 
 `create_server` is separate from running it, so tests can bind port 0 and
 learn the port (the pattern of the grpc repository's Python examples).
+
+Concurrency is bounded with grpc's own means: `maximum_concurrent_rpcs`
+answers RESOURCE_EXHAUSTED past the limit instead of queueing without end;
+LinkStream has fewer slots than there are threads (`StreamSlots`), so unary
+calls and health always find a thread; HTTP/2 flow control bounds what a
+stream buffers (the handler reads one document at a time). Keepalive pings
+find dead peers, and connections are closed when idle or old (clients
+reconnect by themselves).
 """
 
 from __future__ import annotations
 
 import logging
 from concurrent import futures
+from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from entitylinker.v1 import entity_linker_service_pb2 as pb
-from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from server.holder import LinkerHolder
-from server.service import EntityLinkerService
+from server.service import MAX_RESPONSE_BYTES, SERVICE_NAME, EntityLinkerService, StreamSlots, add_service
 
 _LOGGER = logging.getLogger(__name__)
 
-SERVICE_NAME = pb.DESCRIPTOR.services_by_name["EntityLinkerService"].full_name
+__all__ = ["SERVICE_NAME", "Limits", "channel_options", "create_server"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one server process lets its callers take (the flags are in `server.settings`)."""
+
+    max_text_bytes: int = 1024 * 1024
+    threads: int = 16
+    max_concurrent_rpcs: int = 64
+    max_streams: int = 8
+    stream_idle_seconds: float = 30.0
+    max_call_seconds: float = 30.0
+    max_connection_age_seconds: float = 1800.0
+
+
+def channel_options(limits: Limits) -> list[tuple[str, object]]:
+    """grpc server options: message sizes, keepalive, connection idle time and age."""
+    return [
+        # Room for the largest text plus the protobuf framing; answers up to what the shipped client receives.
+        ("grpc.max_receive_message_length", max(limits.max_text_bytes * 2, 4 * 1024 * 1024)),
+        ("grpc.max_send_message_length", MAX_RESPONSE_BYTES),
+        # Ping a silent peer every 60 s and drop it when it does not answer within 20 s.
+        ("grpc.keepalive_time_ms", 60_000),
+        ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+        ("grpc.http2.max_pings_without_data", 0),
+        # Close connections idle for 5 minutes, and any connection past its maximum age (its calls get
+        # 30 s more), so no connection lives forever and load spreads over the workers again.
+        ("grpc.max_connection_idle_ms", 300_000),
+        ("grpc.max_connection_age_ms", int(limits.max_connection_age_seconds * 1000)),
+        ("grpc.max_connection_age_grace_ms", 30_000),
+    ]
 
 
 def create_server(
     holder: LinkerHolder,
     address: str = "[::]:0",
     max_text_bytes: int = 1024 * 1024,
-    max_workers: int = 8,
+    max_workers: int = 16,
     options: list[tuple[str, object]] | None = None,
+    limits: Limits | None = None,
 ) -> tuple[grpc.Server, int, health.HealthServicer]:
-    """A started-but-not-yet-serving server bound to `address`, its port, and its health servicer.
+    """A started server bound to `address`, its port, and its health servicer.
 
-    The health status is SERVING once this returns: the gazetteer is already
-    loaded in `holder`.
+    Health is SERVING once this returns (the gazetteer is already loaded in
+    `holder`), and NOT_SERVING while the served file is found unreadable.
+    `limits`, when given, wins over `max_text_bytes` and `max_workers`.
     """
-    # Room for a 1 MiB text plus the protobuf framing, and for responses full of mentions.
-    message_limit = max(max_text_bytes * 2, 4 * 1024 * 1024)
-    server_options = [
-        ("grpc.max_receive_message_length", message_limit),
-        ("grpc.max_send_message_length", 64 * 1024 * 1024),
-        *(options or []),
-    ]
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), options=server_options)
-    pb_grpc.add_EntityLinkerServiceServicer_to_server(EntityLinkerService(holder, max_text_bytes), server)
+    limits = limits or Limits(max_text_bytes=max_text_bytes, threads=max_workers)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=limits.threads, thread_name_prefix="rpc"),
+        options=[*channel_options(limits), *(options or [])],
+        maximum_concurrent_rpcs=limits.max_concurrent_rpcs,
+    )
+    service = EntityLinkerService(
+        holder,
+        limits.max_text_bytes,
+        max_call_seconds=limits.max_call_seconds,
+        streams=StreamSlots(limits.max_streams, limits.stream_idle_seconds),
+    )
+    add_service(service, server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
@@ -53,6 +99,12 @@ def create_server(
     if port == 0:
         raise RuntimeError(f"could not bind {address}")
     server.start()
-    for name in ("", SERVICE_NAME):
-        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+    def set_health(serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in ("", SERVICE_NAME):
+            health_servicer.set(name, status)
+
+    set_health(True)
+    holder.on_health = set_health
     return server, port, health_servicer

@@ -54,6 +54,26 @@ def entity_message(entity: EntityRecord) -> pb.Entity:
     return message
 
 
+@lru_cache(maxsize=_ENTITY_MESSAGES)
+def _entity_bytes(entity: EntityRecord) -> int:
+    return entity_message(entity).ByteSize()
+
+
+def estimated_response_bytes(mentions: list[Mention]) -> int:
+    """An upper estimate of the `LinkResponse` size, known before the messages are built.
+
+    A 1 MiB text of repeated names with 50 candidates each would make a response
+    of gigabytes: the adapter refuses it from this figure instead of building it.
+    """
+    total = 0
+    distinct: dict[str, int] = {}
+    for m in mentions:
+        size = _entity_bytes(m.entity)
+        distinct[m.entity.qid] = size
+        total += size + 4 * len(m.surface) + 48 + sum(_entity_bytes(c.entity) + 24 for c in m.alternatives)
+    return total + sum(size + 16 for size in distinct.values()) + 256
+
+
 def candidate_message(candidate: Candidate) -> pb.Candidate:
     """A core `Candidate` as a `Candidate` message."""
     return pb.Candidate(entity=entity_message(candidate.entity), score=candidate.score)

@@ -12,6 +12,17 @@ from grpc_status import rpc_status
 _LOGGER = logging.getLogger(__name__)
 
 ERROR_DOMAIN = "entitylinker.v1"
+# What a status may echo back. The message and ErrorInfo travel in trailers, which grpc caps
+# (8 KiB by default): past that the caller gets RESOURCE_EXHAUSTED instead of the error.
+MAX_MESSAGE_CHARS = 1000
+MAX_METADATA_CHARS = 200
+
+
+def clip(value: str, limit: int) -> str:
+    """`value`, cut to `limit` characters with a note of how long it was."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value)} characters)"
 
 
 class RequestError(Exception):
@@ -38,7 +49,8 @@ def not_found(reason: str, message: str, **metadata: str) -> RequestError:
 def abort(context: grpc.ServicerContext, error: RequestError) -> None:
     """End the call with `error` as a rich status; never returns."""
     detail = any_pb2.Any()
-    detail.Pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata))
+    metadata = {key: clip(value, MAX_METADATA_CHARS) for key, value in error.metadata.items()}
+    detail.Pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=metadata))
     code = getattr(code_pb2, error.code.name)
-    status = status_pb2.Status(code=code, message=error.message, details=[detail])
+    status = status_pb2.Status(code=code, message=clip(error.message, MAX_MESSAGE_CHARS), details=[detail])
     context.abort_with_status(rpc_status.to_status(status))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +22,18 @@ class Settings:
     host: str = "[::]"
     port: int = 50051
     max_text_bytes: int = 1024 * 1024
-    max_workers: int = 8
+    max_workers: int = 16  # request threads per process
     workers: int = 1
     watch_seconds: float = 0.0  # 0: do not watch the gazetteer file
     grace_seconds: float = 5.0
     min_score: float | None = None
+    max_call_seconds: float = 30.0
+    max_concurrent_rpcs: int = 64
+    max_streams: int = 8
+    stream_idle_seconds: float = 30.0
+    max_connection_age_seconds: float = 1800.0
+    # The gazetteer's private copies and the port locks.
+    runtime_dir: Path = Path(tempfile.gettempdir()) / f"entitylinker-{os.getuid()}"
 
 
 def _env(name: str, default: str) -> str:
@@ -83,6 +91,48 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         help="reload the gazetteer when its file changes, checking every SECONDS (2 if omitted; env "
         "ENTITYLINKER_WATCH_SECONDS)",
     )
+    parser.add_argument(
+        "--max-call-seconds",
+        type=float,
+        default=float(_env("MAX_CALL_SECONDS", str(defaults.max_call_seconds))),
+        help="the most one call (one LinkStream document) may run, whatever its deadline; past it the call "
+        "ends DEADLINE_EXCEEDED (env ENTITYLINKER_MAX_CALL_SECONDS)",
+    )
+    parser.add_argument(
+        "--max-concurrent-rpcs",
+        type=int,
+        default=int(_env("MAX_CONCURRENT_RPCS", str(defaults.max_concurrent_rpcs))),
+        help="calls a process accepts at once, running or queued; more get RESOURCE_EXHAUSTED "
+        "(env ENTITYLINKER_MAX_CONCURRENT_RPCS)",
+    )
+    parser.add_argument(
+        "--max-streams",
+        type=int,
+        default=int(_env("MAX_STREAMS", str(defaults.max_streams))),
+        help="open LinkStream calls per process, below --threads; more get RESOURCE_EXHAUSTED "
+        "(env ENTITYLINKER_MAX_STREAMS)",
+    )
+    parser.add_argument(
+        "--stream-idle-seconds",
+        type=float,
+        default=float(_env("STREAM_IDLE_SECONDS", str(defaults.stream_idle_seconds))),
+        help="a LinkStream that sends nothing and takes no answer this long is cancelled "
+        "(env ENTITYLINKER_STREAM_IDLE_SECONDS)",
+    )
+    parser.add_argument(
+        "--max-connection-age",
+        type=float,
+        default=float(_env("MAX_CONNECTION_AGE", str(defaults.max_connection_age_seconds))),
+        metavar="SECONDS",
+        help="connections are closed after this long (calls get 30 s more); clients reconnect "
+        "(env ENTITYLINKER_MAX_CONNECTION_AGE)",
+    )
+    parser.add_argument(
+        "--runtime-dir",
+        type=Path,
+        default=Path(_env("RUNTIME_DIR", str(defaults.runtime_dir))),
+        help="where the private copy of the gazetteer and the port lock live (env ENTITYLINKER_RUNTIME_DIR)",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -90,6 +140,17 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         parser.error(f"--port must be 0..65535, got {args.port}")
     if args.max_text_bytes <= 0:
         parser.error("--max-text-bytes must be positive")
+    if not 1 <= args.max_streams < args.threads:
+        parser.error("--max-streams must be at least 1 and below --threads, so unary calls and health keep a thread")
+    if args.max_concurrent_rpcs < args.threads:
+        parser.error("--max-concurrent-rpcs must be at least --threads")
+    for flag, value in (
+        ("--max-call-seconds", args.max_call_seconds),
+        ("--stream-idle-seconds", args.stream_idle_seconds),
+        ("--max-connection-age", args.max_connection_age),
+    ):
+        if value <= 0:
+            parser.error(f"{flag} must be positive")
     return Settings(
         gazetteer=args.gazetteer,
         host=args.host,
@@ -99,4 +160,10 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         grace_seconds=args.grace,
         workers=args.workers,
         watch_seconds=args.watch,
+        max_call_seconds=args.max_call_seconds,
+        max_concurrent_rpcs=args.max_concurrent_rpcs,
+        max_streams=args.max_streams,
+        stream_idle_seconds=args.stream_idle_seconds,
+        max_connection_age_seconds=args.max_connection_age,
+        runtime_dir=args.runtime_dir,
     )

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
 import pytest
+from grpc_health.v1 import health
 
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from gazetteer.build import Source, build
 from gazetteer.loader import Gazetteer, load_gazetteer
 from gazetteer.readers.seeds import read_seeds
-from server.app import create_server
+from server.app import Limits, create_server
 from server.holder import LinkerHolder
 from server.linking import Linker
 
@@ -68,3 +71,41 @@ def channel(server_address: str) -> Iterator[grpc.Channel]:
 @pytest.fixture(scope="session")
 def stub(channel: grpc.Channel) -> pb_grpc.EntityLinkerServiceStub:
     return pb_grpc.EntityLinkerServiceStub(channel)
+
+
+@dataclass
+class RunningServer:
+    """A server of its own for one test, over a private copy of `gazetteer` (the operator's file)."""
+
+    address: str
+    holder: LinkerHolder
+    server: grpc.Server
+    health: health.HealthServicer
+    gazetteer: Path
+    copy_dir: Path
+
+    def stub(self, channel: grpc.Channel) -> pb_grpc.EntityLinkerServiceStub:
+        return pb_grpc.EntityLinkerServiceStub(channel)
+
+
+@pytest.fixture
+def start_server(seed_gazetteer_path: Path, tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
+    """Start servers with the given `Limits` fields on 127.0.0.1, each stopped at the end of the test."""
+    started: list[RunningServer] = []
+
+    def start(**limits: object) -> RunningServer:
+        folder = tmp_path / f"server-{len(started)}"
+        copy_dir = folder / "run"
+        copy_dir.mkdir(parents=True)
+        path = folder / "gazetteer.sqlite"
+        shutil.copy(seed_gazetteer_path, path)
+        holder = LinkerHolder.open(path, copy_dir)
+        server, port, health_servicer = create_server(holder, "127.0.0.1:0", limits=Limits(**limits))  # type: ignore[arg-type]
+        running = RunningServer(f"127.0.0.1:{port}", holder, server, health_servicer, path, copy_dir)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.server.stop(None).wait()
+        running.holder.close()
