@@ -26,6 +26,7 @@ import sqlite_utils
 
 from gazetteer import schema
 from gazetteer.keys import (
+    INTERNATIONAL_ADJECTIVES,
     case_spellings,
     compound_spellings,
     name_key,
@@ -41,7 +42,7 @@ from gazetteer.records import EntityKind, EntityRecord
 _LOGGER = logging.getLogger(__name__)
 
 _BATCH_SIZE = 5000
-# A one-word short name at least this often an ordinary word is not derived.
+# A short name whose every word is at least this often an ordinary word is not derived.
 _ORDINARY_SHARE = 0.5
 # The temporary file is private to this build and thrown away on failure, so
 # it needs no journal and no syncs; a large page cache speeds up the indexing.
@@ -139,14 +140,21 @@ def names_for(
                 yield from arabic(tail, key_of(tail), schema.NameKind.SURNAME)
     elif record.kind is EntityKind.ORGANIZATION:
         full_keys = {key for key, _ in seen}
+        international = any(key.rsplit(" ", 1)[-1] in INTERNATIONAL_ADJECTIVES for key in ar_keys)
         for short in organisation_short_keys(ar_keys):
-            if short not in full_keys and not _ordinary_word(short):
+            # مجلس الامن الدولي → مجلس الامن stays the council; المحكمة العليا is every country's court.
+            generic = _ordinary_word(short) and not (international and " " in short)
+            if short not in full_keys and not generic:
                 yield from arabic(short, short, schema.NameKind.SHORT)
 
 
 def _ordinary_word(key: str) -> bool:
-    """A one-word key that is mostly an ordinary word (الله، الجيش): no organisation's short name."""
-    return " " not in key and (key in common_words() or ordinary_share(key) >= _ORDINARY_SHARE)
+    """A key of ordinary words only (الله، الجيش، المحكمة العليا، مجلس الشيوخ): no organisation's short name.
+
+    Without its head noun or its nationality, such a name is every country's institution.
+    """
+    common = common_words()
+    return all(word in common or ordinary_share(word) >= _ORDINARY_SHARE for word in key.split(" "))
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:

@@ -211,6 +211,10 @@ def _nisba_adjective(word: str) -> bool:
     return word.startswith("ال") and (word.endswith("ي") or word.endswith("يه")) and len(word) >= 6
 
 
+# Adjectives that say an organisation is the international one: without them its name still is.
+INTERNATIONAL_ADJECTIVES: Final = frozenset(["الدولي", "الدوليه", "العالمي", "العالميه", "الاممي", "الامميه"])
+
+
 def organisation_short_keys(full_name_keys: Iterable[str]) -> list[str]:
     """The shorter forms news gives an organisation's name, as keys.
 

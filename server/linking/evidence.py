@@ -10,6 +10,7 @@ few look-ups; only the cue search and the demonyms nearby look further.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
@@ -26,6 +27,11 @@ from server.linking.text import Word
 _LOGGER = logging.getLogger(__name__)
 
 CUE_WINDOW_WORDS: Final = 3
+# Words around a span whose stems are matched with a candidate's description (وزير الخارجية المصري).
+ROLE_WINDOW_BEFORE: Final = 4
+ROLE_WINDOW_AFTER: Final = 3
+MIN_ROLE_WORD: Final = 3
+MAX_ROLE_WORD: Final = 20
 DEMONYM_WINDOW_BEFORE: Final = 3
 DEMONYM_WINDOW_AFTER: Final = 2
 _CACHE_ENTRIES: Final = 100_000
@@ -33,6 +39,7 @@ _DEFINITE: Final = "ال"
 _NO_COUNTRIES: frozenset[str] = frozenset()
 _PLACE: Final = EntityKind.PLACE
 _AND: Final = "و"
+_MIN_NISBA_STEM: Final = 3
 
 
 class NameFacts(NamedTuple):
@@ -51,6 +58,10 @@ class NameFacts(NamedTuple):
     # A one-word adjective, or a definite country name that is also its demonym (السعودية).
     adjectival: bool
     definite: bool
+    # A definite nisba (ال...ي، ال...يه) the lexicon knows as an adjective (المصري، الفلسطيني).
+    nisba_adjective: bool
+    # A definite nisba of a place the gazetteer names (البغدادي from بغداد): a family name at most.
+    place_nisba: bool
 
 
 class Evidence:
@@ -77,6 +88,7 @@ class Evidence:
         before_definite_noun: bool = False,
         inside_longer_quote: bool = False,
         joined_to_next: bool = False,
+        role_words: frozenset[str] = frozenset(),
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -105,6 +117,9 @@ class Evidence:
         self.inside_longer_quote = inside_longer_quote
         # The next word begins with و: the span may be one of a list (مالي والنيجر).
         self.joined_to_next = joined_to_next
+        # The words around the span as `role_word` stems (وزير الخارجية المصري → وزير خارجي مصري):
+        # matched against a candidate's description.
+        self.role_words = role_words
 
     def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
@@ -138,8 +153,9 @@ class _PreviousFacts(NamedTuple):
 class EvidenceReader:
     """Reads the `Evidence` of spans; holds the word tables and the per-word caches."""
 
-    def __init__(self, demonyms: DemonymTable) -> None:
+    def __init__(self, demonyms: DemonymTable, names_place: Callable[[str], bool]) -> None:
         self.demonyms = demonyms
+        self._names_place = names_place  # whether a key is the name of some place
         self._common = common_words()
         self._given = given_names()
         self._cues = cue_kinds()
@@ -229,7 +245,21 @@ class EvidenceReader:
             after is not None and after.definite_noun,
             not resolving and _inside_longer_quote(words, first, last),
             after is not None and after.starts_with_and,
+            self._role_words(words, first, last),
         )
+
+    def _role_words(self, words: list[Word], first: int, last: int) -> frozenset[str]:
+        """Stems of the words just before and after a span, within its sentence."""
+        found = []
+        for i in range(first - 1, max(first - 1 - ROLE_WINDOW_BEFORE, -1), -1):
+            found.append(words[i].norm)
+            if words[i].starts_sentence:
+                break
+        for i in range(last + 1, min(last + 1 + ROLE_WINDOW_AFTER, len(words))):
+            if words[i].starts_sentence:
+                break
+            found.append(words[i].norm)
+        return frozenset(stem for norm in found if len(norm) <= MAX_ROLE_WORD and (stem := role_word(norm)))
 
     def is_title_word(self, norm: str) -> bool:
         """A word that may stand before a name without being part of it: a title, a role, a demonym."""
@@ -281,7 +311,17 @@ class EvidenceReader:
             demonym_country=demonym_country,
             adjectival=single_word and (is_adjective(key) or (definite and demonym_country is not None)),
             definite=definite,
+            nisba_adjective=single_word and _nisba_shaped(key) and is_adjective(key),
+            place_nisba=single_word and _nisba_shaped(key) and self._is_place_nisba(key),
         )
+
+    def _is_place_nisba(self, key: str) -> bool:
+        """The nisba of a place name: البغدادي (بغداد)، السوري (سوريا)، الحلبيه (حلب)."""
+        stem = key[len(_DEFINITE) :]
+        stem = stem[:-2] if stem.endswith("يه") else stem[:-1]
+        if len(stem) < _MIN_NISBA_STEM:
+            return False
+        return any(self._names_place(form) for form in (stem, stem + "ا", stem + "ه", _DEFINITE + stem))
 
     def _read_following_facts(self, norm: str) -> _FollowingFacts:
         definite = norm.startswith(_DEFINITE)
@@ -314,6 +354,25 @@ class EvidenceReader:
             split.stem in self._common or ordinary_share(split.stem) >= OFTEN_ORDINARY
             for split in proclitic_splits(word)
         )
+
+
+def role_word(norm: str) -> str:
+    """A word's stem for matching roles with descriptions: no و/ب/ل, article or ة ("" for short words).
+
+    الخارجية and خارجية both give خارجي; وزير stays وزير.
+    """
+    for prefix in ("وال", "بال", "لل", "ال", "و"):
+        if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_ROLE_WORD:
+            norm = norm[len(prefix) :]
+            break
+    if norm.endswith("ه") and len(norm) > MIN_ROLE_WORD:
+        norm = norm[:-1]
+    return norm if len(norm) >= MIN_ROLE_WORD else ""
+
+
+def _nisba_shaped(key: str) -> bool:
+    """A definite word with a nisba ending: ال...ي or ال...يه."""
+    return key.startswith(_DEFINITE) and (key.endswith("ي") or key.endswith("يه")) and len(key) > 4
 
 
 def _inside_longer_quote(words: list[Word], first: int, last: int) -> bool:

@@ -30,7 +30,7 @@ _PERSON: Final = EntityKind.PERSON
 LOW_POPULARITY: Final = 0.35
 # An entity this popular (about 30 sitelinks) is the likely one behind another spelling of its name.
 PROMINENT_PRIOR: Final = 0.6
-_TYPO: Final = "typo"
+_FOLDED: Final = "folded"
 # Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
 # name needs a cue or the full name (MOSTLY) or any context (OFTEN).
 MOSTLY_ORDINARY: Final = 0.8
@@ -98,10 +98,19 @@ class Gate:
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
+        if (
+            evidence.after_definite_title
+            and evidence.name.definite
+            and entity.kind is not _PERSON
+            and not named_in_full
+        ):
+            return False  # الإمام الجليل: after a definite title comes a person or an epithet, not a place
         if ref.kind == _SURNAME and evidence.after_given_name:
             return False  # عمر البشير is not محمد البشير
         if entity.kind is _PERSON and evidence.name.given_name and not named_in_full:
             return False
+        if entity.kind is _PERSON and not named_in_full and self._nisba_not_a_name():
+            return False  # المصري، الفلسطيني: an adjective, not the man whose family name it is
         if ref.kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue):
             return False
         if evidence.resolving:
@@ -124,9 +133,22 @@ class Gate:
         weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
         return not weak or support >= scoring.WEAK_NAME_MIN_SUPPORT
 
+    def _nisba_not_a_name(self) -> bool:
+        """A nisba alone is an adjective; a place's nisba may be a family name right after a title (الرئيس السيسي)."""
+        name = self.evidence.name
+        if name.nisba_adjective:
+            return True
+        cue = self.evidence.cue
+        title_before = self.evidence.cue_adjacent and cue is not None and cue.kind is _PERSON
+        return name.place_nisba and not title_before
+
     def _prominent_spelling(self, prior: float) -> bool:
-        """Another spelling (not a typo) of a well-known entity's name: نتانياهو، بوينج، جوجل."""
-        return self.span.loosest != _TYPO and prior >= PROMINENT_PRIOR and len(self.evidence.key) >= 5
+        """The same letters up to the consonants transliteration swaps, of a well-known entity's name: بوينج، جوجل.
+
+        Not a vowel added or dropped: inflected ordinary words fall within one of those
+        of some famous name (السنين of الصين، فإننا of فيينا).
+        """
+        return self.span.loosest == _FOLDED and prior >= PROMINENT_PRIOR and len(self.evidence.key) >= 5
 
     def _surname_passes(self, prior: float, cue: float) -> bool:
         """A surname alone, with no full name in the document."""

@@ -131,11 +131,15 @@ class NameIndex:
 
         يائير لبيد is a spelling of يائير لابيد although لبيد is a name word of its own (تومي لبيد).
         """
+        # An ordinary word may continue a name in another spelling (لبيد): the whole name must match.
+        variants = self._spelling_variants(word, MIN_CONTINUATION_WORD, ordinary_allowed=True)
         if not self.is_word(word):
-            return self._spelling_variants(word, MIN_CONTINUATION_WORD)
-        return (WordMatch(word, 1.0, "exact"), *self._spelling_variants(word, MIN_CONTINUATION_WORD))
+            return variants
+        return (WordMatch(word, 1.0, "exact"), *variants)
 
-    def _spelling_variants(self, word: str, min_length: int = MIN_SKELETON_WORD) -> tuple[WordMatch, ...]:
+    def _spelling_variants(
+        self, word: str, min_length: int = MIN_SKELETON_WORD, ordinary_allowed: bool = False
+    ) -> tuple[WordMatch, ...]:
         """Other vocabulary words that `word` may be a spelling of, best first.
 
         Three looser and looser readings, each an indexed look-up: the same letters
@@ -143,7 +147,7 @@ class NameIndex:
         the same phonetic skeleton ("variant": long vowels added or dropped too),
         and one typo in a long word ("typo").
         """
-        if len(word) < min_length or self._ordinary(word):
+        if len(word) < min_length or (not ordinary_allowed and self._ordinary(word)):
             # Too short to tell apart, or a real word of its own (الربط is not الرباط).
             return ()
         found: dict[str, WordMatch] = {}
@@ -175,6 +179,10 @@ class NameIndex:
             for match in self._joined_readings(word):
                 found.setdefault(match.word, match)
         return tuple(sorted(found.values(), key=lambda m: -m.similarity))
+
+    def is_ordinary(self, word: str) -> bool:
+        """An ordinary word of the language, bare or inflected (see `_ordinary`)."""
+        return self._ordinary(word)
 
     def _ordinary(self, word: str) -> bool:
         """An ordinary word, bare or inflected: بإذن is ب + إذن, قراراً is قرار + the accusative ا.

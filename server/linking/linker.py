@@ -13,13 +13,14 @@ import logging
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
-from gazetteer.keys import short_name_keys
+from gazetteer.keys import name_key, name_units, short_name_keys
 from gazetteer.lexicon import word_frequencies
 from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.records import EntityKind, EntityRecord, is_country
 from gazetteer.schema import NameKind
 from server.linking import scoring
-from server.linking.evidence import Evidence, EvidenceReader
+from server.linking.clitics import proclitic_splits
+from server.linking.evidence import Evidence, EvidenceReader, role_word
 from server.linking.gates import Gate, closed_without_context
 from server.linking.index import NameIndex
 from server.linking.memo import Memo
@@ -34,6 +35,10 @@ _KEY_CACHE_ENTRIES: Final = 100_000
 ANCHOR_MIN_SCORE: Final = 0.7
 ANCHOR_MIN_SHARE: Final = 0.75
 _SURNAME: Final[str] = NameKind.SURNAME
+# A given name alone, referring back to the one person named in full who bears it.
+GIVEN_NAME_SCORE: Final = 0.7
+MIN_GIVEN_NAME_CHARS: Final = 3
+_GIVEN: Final = "given"
 # How often a long text asks `interrupt` whether to go on: cheap, and a few ms apart at most.
 _CHECK_EVERY_SPANS: Final = 256
 
@@ -110,9 +115,24 @@ class Linker:
         self.gazetteer = gazetteer
         self.index = NameIndex(gazetteer)
         self.default_min_score = default_min_score
-        self.evidence = EvidenceReader(self.index.demonyms)
+        self.evidence = EvidenceReader(self.index.demonyms, self._names_place)
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
+        self._description_memo: dict[str, frozenset[str]] = {}
         word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
+
+    def _description_words(self, entity: EntityRecord) -> frozenset[str]:
+        """The role stems of an entity's Arabic description (وزير خارجية مصر → وزير خارجي مصر)."""
+        words = self._description_memo.get(entity.qid)
+        if words is None:
+            words = frozenset(stem for word in name_key(entity.description_ar).split(" ") if (stem := role_word(word)))
+            if len(self._description_memo) >= _KEY_CACHE_ENTRIES:
+                self._description_memo.clear()
+            self._description_memo[entity.qid] = words
+        return words
+
+    def _names_place(self, key: str) -> bool:
+        """True when some place has a name with exactly this key."""
+        return any(c.entity.kind is EntityKind.PLACE for c in self._key_candidates(key, frozenset()).candidates)
 
     # -- public API -----------------------------------------------------
 
@@ -146,6 +166,7 @@ class Linker:
                 ],
                 min_score,
             )
+            results = self._with_given_names(words, results, context, options.kinds, min_score)
         else:
             results = first_pass  # no context: the second pass would score every span the same
         mentions = [self._mention(text, words, r, options.max_candidates) for r in results]
@@ -310,11 +331,19 @@ class Linker:
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
+        role_words = evidence.role_words
         first, similarity = span.first, span.similarity
         scored: list[_Scored | None] = []
         changed = False
         for i, (ref, entity, prior, country, own_country, name_weight) in enumerate(candidates):
             cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
+            role = 0.0
+            if role_words and entity.description_ar:
+                # The words around the name say what the entity's description says (وزير الخارجية):
+                # support; and, when they share two words or more, as good as a cue word.
+                role = scoring.role_support(len(role_words & self._description_words(entity)))
+                if role >= scoring.ROLE_TWO_WORDS:
+                    cue = max(cue, role)
             national = 0.0  # a demonym right next to the span (ADJACENT) or nearby (CUE_MATCH)
             if adjacent_country and adjacent_country == own_country:
                 national = scoring.ADJACENT_DEMONYM
@@ -326,7 +355,7 @@ class Linker:
                 scored.append(without_context[i])
                 continue
             changed = True
-            support = scoring.combined_support(prior, max(in_context, national), cue)
+            support = scoring.combined_support(prior, max(in_context, national), max(cue, role))
             if not gate.passes(ref, entity, country, prior, in_context, cue, national, support, is_coordinated):
                 scored.append(None)
                 continue
@@ -408,6 +437,58 @@ class Linker:
         if run:
             chosen.extend(run if len(run) == 1 else _settle(run))
         return chosen
+
+    def _with_given_names(
+        self,
+        words: list[Word],
+        results: list[_SpanResult],
+        context: scoring.DocumentContext,
+        kinds: frozenset[EntityKind],
+        min_score: float,
+    ) -> list[_SpanResult]:
+        """`results` and the given names alone that refer back to a person named in full (أولاف شولتس ... أولاف).
+
+        A given name refers back only when exactly one anchored person bears it, it comes
+        after that person's full name, and it is no name or ordinary word of its own.
+        """
+        if (kinds and EntityKind.PERSON not in kinds) or min_score > GIVEN_NAME_SCORE:
+            return results
+        bearers: dict[str, list[tuple[EntityRecord, int]]] = {}
+        for qid, positions in context.anchors.items():
+            entity = self.gazetteer.entity(qid)
+            given = self._given_name(entity) if entity is not None else ""
+            if entity is not None and given:
+                bearers.setdefault(given, []).append((entity, min(positions)))
+        if not bearers:
+            return results
+        taken = {i for r in results for i in range(r.span.first, r.span.last + 1)}
+        found = []
+        for i, word in enumerate(words):
+            if i in taken:
+                continue
+            for skip, stem in ((0, word.norm), *((c.skip, c.stem) for c in proclitic_splits(word.norm))):
+                people = bearers.get(stem)
+                if people is None or len(people) != 1 or i <= people[0][1]:
+                    continue
+                span = SpanMatch(i, i, skip, stem, 1.0, "exact")
+                best = _Scored(people[0][0], GIVEN_NAME_SCORE, _GIVEN, False)
+                found.append(_SpanResult(span, best, GIVEN_NAME_SCORE, 1.0, ()))
+                break
+        if not found:
+            return results
+        return sorted([*results, *found], key=lambda r: r.span.first)
+
+    def _given_name(self, entity: EntityRecord) -> str:
+        """A person's one-word given name, when it may stand for them alone later in a text ("" if not)."""
+        if entity.kind is not EntityKind.PERSON:
+            return ""
+        units = name_units(name_key(entity.label_ar))
+        given = units[0] if len(units) >= 2 else ""
+        if " " in given or len(given) < MIN_GIVEN_NAME_CHARS or self.index.is_name(given):
+            return ""
+        if self.index.is_ordinary(given):
+            return ""
+        return given
 
     @staticmethod
     def _context(results: list[_SpanResult]) -> scoring.DocumentContext:

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Final
 
+from gazetteer.loader import popularity
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 
@@ -29,6 +30,10 @@ WEAK_NAME_MIN_SUPPORT: Final = 0.45
 SURNAME_MIN_POPULARITY: Final = 0.45
 CONTEXT_SAME_ENTITY: Final = 1.0
 CONTEXT_SAME_COUNTRY: Final = 0.55
+# An obscure entity (a village, a namesake: a sitelink or two) gains little from its country
+# being named: a country has thousands of them. Below OBSCURE_PRIOR the support is this.
+CONTEXT_SAME_COUNTRY_OBSCURE: Final = 0.3
+OBSCURE_PRIOR: Final = 0.2
 CONTEXT_COUNTRY_OF_OTHER: Final = 0.5
 CUE_MATCH: Final = 0.5
 ADJACENT_DEMONYM: Final = 0.8
@@ -65,7 +70,9 @@ class DocumentContext:
         best = 0.0
         own_country = entity.country_qid if entity.country_qid != entity.qid else ""
         if own_country and _elsewhere(self.countries.get(own_country), position):
-            best = CONTEXT_SAME_COUNTRY
+            best = (
+                CONTEXT_SAME_COUNTRY if popularity(entity.sitelinks) >= OBSCURE_PRIOR else CONTEXT_SAME_COUNTRY_OBSCURE
+            )
         if country and _elsewhere(self.countries.get(entity.qid), position):
             best = max(best, CONTEXT_COUNTRY_OF_OTHER)
         return best
@@ -93,6 +100,18 @@ def cue_support(entity: EntityRecord, country: bool, cue: Cue | None) -> float:
     if cue.wants_country is not None and cue.wants_country != country:
         return 0.0
     return CUE_MATCH
+
+
+# Support from the words around a name that its description shares: one word, two or more.
+ROLE_ONE_WORD: Final = 0.25
+ROLE_TWO_WORDS: Final = 0.55
+
+
+def role_support(shared_words: int) -> float:
+    """Support from `shared_words` stems shared by the name's surroundings and the entity's description."""
+    if shared_words >= 2:
+        return ROLE_TWO_WORDS
+    return ROLE_ONE_WORD if shared_words == 1 else 0.0
 
 
 def combined_support(prior: float, context: float, cue: float) -> float:
