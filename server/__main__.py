@@ -15,6 +15,7 @@ failure is one line on standard error and exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -29,7 +30,7 @@ from server.app import Limits, create_server
 from server.heap import settle_after_load
 from server.holder import LinkerHolder
 from server.settings import Settings, parse_settings
-from server.workers import PortBusyError, port_lock, run_workers
+from server.workers import PortBusyError, check_port_free, port_lock, run_workers
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -102,14 +103,14 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
     _LOGGER.info("pid %d stopped", os.getpid())
 
 
-def serve_workers(settings: Settings, holder: LinkerHolder) -> int:
-    """Fork `settings.workers` serving processes on one port and supervise them."""
+def serve_workers(settings: Settings, holder: LinkerHolder, lock: bool = True) -> int:
+    """Fork `settings.workers` serving processes on one port and supervise them (`lock`: take the port lock)."""
     return run_workers(
         settings.host,
         settings.port,
         settings.workers,
         lambda port: serve(settings, holder, port, reuse_port=True),
-        lock_dir=settings.runtime_dir,
+        lock_dir=settings.runtime_dir if lock else None,
         on_restart=holder.reload,
     )
 
@@ -120,24 +121,27 @@ def _run(settings: Settings) -> int:
         remove_stale_copies(settings.runtime_dir)
     except OSError as exc:
         raise StartError(f"cannot use the runtime directory {settings.runtime_dir}: {exc.strerror or exc}") from None
-    try:
-        holder = LinkerHolder.open(settings.gazetteer, settings.runtime_dir)
-    except (GazetteerLoadError, SchemaMismatchError) as exc:
-        raise StartError(str(exc)) from None
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            # The port first: a busy port is found before the gazetteer is loaded.
+            if settings.port != 0:
+                check_port_free(settings.host, settings.port)
+                stack.enter_context(port_lock(settings.runtime_dir, settings.port))
+            holder = LinkerHolder.open(settings.gazetteer, settings.runtime_dir)
+        except (GazetteerLoadError, SchemaMismatchError, PortBusyError) as exc:
+            raise StartError(str(exc)) from None
+        except OSError as exc:
+            raise StartError(f"{exc.strerror or exc}: {exc.filename or settings.runtime_dir}") from None
+        stack.callback(holder.close)
         settle_after_load()  # before the fork, so the workers share the frozen pages
         if settings.workers > 1:
-            return serve_workers(settings, holder)
-        if settings.port != 0:
-            with port_lock(settings.runtime_dir, settings.port):
-                serve(settings, holder, settings.port, reuse_port=False)
-        else:
-            serve(settings, holder, settings.port, reuse_port=False)
+            try:
+                return serve_workers(settings, holder, lock=settings.port == 0)
+            except PortBusyError as exc:
+                raise StartError(str(exc)) from None
+        serve(settings, holder, settings.port, reuse_port=False)
         return 0
-    except PortBusyError as exc:
-        raise StartError(str(exc)) from None
-    finally:
-        holder.close()
+    raise AssertionError("unreachable")
 
 
 def main(argv: list[str] | None = None) -> int:

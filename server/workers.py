@@ -43,6 +43,19 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host.strip("[]") or host in ("[::]", "::") else socket.AF_INET
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Raise `PortBusyError` when something is bound to the port (a plain bind, without SO_REUSEPORT, fails)."""
+    if port == 0:
+        return
+    with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortBusyError(f"port {port} on {host} is already in use") from None
+            raise
+
+
 @contextlib.contextmanager
 def reserved_port(host: str, port: int) -> Iterator[int]:
     """Hold the port with SO_REUSEPORT so every worker can bind it, and learn it when 0 was asked.
@@ -51,14 +64,7 @@ def reserved_port(host: str, port: int) -> Iterator[int]:
     which SO_REUSEPORT alone would silently share.
     """
     address = host.strip("[]")
-    if port != 0:
-        with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind((address, port))
-            except OSError as exc:
-                if exc.errno == errno.EADDRINUSE:
-                    raise PortBusyError(f"port {port} on {host} is already in use") from None
-                raise
+    check_port_free(host, port)
     sock = socket.socket(_family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((address, port))

@@ -109,3 +109,11 @@ def start_server(seed_gazetteer_path: Path, tmp_path: Path) -> Iterator[Callable
     for running in started:
         running.server.stop(None).wait()
         running.holder.close()
+
+
+@pytest.fixture
+def gazetteer_copy(seed_gazetteer_path: Path, tmp_path: Path) -> Path:
+    """A copy of the seed gazetteer that a test may replace, overwrite or break."""
+    path = tmp_path / "gazetteer.sqlite"
+    shutil.copy(seed_gazetteer_path, path)
+    return path
