@@ -2,14 +2,16 @@
 
 camel-tools' `simple_word_tokenize` splits on white space and on every Unicode
 punctuation or symbol character, but returns strings without positions. We keep
-its definition (the same punctuation and symbol set) and return spans, so a
-mention can always be sliced out of the caller's original text.
+its definition (the same punctuation and symbol set, plus control characters)
+and return spans, so a mention can always be sliced out of the caller's
+original text.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
@@ -21,9 +23,15 @@ _LOGGER = logging.getLogger(__name__)
 # one becomes a space (a one-to-one map, so offsets are unchanged), and a word
 # is then a maximal run of non-spaces. A translate table is far faster than a
 # regex character class of 8,000 code points.
-BREAK_CHARS = {c for c in map(chr, range(0x3001)) if c.isspace()} | {
-    c for c in UNICODE_PUNCT_SYMBOL_CHARSET if len(c) == 1
-}
+#
+# Control characters (Unicode category Cc: NUL, the C0 and C1 controls, DEL) break words too,
+# unlike in camel-tools: they are never part of a word, and `زار\0بوريطة` must be two words,
+# or a NUL would hide the name next to it.
+BREAK_CHARS = (
+    {c for c in map(chr, range(0x3001)) if c.isspace()}
+    | {c for c in UNICODE_PUNCT_SYMBOL_CHARSET if len(c) == 1}
+    | {c for c in map(chr, range(0x100)) if unicodedata.category(c) == "Cc"}
+)
 _BREAKS_TO_SPACE = str.maketrans(dict.fromkeys(BREAK_CHARS, " "))
 _WORD_RE = re.compile("[^ ]+")
 

@@ -381,3 +381,18 @@ def test_a_call_in_flight_keeps_its_gazetteer_until_it_ends(start_server: Callab
         assert running.holder.linker is not linker
     with pytest.raises(sqlite3.ProgrammingError):
         linker.gazetteer._connection.execute("SELECT 1")  # closed once the call ended
+
+
+# -- defect 10: control characters are word breaks -----------------------------------------------
+
+
+@pytest.mark.parametrize("separator", ["\x00", "\x01", "\x02", "\x1b", "\x7f", "\x85", "\x9f"])
+def test_a_control_character_between_words_hides_no_name(stub: object, separator: str) -> None:
+    text = f"زار{separator}بوريطة{separator}الرباط"
+    for encoding, encode in ((pb.OFFSET_ENCODING_CODE_POINTS, str), (pb.OFFSET_ENCODING_UTF8_BYTES, str.encode)):
+        response = stub.Link(pb.LinkRequest(text=text, offset_encoding=encoding))  # type: ignore[attr-defined]
+        assert [m.entity.qid for m in response.mentions] == ["Q24893357", "Q3551"]
+        encoded = encode(text)
+        for mention in response.mentions:
+            piece = encoded[mention.start : mention.end]
+            assert (piece if isinstance(piece, str) else piece.decode()) == mention.surface
