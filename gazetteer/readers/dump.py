@@ -2,9 +2,13 @@
 
 The official framing is a JSON array with one entity per line: a line ``[``,
 entity lines ending in ``,`` (all but the last), and a line ``]``. Files of bare
-entity lines (JSON lines) are read too, and so are pipes and standard input
+entity lines (JSON lines) are read too, with any white space inside a line
+(re-serialised dumps write ``": "``), and so are pipes and standard input
 ("-"), without an ETA: ``lbzip2 -dc dump.json.bz2 | python -m gazetteer build
---dump -`` decompresses bzip2 on every core.
+--dump -`` decompresses bzip2 on every core. Compressed files may hold several
+concatenated gzip members or bzip2 streams. What the API answers
+(``Special:EntityData``, a single entity, pretty-printed or not) is read whole
+and taken as JSON lines (`json_layout`).
 
 `dump_pipeline` moves the bytes and parses blocks of lines, in this process or
 in a reader and parser processes; each line meets cheap byte searches first
