@@ -164,6 +164,7 @@ class EvidenceReader:
         self._key_facts = Memo(self._read_key_facts, _CACHE_ENTRIES)
         self._following_facts = Memo(self._read_following_facts, _CACHE_ENTRIES)
         self._previous_facts = Memo(self._read_previous_facts, _CACHE_ENTRIES)
+        self._role_word = Memo(role_word, _CACHE_ENTRIES)
 
     def demonym_positions(self, words: list[Word]) -> dict[int, str]:
         """Word position → the country it is a demonym of."""
@@ -250,16 +251,22 @@ class EvidenceReader:
 
     def _role_words(self, words: list[Word], first: int, last: int) -> frozenset[str]:
         """Stems of the words just before and after a span, within its sentence."""
-        found = []
+        stem_of = self._role_word
+        found = set()
         for i in range(first - 1, max(first - 1 - ROLE_WINDOW_BEFORE, -1), -1):
-            found.append(words[i].norm)
+            norm = words[i].norm
+            if len(norm) <= MAX_ROLE_WORD:
+                found.add(stem_of(norm))
             if words[i].starts_sentence:
                 break
         for i in range(last + 1, min(last + 1 + ROLE_WINDOW_AFTER, len(words))):
             if words[i].starts_sentence:
                 break
-            found.append(words[i].norm)
-        return frozenset(stem for norm in found if len(norm) <= MAX_ROLE_WORD and (stem := role_word(norm)))
+            norm = words[i].norm
+            if len(norm) <= MAX_ROLE_WORD:
+                found.add(stem_of(norm))
+        found.discard("")
+        return frozenset(found)
 
     def is_title_word(self, norm: str) -> bool:
         """A word that may stand before a name without being part of it: a title, a role, a demonym."""

@@ -148,7 +148,7 @@ class Gate:
         Not a vowel added or dropped: inflected ordinary words fall within one of those
         of some famous name (السنين of الصين، فإننا of فيينا).
         """
-        return self.span.loosest == _FOLDED and prior >= PROMINENT_PRIOR and len(self.evidence.key) >= 5
+        return self.span.loosest == _FOLDED and prior >= PROMINENT_PRIOR and len(self.evidence.key) >= 4
 
     def _surname_passes(self, prior: float, cue: float) -> bool:
         """A surname alone, with no full name in the document."""

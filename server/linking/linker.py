@@ -74,6 +74,7 @@ class _KeyCandidate(NamedTuple):
     country: bool  # the entity is a country
     own_country: str  # the entity itself when it is a country, else its country
     name_weight: float
+    description_words: frozenset[str]  # role stems of its Arabic description (وزير خارجي مصر)
 
 
 class _KeyCandidates(NamedTuple):
@@ -288,7 +289,8 @@ class Linker:
             country = is_country(entity)
             own_country = entity.qid if country else entity.country_qid
             prior = popularity(entity.sitelinks)
-            candidates.append(_KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref)))
+            description = self._description_words(entity)
+            candidates.append(_KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description))
             context_qids.add(entity.qid)
             if entity.country_qid:
                 context_qids.add(entity.country_qid)
@@ -335,15 +337,12 @@ class Linker:
         first, similarity = span.first, span.similarity
         scored: list[_Scored | None] = []
         changed = False
-        for i, (ref, entity, prior, country, own_country, name_weight) in enumerate(candidates):
+        for i, (ref, entity, prior, country, own_country, name_weight, description) in enumerate(candidates):
             cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
-            role = 0.0
-            if role_words and entity.description_ar:
-                # The words around the name say what the entity's description says (وزير الخارجية):
-                # support; and, when they share two words or more, as good as a cue word.
-                role = scoring.role_support(len(role_words & self._description_words(entity)))
-                if role >= scoring.ROLE_TWO_WORDS:
-                    cue = max(cue, role)
+            if role_words and description:
+                # The words around the name say what the entity's description says (وزير الخارجية
+                # العراقي): as good as a cue word.
+                cue = max(cue, scoring.role_support(len(role_words & description)))
             national = 0.0  # a demonym right next to the span (ADJACENT) or nearby (CUE_MATCH)
             if adjacent_country and adjacent_country == own_country:
                 national = scoring.ADJACENT_DEMONYM
@@ -355,7 +354,7 @@ class Linker:
                 scored.append(without_context[i])
                 continue
             changed = True
-            support = scoring.combined_support(prior, max(in_context, national), max(cue, role))
+            support = scoring.combined_support(prior, max(in_context, national), cue)
             if not gate.passes(ref, entity, country, prior, in_context, cue, national, support, is_coordinated):
                 scored.append(None)
                 continue
@@ -464,9 +463,11 @@ class Linker:
         taken = {i for r in results for i in range(r.span.first, r.span.last + 1)}
         found = []
         for i, word in enumerate(words):
-            if i in taken:
+            norm = word.norm
+            # Cheap first: the word, or the word after a proclitic of one or two letters, is a given name.
+            if i in taken or not (norm in bearers or norm[1:] in bearers or norm[2:] in bearers):
                 continue
-            for skip, stem in ((0, word.norm), *((c.skip, c.stem) for c in proclitic_splits(word.norm))):
+            for skip, stem in ((0, norm), *((c.skip, c.stem) for c in proclitic_splits(norm))):
                 people = bearers.get(stem)
                 if people is None or len(people) != 1 or i <= people[0][1]:
                     continue

@@ -102,16 +102,15 @@ def cue_support(entity: EntityRecord, country: bool, cue: Cue | None) -> float:
     return CUE_MATCH
 
 
-# Support from the words around a name that its description shares: one word, two or more.
-ROLE_ONE_WORD: Final = 0.25
-ROLE_TWO_WORDS: Final = 0.55
+# Support from the words around a name when its description shares two of them or more
+# (وزير الخارجية العراقي). One shared word is too often the country both name.
+ROLE_MIN_SHARED_WORDS: Final = 2
+ROLE_MATCH: Final = 0.8
 
 
 def role_support(shared_words: int) -> float:
     """Support from `shared_words` stems shared by the name's surroundings and the entity's description."""
-    if shared_words >= 2:
-        return ROLE_TWO_WORDS
-    return ROLE_ONE_WORD if shared_words == 1 else 0.0
+    return ROLE_MATCH if shared_words >= ROLE_MIN_SHARED_WORDS else 0.0
 
 
 def combined_support(prior: float, context: float, cue: float) -> float:

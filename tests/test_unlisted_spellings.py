@@ -1,0 +1,144 @@
+"""Matching and disambiguation on a gazetteer that lists no variant spelling.
+
+Real seed entities are loaded with their aliases removed, as a thin Wikidata
+item would have them, so every spelling below that is not a label has to be
+reached by the matcher itself. Entities with QIDs from Q9000000001 up are
+synthetic namesakes and places, the range the synthetic dumps use: they stand
+for the crowd a large Wikidata gazetteer brings, and claim nothing real.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gazetteer.loader import load_gazetteer
+from server.linking import Linker
+from tests.conftest import SEEDS_DIR, build_from_seed_dir, write_seed_file
+
+# Real seed entities, used with labels only.
+_REAL = (
+    "Q2821166",  # عبد المجيد تبون
+    "Q57655",  # محمد بن راشد آل مكتوم
+    "Q39259",  # رجب طيب أردوغان
+    "Q95",  # غوغل
+    "Q148",  # الصين
+    "Q18808",  # بيونغ يانغ
+    "Q61053",  # أولاف شولتس
+    "Q79",  # مصر
+    "Q43",  # تركيا
+)
+
+
+def _synthetic(qid: int, kind: str, label: str, description: str, country: str, sitelinks: int) -> dict[str, object]:
+    return {
+        "qid": f"Q{9_000_000_000 + qid}",
+        "type": kind,
+        "label_ar": label,
+        "label_en": "",
+        "description_ar": description,
+        "description_en": "",
+        "aliases_ar": [],
+        "aliases_en": [],
+        "country": country,
+        "sitelinks": sitelinks,
+        "instance_of": ["Q5"] if kind == "person" else ["Q532"],
+    }
+
+
+SYNTHETIC = [
+    # A person whose family name is a demonym, and a village named with an ordinary word.
+    _synthetic(101, "person", "أحمد المصري", "لاعب كرة قدم", "Q79", 20),
+    _synthetic(102, "place", "النور", "قرية في مصر", "Q79", 1),
+    # Two namesakes: the better-known one is a footballer, the other a foreign minister.
+    _synthetic(103, "person", "سامي الجبوري", "لاعب كرة قدم عراقي", "Q79", 30),
+    _synthetic(104, "person", "خالد الجبوري", "وزير الخارجية العراقي", "Q79", 3),
+    # A long formal name, as Wikidata labels some rulers.
+    _synthetic(105, "person", "سالم بن حمد بن خليفة آل سالم", "أمير", "Q79", 40),
+]
+
+
+@pytest.fixture(scope="module")
+def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
+    entities = []
+    for path in sorted(SEEDS_DIR.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and (entity := json.loads(line))["qid"] in _REAL:
+                entities.append({**entity, "aliases_ar": [], "aliases_en": []})
+    assert len(entities) == len(_REAL)
+    folder = tmp_path_factory.mktemp("labels-only")
+    write_seed_file(folder / "seeds", entities + SYNTHETIC)
+    return Linker(load_gazetteer(build_from_seed_dir(folder / "seeds", folder / "gazetteer.sqlite")))
+
+
+def _links(linker: Linker, text: str) -> list[tuple[str, str]]:
+    """(surface, QID) of every mention; every span slices the text to its surface."""
+    found = []
+    for mention in linker.link(text).mentions:
+        assert text[mention.start : mention.end] == mention.surface
+        found.append((mention.surface, mention.entity.qid))
+    return found
+
+
+def _resolved(linker: Linker, name: str, context: str = "") -> list[str]:
+    return [candidate.entity.qid for candidate in linker.resolve(name, context)]
+
+
+def test_transliterated_consonants_of_a_well_known_name_link_alone(linker: Linker) -> None:
+    for spelling in ("جوجل", "قوقل"):
+        assert _links(linker, f"أعلنت {spelling} استثمارات جديدة") == [(spelling, "Q95")], spelling
+
+
+def test_a_dropped_vowel_alone_is_not_enough_without_context(linker: Linker) -> None:
+    # السنين ("the years") has the skeleton of الصين: an inflected word, not China.
+    assert _links(linker, "خلال السنين الماضية ارتفعت الأسعار") == []
+
+
+def test_a_vowel_variant_inside_a_full_name_links(linker: Linker) -> None:
+    assert _links(linker, "قال رجب طيب اردغان اليوم") == [("رجب طيب اردغان", "Q39259")]
+
+
+def test_compounds_and_words_joined_or_apart(linker: Linker) -> None:
+    assert _links(linker, "استقبل الرئيس عبدالمجيد تبون الوفد") == [("عبدالمجيد تبون", "Q2821166")]
+    assert _links(linker, "وصل الوفد إلى بيونغيانغ أمس") == [("بيونغيانغ", "Q18808")]
+
+
+def test_a_long_name_without_its_family_or_middle_names(linker: Linker) -> None:
+    assert _links(linker, "أعلن محمد بن راشد خطة جديدة") == [("محمد بن راشد", "Q57655")]
+    assert _resolved(linker, "سالم بن حمد آل سالم")[:1] == ["Q9000000105"]
+
+
+def test_resolve_reads_past_titles_and_long_lineages(linker: Linker) -> None:
+    assert _resolved(linker, "الرئيس التركي أردوغان")[:1] == ["Q39259"]
+    assert _resolved(linker, "المستشار شولتز")[:1] == ["Q61053"]
+    assert _resolved(linker, "محمد بن راشد بن سعيد آل مكتوم")[:1] == ["Q57655"]
+    assert _resolved(linker, "عمر الجبوري") == []  # another given name: someone else
+
+
+def test_a_nisba_alone_is_an_adjective_not_a_person(linker: Linker) -> None:
+    assert _links(linker, "قال الوزير المصري إن المفاوضات مستمرة") == []
+    assert _links(linker, "سجل أحمد المصري هدفين") == [("أحمد المصري", "Q9000000101")]
+
+
+def test_an_obscure_village_gains_nothing_from_its_country_being_named(linker: Linker) -> None:
+    assert _links(linker, "قالت مصر إن النور عاد إلى الشوارع") == [("مصر", "Q79")]
+
+
+def test_a_given_name_refers_back_to_the_person_named_in_full(linker: Linker) -> None:
+    text = "زار أولاف شولتس باريس. وقال أولاف إن المحادثات مثمرة."
+    assert _links(linker, text)[-1] == ("أولاف", "Q61053")
+    assert ("أولاف", "Q61053") not in _links(linker, "وقال أولاف إن المحادثات مثمرة.")
+
+
+def test_the_words_around_a_surname_choose_between_namesakes(linker: Linker) -> None:
+    assert _links(linker, "قال وزير الخارجية العراقي الجبوري إن") == [("الجبوري", "Q9000000104")]
+    assert _links(linker, "سجل لاعب كرة القدم الجبوري هدفا") == [("الجبوري", "Q9000000103")]
+
+
+def test_the_fixture_has_no_variant_spelling(tmp_path: Path) -> None:
+    """The spellings above are not in the seeds this module builds from."""
+    listed = {json.dumps(e, ensure_ascii=False) for e in SYNTHETIC}
+    for spelling in ("جوجل", "قوقل", "اردغان", "عبدالمجيد", "بيونغيانغ", "شولتز"):
+        assert not any(spelling in entity for entity in listed)
