@@ -1,0 +1,437 @@
+"""Soak: mixed load on `python -m server --workers 2` while operators and faults do their worst.
+
+`python -m bench.soak [--seconds 60]`, loopback only, bounded in time and count.
+16 callers send Link, LinkStream and Resolve (with the long-word and
+repeated-letter inputs mixed in) and check every answer against the first one;
+8 idle streams are held open; meanwhile: 100 reloads (file descriptors counted
+before and after), a SIGHUP every 5 s, an atomic replace with a corrupt file
+(must be refused while the old file serves), an in-place overwrite, one worker
+killed with SIGKILL, and SIGTERM at the end. It prints calls made, failed and
+refused by design, p50/p99, RSS before and after `--rss-calls` calls, and exits
+non-zero on any failed call, a wrong answer, or a server that did not stop cleanly.
+
+Refused by design (the README's documented refusals): RESOURCE_EXHAUSTED
+(limits), DEADLINE_EXCEEDED from the server's per-call cap, and UNAVAILABLE or
+CANCELLED for a call that was on the worker killed on purpose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_status import rpc_status
+
+from entitylinker.v1 import entity_linker_service_pb2 as pb
+from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVING = re.compile(r"pid (\d+) serving on \S+:(\d+)")
+CALL_TIMEOUT = 30.0
+WAIT = 60.0
+TEXTS = [
+    "زار بوريطة الرباط ثم فيينا",
+    "وصل الوزير إلى الرباط عاصمة المغرب.",
+    "قال غانتس إن إسرائيل والمغرب وقعا اتفاقا",
+    "التقى إيمانويل ماكرون بالرئيس في باريس",
+]
+NAMES = ["جانتس", "الرباط", "طرابلس", "ماكرون", "بوريطة", "كلمة"]
+LONG_WORD = "".join(random.Random(1).choice("ابتثجحخدذرزسشصضطظعغفقكلمنهوي") for _ in range(524_000))
+REPEATED_LETTER = "ب" * 524_278
+RETRY_CONFIG = (
+    '{"methodConfig": [{"name": [{"service": "entitylinker.v1.EntityLinkerService"}], "retryPolicy": '
+    '{"maxAttempts": 4, "initialBackoff": "0.1s", "maxBackoff": "1s", "backoffMultiplier": 2, '
+    '"retryableStatusCodes": ["UNAVAILABLE"]}}]}'
+)
+CHANNEL_OPTIONS = [
+    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+    ("grpc.service_config", RETRY_CONFIG),
+    ("grpc.enable_retries", 1),
+]
+
+
+@dataclass
+class SoakResult:
+    """What a soak run saw."""
+
+    calls: int = 0
+    failed: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+    wrong: int = 0
+    latencies: list[float] = field(default_factory=list)
+    failures: Counter[str] = field(default_factory=Counter)
+    rss_before_kib: int = 0
+    rss_after_kib: int = 0
+    rss_calls: int = 0
+    fds_before: int = 0
+    fds_after: int = 0
+    reloads: int = 0
+    corrupt_refused: bool = False
+    in_place_harmless: bool = False
+    worker_restarted: bool = False
+    exit_code: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.failed == 0
+            and self.wrong == 0
+            and self.exit_code == 0
+            and self.corrupt_refused
+            and self.in_place_harmless
+            and self.worker_restarted
+        )
+
+    def report(self) -> str:
+        lat = sorted(self.latencies) or [0.0]
+        p50 = statistics.median(lat) * 1000
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+        refused = ", ".join(f"{k} {v}" for k, v in sorted(self.refused.items())) or "none"
+        growth = 100.0 * (self.rss_after_kib - self.rss_before_kib) / max(self.rss_before_kib, 1)
+        lines = [
+            f"calls made          {self.calls} in {self.seconds:.0f} s",
+            f"failed              {self.failed} {dict(self.failures) if self.failures else ''}".rstrip(),
+            f"wrong answers       {self.wrong}",
+            f"refused by design   {sum(self.refused.values())} ({refused})",
+            f"latency p50 / p99   {p50:.1f} ms / {p99:.1f} ms",
+            f"RSS of a worker    {self.rss_before_kib / 1024:.1f} MiB before, {self.rss_after_kib / 1024:.1f} MiB "
+            f"after {self.rss_calls} calls ({growth:+.1f}%)",
+            f"file descriptors    {self.fds_before} before, {self.fds_after} after {self.reloads} reloads",
+            f"corrupt file        {'refused, old file kept serving' if self.corrupt_refused else 'NOT refused'}",
+            f"in-place overwrite  {'harmless' if self.in_place_harmless else 'CHANGED ANSWERS'}",
+            f"worker killed       {'restarted' if self.worker_restarted else 'NOT restarted'}",
+            f"SIGTERM             exit code {self.exit_code}",
+        ]
+        return "\n".join(lines)
+
+
+class ServerLog:
+    """The server's standard error, read by a thread; waits on lines without polling."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._thread.start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self.lines.append("")  # end of the log
+            self._changed.notify_all()
+
+    def count(self, pattern: str) -> int:
+        with self._changed:
+            return sum(1 for line in self.lines if re.search(pattern, line))
+
+    def wait_for(self, pattern: str, count: int = 1, timeout: float = WAIT) -> list[re.Match[str]]:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [m for line in self.lines if (m := re.search(pattern, line))]
+                if len(found) >= count:
+                    return found
+                if (self.lines and self.lines[-1] == "") or time.monotonic() > deadline:
+                    raise RuntimeError(f"no {count}x {pattern!r} in the server log:\n" + "".join(self.lines[-30:]))
+                self._changed.wait(max(0.0, deadline - time.monotonic()))
+
+
+def _reason(error: grpc.RpcError) -> str:
+    try:
+        status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    except ValueError:
+        return ""
+    for detail in status.details if status else []:
+        info = error_details_pb2.ErrorInfo()
+        if detail.Unpack(info):
+            return str(info.reason)
+    return ""
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _fds(pid: int) -> int:
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return 0
+
+
+def _answer(response: pb.LinkResponse) -> list[tuple[int, int, str]]:
+    return [(m.start, m.end, m.entity.qid) for m in response.mentions]
+
+
+class Soak:
+    """One run: the server, the callers, the operator's actions and the faults."""
+
+    def __init__(self, args: argparse.Namespace, folder: Path) -> None:
+        self.args = args
+        self.folder = folder
+        self.result = SoakResult()
+        self.lock = threading.Lock()
+        self.stop_load = threading.Event()
+        self.killed_at = float("inf")
+        self.served = folder / "served.sqlite"
+        self.good = folder / "good.sqlite"
+        self.pids: list[int] = []
+        self.baseline: dict[str, list[tuple[int, int, str]]] = {}
+
+    # -- the server --------------------------------------------------------------------
+
+    def start(self) -> None:
+        shutil.copy(self.args.gazetteer, self.served)
+        shutil.copy(self.args.gazetteer, self.good)
+        command = [
+            sys.executable, "-m", "server", "--gazetteer", str(self.served), "--host", "127.0.0.1", "--port", "0",
+            "--workers", "2", "--runtime-dir", str(self.folder / "run"), "--grace", "5",
+            "--stream-idle-seconds", str(self.args.seconds + 120), "--max-call-seconds", "10",
+            "--threads", "24", "--max-streams", "16",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+        self.log = ServerLog(self.process)
+        matches = self.log.wait_for(SERVING.pattern, count=2)
+        self.pids = [int(m.group(1)) for m in matches]
+        self.address = f"127.0.0.1:{matches[0].group(2)}"
+
+    def signal_and_wait(self, pattern: str) -> None:
+        """SIGHUP the server and wait until every worker logged `pattern` once more."""
+        before = self.log.count(pattern)
+        self.process.send_signal(signal.SIGHUP)
+        self.log.wait_for(pattern, count=before + 2)
+
+    # -- the callers -------------------------------------------------------------------
+
+    def _record(self, started: float, error: grpc.RpcError | None, wrong: bool = False) -> None:
+        elapsed = time.monotonic() - started
+        with self.lock:
+            self.result.calls += 1
+            if wrong:
+                self.result.wrong += 1
+            if error is None:
+                self.result.latencies.append(elapsed)
+                return
+            code, reason = error.code(), _reason(error)
+            if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
+                self.result.refused[f"RESOURCE_EXHAUSTED {reason or 'limit'}"] += 1
+            elif code == grpc.StatusCode.DEADLINE_EXCEEDED and reason == "CALL_TIME_LIMIT":
+                self.result.refused["DEADLINE_EXCEEDED CALL_TIME_LIMIT"] += 1
+            elif code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED) and self._on_killed_worker(started):
+                self.result.refused[f"{code.name} on the killed worker"] += 1
+            else:
+                self.result.failed += 1
+                self.result.failures[f"{code.name} {reason} {error.details()[:80]}"] += 1
+
+    def _on_killed_worker(self, started: float) -> bool:
+        """The call was in flight when a worker was killed on purpose (it started before, ended after)."""
+        return started <= self.killed_at + 1.0 and time.monotonic() >= self.killed_at
+
+    def caller(self, seed: int) -> None:
+        rng = random.Random(seed)
+        with grpc.insecure_channel(self.address, options=CHANNEL_OPTIONS) as channel:
+            stub = pb_grpc.EntityLinkerServiceStub(channel)
+            while not self.stop_load.is_set():
+                roll = rng.random()
+                started = time.monotonic()
+                try:
+                    if roll < 0.005:
+                        stub.Link(pb.LinkRequest(text=rng.choice([LONG_WORD, REPEATED_LETTER])), timeout=CALL_TIMEOUT)
+                        self._record(started, None)
+                    elif roll < 0.6:
+                        text = rng.choice(TEXTS)
+                        response = stub.Link(pb.LinkRequest(text=text), timeout=CALL_TIMEOUT)
+                        self._record(started, None, _answer(response) != self.baseline[text])
+                    elif roll < 0.85:
+                        stub.Resolve(pb.ResolveRequest(mention=rng.choice(NAMES)), timeout=CALL_TIMEOUT)
+                        self._record(started, None)
+                    else:
+                        texts = [rng.choice(TEXTS) for _ in range(3)]
+                        requests = [pb.LinkStreamRequest(request=pb.LinkRequest(text=t)) for t in texts]
+                        answers = [r.response for r in stub.LinkStream(iter(requests), timeout=CALL_TIMEOUT)]
+                        wrong = [_answer(a) for a in answers] != [self.baseline[t] for t in texts]
+                        self._record(started, None, wrong)
+                except grpc.RpcError as error:
+                    self._record(started, error)
+
+    def idle_streams(self, count: int, release: threading.Event) -> list[threading.Thread]:
+        """`count` streams that each send one document, read the answer, then send nothing until released."""
+        opened = threading.Barrier(count + 1)
+
+        def hold() -> None:
+            def requests() -> Iterator[pb.LinkStreamRequest]:
+                yield pb.LinkStreamRequest(request=pb.LinkRequest(text=TEXTS[0]))
+                release.wait(self.args.seconds + WAIT)
+
+            with grpc.insecure_channel(self.address) as channel:
+                call = pb_grpc.EntityLinkerServiceStub(channel).LinkStream(requests())
+                try:
+                    next(call)
+                finally:
+                    opened.wait(WAIT)
+                release.wait(self.args.seconds + WAIT)
+                call.cancel()
+
+        threads = [threading.Thread(target=hold, daemon=True) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        opened.wait(WAIT)
+        return threads
+
+    # -- the run -----------------------------------------------------------------------
+
+    def run(self) -> SoakResult:
+        started = time.monotonic()
+        end = started + self.args.seconds
+        with grpc.insecure_channel(self.address, options=CHANNEL_OPTIONS) as channel:
+            stub = pb_grpc.EntityLinkerServiceStub(channel)
+            self.baseline = {t: _answer(stub.Link(pb.LinkRequest(text=t), timeout=CALL_TIMEOUT)) for t in TEXTS}
+            version = stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=CALL_TIMEOUT).version
+            release = threading.Event()
+            holders = self.idle_streams(8, release)
+            callers = [threading.Thread(target=self.caller, args=(i,), daemon=True) for i in range(self.args.callers)]
+            for thread in callers:
+                thread.start()
+            try:
+                self._faults(stub, version, started, end)
+            finally:
+                self.stop_load.set()
+                for thread in callers:
+                    thread.join(WAIT)
+                release.set()
+                for thread in holders:
+                    thread.join(WAIT)
+        self.result.seconds = time.monotonic() - started
+        self.process.send_signal(signal.SIGTERM)
+        self.result.exit_code = self.process.wait(timeout=WAIT)
+        return self.result
+
+    def _at(self, moment: float) -> None:
+        """Wait until `moment` (monotonic), unless the load stopped."""
+        self.stop_load.wait(max(0.0, moment - time.monotonic()))
+
+    def _faults(self, stub: pb_grpc.EntityLinkerServiceStub, version: str, started: float, end: float) -> None:
+        span = end - started
+        health = health_pb2_grpc.HealthStub(grpc.insecure_channel(self.address))
+        # Reloads: descriptors of one worker before and after.
+        self.result.fds_before = _fds(self.pids[0])
+        for _ in range(self.args.reloads):
+            self.signal_and_wait("now serving version")
+            self.result.reloads += 1
+        self.result.fds_after = _fds(self.pids[0])
+        # From now on a SIGHUP every 5 s.
+        threading.Thread(target=self._sighup_every, args=(5.0, end), daemon=True).start()
+        # RSS of the worker never killed, before and after `rss_calls` more calls (read by a thread).
+        self.result.rss_before_kib = _rss_kib(self.pids[0])
+        threading.Thread(target=self._rss_after, args=(self.result.calls,), daemon=True).start()
+        # An atomic replace with a corrupt file: refused by both workers; the old one keeps serving.
+        self._at(started + 0.35 * span)
+        corrupt = self.folder / "corrupt.sqlite"
+        data = bytearray(self.good.read_bytes())
+        data[len(data) // 2 :] = bytes(len(data) - len(data) // 2)
+        corrupt.write_bytes(bytes(data))
+        corrupt.replace(self.served)
+        self.signal_and_wait("reload of .* failed")
+        info = stub.GetGazetteerInfo(pb.GetGazetteerInfoRequest(), timeout=CALL_TIMEOUT)
+        self.result.corrupt_refused = info.version == version
+        shutil.copy(self.good, self.folder / "restore.sqlite")
+        (self.folder / "restore.sqlite").replace(self.served)
+        self.signal_and_wait("now serving version")
+        # An in-place overwrite (cp over the served file): answers must not change.
+        self._at(started + 0.5 * span)
+        with self.served.open("r+b") as handle:
+            handle.truncate(len(data) // 3)
+            handle.write(b"\xff" * 4096)
+        answers = [_answer(stub.Link(pb.LinkRequest(text=t), timeout=CALL_TIMEOUT)) for t in TEXTS for _ in range(4)]
+        serving = health.Check(health_pb2.HealthCheckRequest(), timeout=CALL_TIMEOUT).status
+        self.result.in_place_harmless = answers == [self.baseline[t] for t in TEXTS for _ in range(4)] and (
+            serving == health_pb2.HealthCheckResponse.SERVING
+        )
+        shutil.copy(self.good, self.folder / "restore.sqlite")
+        (self.folder / "restore.sqlite").replace(self.served)
+        # One worker killed: it is forked again.
+        self._at(started + 0.7 * span)
+        restarts = self.log.count("worker restarted")
+        self.killed_at = time.monotonic()
+        os.kill(self.pids[1], signal.SIGKILL)
+        self.log.wait_for("worker restarted", count=restarts + 1)
+        self.log.wait_for(SERVING.pattern, count=3)
+        self.result.worker_restarted = True
+        self._at(end)
+
+    def _sighup_every(self, period: float, end: float) -> None:
+        while not self.stop_load.wait(period) and time.monotonic() < end - 1.0:
+            self.process.send_signal(signal.SIGHUP)
+
+    def _rss_after(self, base_calls: int) -> None:
+        while self.result.calls < base_calls + self.args.rss_calls and not self.stop_load.wait(0.05):
+            pass
+        self.result.rss_after_kib = _rss_kib(self.pids[0])
+        self.result.rss_calls = self.result.calls - base_calls
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long the load runs")
+    parser.add_argument("--callers", type=int, default=16, help="concurrent callers")
+    parser.add_argument("--rss-calls", type=int, default=20_000, help="calls between the two RSS readings")
+    parser.add_argument("--reloads", type=int, default=100, help="reloads between the two descriptor counts")
+    parser.add_argument("--gazetteer", type=Path, default=None, help="gazetteer (default: the seeds, built now)")
+    args = parser.parse_args(argv)
+    result = run(args)
+    print(result.report())
+    return 0 if result.ok else 1
+
+
+def run(args: argparse.Namespace) -> SoakResult:
+    """One soak run with `args` (see `main`); the server is stopped whatever happens."""
+    with tempfile.TemporaryDirectory(prefix="soak-") as name:
+        folder = Path(name)
+        if args.gazetteer is None:
+            from gazetteer.build import Source, build
+            from gazetteer.readers.seeds import read_seeds
+
+            args.gazetteer = folder / "seeds.sqlite"
+            build(args.gazetteer, [], Source("seeds", read_seeds(ROOT / "seeds")))
+        soak = Soak(args, folder)
+        soak.start()
+        try:
+            return soak.run()
+        finally:
+            if soak.process.poll() is None:
+                soak.process.kill()
+                soak.process.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
