@@ -426,3 +426,12 @@ def test_a_damaged_document_is_a_malformed_entity_and_a_huge_one_fails(
 )
 def test_the_first_lines_decide_the_layout(head: bytes, complete: bool, expected: str | None) -> None:
     assert json_layout.layout(head, complete=complete) == expected
+
+
+def test_zero_padding_after_gzip_members_is_skipped(tmp_path: Path) -> None:
+    """As the gzip module does (tape and block devices pad with zeros)."""
+    data = SAMPLE.read_bytes()
+    middle = data.index(b"\n", len(data) // 2) + 1
+    path = tmp_path / "padded.json.gz"
+    path.write_bytes(gzip.compress(data[:middle]) + bytes(100) + gzip.compress(data[middle:]) + bytes(512))
+    assert [r.qid for r in read(path)[0]] == KEPT

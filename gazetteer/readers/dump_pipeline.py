@@ -161,7 +161,7 @@ def file_size(raw: BinaryIO) -> int:
 
 
 def _decompressed(raw: BinaryIO, compression: str) -> Iterator[bytes]:
-    """The file's bytes, decompressed, in pieces of at most `_OUT_BYTES`.
+    """The file's bytes, decompressed, in pieces of at most `_OUT_BYTES` read pieces (8 MiB).
 
     zlib and bz2 objects fed a large piece at a time hold the GIL only between
     pieces, so decompressing in a thread really runs beside the parsing (the
