@@ -119,6 +119,8 @@ class Linker:
         self.evidence = EvidenceReader(self.index.demonyms, self._names_place)
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_memo: dict[str, frozenset[str]] = {}
+        # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
+        self.resolve_calibration = scoring.RESOLVE_CALIBRATION
         word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
 
     def _description_words(self, entity: EntityRecord) -> frozenset[str]:
@@ -217,7 +219,9 @@ class Linker:
         if scoring.with_ambiguity(ranked[0][1], total) < self.default_min_score:
             return []
         candidates = [
-            Candidate(entity, round(scoring.with_ambiguity(score, total), 4))
+            Candidate(
+                entity, round(scoring.calibrated(scoring.with_ambiguity(score, total), self.resolve_calibration), 4)
+            )
             for qid, score in ranked
             if (entity := self.gazetteer.entity(qid)) is not None
         ]
