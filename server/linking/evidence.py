@@ -89,6 +89,7 @@ class Evidence:
         inside_longer_quote: bool = False,
         joined_to_next: bool = False,
         role_words: frozenset[str] = frozenset(),
+        after_title: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -120,6 +121,8 @@ class Evidence:
         # The words around the span as `role_word` stems (وزير الخارجية المصري → وزير خارجي مصري):
         # matched against a candidate's description.
         self.role_words = role_words
+        # The word before is a person's title as written (وزير، وزيرة، الرئيس): the span may be its office.
+        self.after_title = after_title
 
     def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
@@ -144,6 +147,7 @@ class _PreviousFacts(NamedTuple):
     definite: bool
     given_name: bool
     person_title: bool  # a definite person cue as written (الرئيس)
+    title: bool  # a person cue as written, definite or not (وزيرة)
     cue: bool  # a cue of any kind, proclitics allowed
     # A reading of the word (as written or after a proclitic) is a definite / an indefinite noun.
     definite_noun: bool
@@ -247,6 +251,7 @@ class EvidenceReader:
             not resolving and _inside_longer_quote(words, first, last),
             after is not None and after.starts_with_and,
             self._role_words(words, first, last),
+            before is not None and not span.skip and before.title,
         )
 
     def _role_words(self, words: list[Word], first: int, last: int) -> frozenset[str]:
@@ -348,6 +353,7 @@ class EvidenceReader:
             definite=definite,
             given_name=self._is_given_name(norm),
             person_title=definite and cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
+            title=cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
             cue=cue is not None,
             definite_noun=any(form.startswith(_DEFINITE) and is_noun(form) for form in forms),
             indefinite_noun=any(not form.startswith(_DEFINITE) and is_noun(form) for form in forms),

@@ -26,6 +26,8 @@ _LOGGER = logging.getLogger(__name__)
 # Read once: compiled (`make native`), a module constant costs nothing, an enum attribute a look-up.
 _SURNAME: Final[str] = NameKind.SURNAME
 _PERSON: Final = EntityKind.PERSON
+_ORGANIZATION: Final = EntityKind.ORGANIZATION
+_SHORT: Final[str] = NameKind.SHORT
 
 LOW_POPULARITY: Final = 0.35
 # An entity this popular (about 30 sitelinks) is the likely one behind another spelling of its name.
@@ -91,6 +93,8 @@ class Gate:
             return False
         if evidence.inside_longer_quote and not named_in_full:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
+        if ref.kind == _SHORT and entity.kind is _ORGANIZATION and evidence.after_title and not named_in_full:
+            return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
         if not evidence.name.single_word:
             return self._multi_word_passes(entity, country, prior, cue, support, named_in_full)
         demonym_of_other = evidence.name.demonym_country not in (None, entity.qid)
@@ -116,7 +120,9 @@ class Gate:
         if evidence.resolving:
             # A name asked about on its own: only its popularity and its spelling can speak.
             return (self.span.exact or prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
-        if not self.span.exact and not (named_in_full or cue > 0 or any_context or self._prominent_spelling(prior)):
+        # Another spelling of a one-word name needs more than its country named somewhere (للوضوء is no لوديي).
+        close_support = named_in_full or cue > 0 or national > 0 or coordinated
+        if not self.span.exact and not (close_support or self._prominent_spelling(prior)):
             return False
         often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
         if often_ordinary and evidence.before_definite_noun and evidence.name.demonym_country is None:

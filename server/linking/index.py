@@ -67,7 +67,7 @@ _SUFFIXES: Final = frozenset(
     ["ي", "يه", "يا", "ين", "يين", "يون", "يات", "ون", "ان", "ات", "ه", "ها", "هم", "هما", "ا", "و", "وا", "نا", "كم"]
 )
 # Endings an ordinary word takes that no name word ends in: the accusative ا, possessive pronouns.
-_ORDINARY_ENDINGS: Final = ("ا", "ها", "هم", "هما", "كم")
+_ORDINARY_ENDINGS: Final = ("ا", "ها", "هم", "هما", "ك", "كم")
 _PREFIXES: Final = frozenset(["ال", "و", "ف", "ب", "ل", "ك", "س", "وال", "بال", "لل", "فال", "كال"])
 _NISBA_ENDINGS: Final = ("يين", "يون", "يات", "يه", "يا", "ي")
 
