@@ -9,6 +9,8 @@ GENERATED := entitylinker/v1/entity_linker_service_pb2.py
 GAZETTEER := build/gazetteer.sqlite
 NATIVE := .native/manifest.json
 PORT ?= 50051
+HTTP_PORT ?= 8080
+BIND ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
 .PHONY: help setup proto native gazetteer serve test eval bench lint clean
@@ -29,10 +31,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP) ## Create .venv and install the pinned dependencies
 
+# google/api/annotations.proto (the HTTP mapping) comes with googleapis-common-protos, pinned in requirements.txt.
+API_PROTOS = $$($(PY) -c 'import importlib.util as u, pathlib as p; print(p.Path(u.find_spec("google.api.annotations_pb2").origin).parents[2])')
+CLIENT_STUBS := client/src/entitylinker_client/_proto
+
+# The server's stubs (entitylinker/, not committed) and the client library's copy (committed, so that
+# `pip install ./client` needs no protoc; its grpc module imports its message module relatively).
 $(GENERATED): $(PROTO) $(STAMP)
-	mkdir -p entitylinker/v1
-	$(PY) -m grpc_tools.protoc -Iproto --python_out=. --grpc_python_out=. --pyi_out=. $(PROTO)
+	rm -rf build/stubs && mkdir -p build/stubs entitylinker/v1 $(CLIENT_STUBS)
+	$(PY) -m grpc_tools.protoc -Iproto -I"$(API_PROTOS)" --python_out=build/stubs --grpc_python_out=build/stubs --pyi_out=build/stubs $(PROTO)
+	cp build/stubs/entitylinker/v1/*.py* entitylinker/v1/
 	touch entitylinker/__init__.py entitylinker/v1/__init__.py
+	cp build/stubs/entitylinker/v1/entity_linker_service_pb2.py* $(CLIENT_STUBS)/
+	sed 's/^from entitylinker\.v1 import/from . import/' build/stubs/entitylinker/v1/entity_linker_service_pb2_grpc.py \
+		> $(CLIENT_STUBS)/entity_linker_service_pb2_grpc.py
 
 proto: $(GENERATED) ## Generate the Python gRPC code from proto/
 
@@ -49,8 +61,8 @@ $(GAZETTEER): $(STAMP) $(wildcard seeds/*.jsonl) $(wildcard gazetteer/*.py gazet
 
 gazetteer: $(GAZETTEER) ## Build the seed gazetteer (build/gazetteer.sqlite)
 
-serve: $(GENERATED) $(NATIVE) $(GAZETTEER) ## Set up, build the gazetteer if missing, and run the server on PORT (50051)
-	$(PY) -m server --gazetteer $(GAZETTEER) --port $(PORT)
+serve: $(GENERATED) $(NATIVE) $(GAZETTEER) ## Set up and serve gRPC on PORT (50051), the web page and HTTP/JSON on HTTP_PORT (8080), bound to BIND (127.0.0.1)
+	$(PY) -m server --gazetteer $(GAZETTEER) --host $(BIND) --port $(PORT) --http-port $(HTTP_PORT)
 
 test: $(GENERATED) $(NATIVE) ## Set up, compile the core and run the whole test suite
 	ENTITYLINKER_EXPECT_COMPILED=1 $(PY) -m pytest -q

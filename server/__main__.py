@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from gazetteer.loader import GazetteerLoadError, remove_stale_copies
 from gazetteer.schema import SchemaMismatchError
@@ -31,6 +32,9 @@ from server.heap import settle_after_load
 from server.holder import LinkerHolder
 from server.settings import Settings, parse_settings
 from server.workers import PortBusyError, check_port_free, port_lock, run_workers
+
+if TYPE_CHECKING:
+    from server.gateway import HttpServer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -63,6 +67,7 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
         )
     except RuntimeError as exc:
         raise StartError(f"cannot listen on {settings.host}:{port}: {exc}") from None
+    http = None if settings.http_port is None else start_http(settings, holder, reuse_port)
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -72,6 +77,8 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
         health.enter_graceful_shutdown()
 
         def drain_then_stop() -> None:
+            if http is not None:
+                threading.Thread(target=http.stop, args=(settings.grace_seconds,), daemon=True).start()
             server.stop(settings.grace_seconds).wait()
             stopped.set()
 
@@ -101,6 +108,24 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool)
         pass
     holder.close()
     _LOGGER.info("pid %d stopped", os.getpid())
+
+
+def start_http(settings: Settings, holder: LinkerHolder, reuse_port: bool) -> HttpServer:
+    """The HTTP/JSON server and web page, in a thread of this process, over its own servicer on `holder`."""
+    from server.gateway import HttpServer, create_app  # Starlette and uvicorn only when asked for
+    from server.service import EntityLinkerService
+
+    servicer = EntityLinkerService(holder, settings.max_text_bytes, max_call_seconds=settings.max_call_seconds)
+    host = settings.http_host or settings.host
+    app = create_app(servicer, max_body_bytes=max(settings.max_text_bytes * 2, 4 * 1024 * 1024))
+    try:
+        http = HttpServer(app, host, settings.http_port or 0, reuse_port, settings.max_concurrent_rpcs).start()
+    except (OSError, RuntimeError) as exc:
+        raise StartError(f"cannot serve HTTP on {host}:{settings.http_port}: {exc}") from None
+    shown = "localhost" if host.strip("[]") in ("", "::", "0.0.0.0") else host
+    shown = f"[{shown.strip('[]')}]" if ":" in shown else shown
+    _LOGGER.info("pid %d HTTP/JSON and the web page on http://%s:%d/", os.getpid(), shown, http.port)
+    return http
 
 
 def serve_workers(settings: Settings, holder: LinkerHolder, lock: bool = True) -> int:

@@ -32,6 +32,8 @@ class Settings:
     max_streams: int = 8
     stream_idle_seconds: float = 30.0
     max_connection_age_seconds: float = 1800.0
+    http_port: int | None = None  # None: no HTTP/JSON server
+    http_host: str | None = None  # None: the gRPC --host
     # The gazetteer's private copies and the port locks.
     runtime_dir: Path = Path(tempfile.gettempdir()) / f"entitylinker-{os.getuid()}"
 
@@ -128,6 +130,19 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "(env ENTITYLINKER_MAX_CONNECTION_AGE)",
     )
     parser.add_argument(
+        "--http-port",
+        type=int,
+        default=int(_env("HTTP_PORT", "")) if _env("HTTP_PORT", "") else None,
+        help="also serve HTTP/JSON and the web page on this port, 0 for any; off when not given "
+        "(env ENTITYLINKER_HTTP_PORT)",
+    )
+    parser.add_argument(
+        "--http-host",
+        default=_env("HTTP_HOST", ""),
+        help="address the HTTP server binds, e.g. 127.0.0.1 for this machine only; defaults to --host "
+        "(env ENTITYLINKER_HTTP_HOST)",
+    )
+    parser.add_argument(
         "--runtime-dir",
         type=Path,
         default=Path(_env("RUNTIME_DIR", str(defaults.runtime_dir))),
@@ -138,6 +153,8 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         parser.error("--workers must be at least 1")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be 0..65535, got {args.port}")
+    if args.http_port is not None and not 0 <= args.http_port <= 65535:
+        parser.error(f"--http-port must be 0..65535, got {args.http_port}")
     if args.max_text_bytes <= 0:
         parser.error("--max-text-bytes must be positive")
     if not 1 <= args.max_streams < args.threads:
@@ -166,4 +183,6 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         stream_idle_seconds=args.stream_idle_seconds,
         max_connection_age_seconds=args.max_connection_age,
         runtime_dir=args.runtime_dir,
+        http_port=args.http_port,
+        http_host=args.http_host or None,
     )

@@ -117,3 +117,17 @@ def gazetteer_copy(seed_gazetteer_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "gazetteer.sqlite"
     shutil.copy(seed_gazetteer_path, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def http_url(seed_gazetteer_path: Path) -> Iterator[str]:
+    """The HTTP/JSON gateway and web page on an ephemeral port, over the seed gazetteer."""
+    from server.gateway import HttpServer, create_app
+    from server.service import EntityLinkerService
+
+    holder = LinkerHolder.open(seed_gazetteer_path)
+    app = create_app(EntityLinkerService(holder, 1024 * 1024), max_body_bytes=4 * 1024 * 1024)
+    http = HttpServer(app, "127.0.0.1", 0).start()
+    yield f"http://127.0.0.1:{http.port}"
+    http.stop()
+    holder.close()
