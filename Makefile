@@ -13,7 +13,7 @@ HTTP_PORT ?= 8080
 BIND ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup proto native gazetteer serve test eval bench lint clean
+.PHONY: help setup proto native gazetteer serve test browser eval bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -64,8 +64,16 @@ gazetteer: $(GAZETTEER) ## Build the seed gazetteer (build/gazetteer.sqlite)
 serve: $(GENERATED) $(NATIVE) $(GAZETTEER) ## Set up and serve gRPC on PORT (50051), the web page and HTTP/JSON on HTTP_PORT (8080), bound to BIND (127.0.0.1)
 	$(PY) -m server --gazetteer $(GAZETTEER) --host $(BIND) --port $(PORT) --http-port $(HTTP_PORT)
 
-test: $(GENERATED) $(NATIVE) ## Set up, compile the core and run the whole test suite
+test: $(GENERATED) $(NATIVE) browser ## Set up, compile the core, install the test browser and run the whole test suite
 	ENTITYLINKER_EXPECT_COMPILED=1 $(PY) -m pytest -q
+
+# The web page test drives Debian's chromium with chromium-driver (tests/test_web_page.py).
+browser: ## Install Debian's chromium and chromium-driver for the web page test, when missing
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+		echo "warning: not root and no sudo: cannot install chromium, the web page test will be skipped" >&2; exit 0; fi; \
+	echo "installing Debian's chromium and chromium-driver for the web page test"; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 
 eval: $(GENERATED) $(NATIVE) ## Linker quality: dev P/R/F1, Resolve, calibration, spelling-blind, label-only, ANERcorp
 	$(PY) -m evaluation
