@@ -18,7 +18,7 @@ BIND ?= 127.0.0.1
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
@@ -27,6 +27,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	# utils and word tokenizer need only emoji, six, regex and cachetools,
 	# which requirements.txt pins.
 	$(PY) -m pip install --quiet --no-deps camel-tools==1.6.0
+	# The client library (client/), editable: the `entitylinker` command and `python -m client`.
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable ./client
 	touch $@
 
 setup: $(STAMP) ## Create .venv and install the pinned dependencies

@@ -1,0 +1,294 @@
+"""Typed clients for `entitylinker.v1.EntityLinkerService`: blocking and asyncio (`grpc.aio`).
+
+Both build the channel the service expects: round-robin over the addresses the
+target resolves to and retries of UNAVAILABLE (`service_config.json`, shipped
+in this package), a receive limit as large as the server's largest answer, and
+a default deadline on every call so no call waits for ever. Failures are
+`grpc.RpcError`; `error_reason` reads the google.rpc.ErrorInfo reason the
+server attaches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
+from importlib import resources
+from typing import Any, Self
+
+import grpc
+import grpc.aio
+from google.rpc import error_details_pb2, status_pb2
+
+from entitylinker_client._proto import entity_linker_service_pb2 as pb
+from entitylinker_client._proto import entity_linker_service_pb2_grpc as pb_grpc
+
+DEFAULT_TARGET = os.environ.get("ENTITYLINKER_SERVER", "localhost:50051")
+DEFAULT_TIMEOUT = 30.0
+# The server refuses to build answers over 64 MiB (RESOURCE_EXHAUSTED, RESPONSE_TOO_LARGE); grpc's
+# default receive limit of 4 MiB would fail earlier, on a long text full of names with candidates.
+MAX_RECEIVE_BYTES = 64 * 1024 * 1024
+SERVICE_CONFIG: str = json.dumps(
+    json.loads(resources.files(__package__).joinpath("service_config.json").read_text(encoding="utf-8"))
+)
+TYPES: dict[str, pb.EntityType] = {
+    "person": pb.ENTITY_TYPE_PERSON,
+    "place": pb.ENTITY_TYPE_PLACE,
+    "organization": pb.ENTITY_TYPE_ORGANIZATION,
+}
+OFFSETS: dict[str, pb.OffsetEncoding] = {
+    "code-points": pb.OFFSET_ENCODING_CODE_POINTS,
+    "utf8": pb.OFFSET_ENCODING_UTF8_BYTES,
+    "utf16": pb.OFFSET_ENCODING_UTF16_CODE_UNITS,
+}
+
+EntityTypes = Iterable["pb.EntityType | str"]
+
+
+def channel_options(extra: Sequence[tuple[str, Any]] = ()) -> list[tuple[str, Any]]:
+    """The channel options both clients use: service config, retries, receive limit; `extra` wins."""
+    return [
+        ("grpc.service_config", SERVICE_CONFIG),
+        ("grpc.enable_retries", 1),
+        ("grpc.max_receive_message_length", MAX_RECEIVE_BYTES),
+        *extra,
+    ]
+
+
+def entity_types(types: EntityTypes) -> list[pb.EntityType]:
+    """`types` as enum values; names ("person", "place", "organization") are accepted."""
+    values = []
+    for value in types:
+        if isinstance(value, str):
+            if value not in TYPES:
+                raise ValueError(f"unknown entity type {value!r}; use one of {', '.join(TYPES)}")
+            values.append(TYPES[value])
+        else:
+            values.append(value)
+    return values
+
+
+def link_request(
+    text: str,
+    *,
+    document_id: str = "",
+    types: EntityTypes = (),
+    min_score: float = 0.0,
+    max_candidates: int = 0,
+    offset_encoding: pb.OffsetEncoding | str = pb.OFFSET_ENCODING_CODE_POINTS,
+) -> pb.LinkRequest:
+    """A `LinkRequest`; `min_score` 0 means the server's threshold, `offset_encoding` may be a name of `OFFSETS`."""
+    encoding = OFFSETS[offset_encoding] if isinstance(offset_encoding, str) else offset_encoding
+    return pb.LinkRequest(
+        text=text,
+        document_id=document_id,
+        types=entity_types(types),
+        min_score=min_score,
+        max_candidates=max_candidates,
+        offset_encoding=encoding,
+    )
+
+
+def error_reason(error: grpc.RpcError) -> str | None:
+    """The ErrorInfo reason of a failed call (e.g. "INVALID_QID"), or None when it carries none."""
+    metadata = error.trailing_metadata() if hasattr(error, "trailing_metadata") else None
+    for key, value in metadata or ():
+        if key == "grpc-status-details-bin":
+            for detail in status_pb2.Status.FromString(value).details:
+                info = error_details_pb2.ErrorInfo()
+                if detail.Unpack(info):
+                    return str(info.reason)
+    return None
+
+
+class _Options:
+    """What both clients share: the target, the deadline and the call metadata."""
+
+    def __init__(
+        self,
+        target: str,
+        timeout: float | None,
+        token: str | None,
+        tls: bool,
+        root_certificates: bytes | None,
+    ) -> None:
+        self.target = target
+        self.timeout = timeout
+        self.metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
+        self.credentials = grpc.ssl_channel_credentials(root_certificates) if tls or root_certificates else None
+
+    def deadline(self, timeout: float | None) -> float | None:
+        return self.timeout if timeout is None else timeout
+
+
+class EntityLinkerClient:
+    """A blocking client; use it as a context manager, or call `close()`.
+
+    `timeout` is the default deadline of every call in seconds (None: no
+    deadline); each method takes its own `timeout` too. `tls` (with optional
+    PEM `root_certificates`) makes a TLS channel, and `token` is sent as
+    `authorization: Bearer <token>`: the server serves plaintext without
+    authentication today, so both are for a server or proxy that asks for them.
+    """
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        token: str | None = None,
+        tls: bool = False,
+        root_certificates: bytes | None = None,
+        options: Sequence[tuple[str, Any]] = (),
+    ) -> None:
+        self._options = _Options(target, timeout, token, tls, root_certificates)
+        credentials = self._options.credentials
+        self.channel: grpc.Channel = (
+            grpc.secure_channel(target, credentials, options=channel_options(options))
+            if credentials
+            else grpc.insecure_channel(target, options=channel_options(options))
+        )
+        self.stub = pb_grpc.EntityLinkerServiceStub(self.channel)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the channel; calls in flight are cancelled."""
+        self.channel.close()
+
+    def _call(self, timeout: float | None) -> dict[str, Any]:
+        return {"timeout": self._options.deadline(timeout), "metadata": self._options.metadata}
+
+    def link(self, text: str, *, timeout: float | None = None, **options: Any) -> pb.LinkResponse:
+        """Every mention in `text`; `options` are `link_request`'s (document_id, types, min_score, ...)."""
+        return self.link_request(link_request(text, **options), timeout=timeout)
+
+    def link_request(self, request: pb.LinkRequest, *, timeout: float | None = None) -> pb.LinkResponse:
+        """`Link` with a request of your making."""
+        response: pb.LinkResponse = self.stub.Link(request, **self._call(timeout))
+        return response
+
+    def link_stream(
+        self, requests: Iterable[pb.LinkRequest], *, timeout: float | None = None
+    ) -> Iterator[pb.LinkResponse]:
+        """Many documents over one `LinkStream` call, answers in order; `timeout` bounds the whole stream."""
+        stream = self.stub.LinkStream((pb.LinkStreamRequest(request=r) for r in requests), **self._call(timeout))
+        for item in stream:
+            yield item.response
+
+    def resolve(
+        self,
+        mention: str,
+        *,
+        context: str = "",
+        types: EntityTypes = (),
+        limit: int = 0,
+        timeout: float | None = None,
+    ) -> list[pb.Candidate]:
+        """The entities `mention` may denote, best first (`limit` 0: the server's 10); empty when none is plausible."""
+        request = pb.ResolveRequest(mention=mention, context=context, types=entity_types(types), limit=limit)
+        response: pb.ResolveResponse = self.stub.Resolve(request, **self._call(timeout))
+        return list(response.candidates)
+
+    def get_entity(self, qid: str, *, timeout: float | None = None) -> pb.Entity:
+        """One entity by QID; NOT_FOUND when the gazetteer does not hold it."""
+        response: pb.GetEntityResponse = self.stub.GetEntity(pb.GetEntityRequest(qid=qid), **self._call(timeout))
+        return response.entity
+
+    def gazetteer_info(self, *, timeout: float | None = None) -> pb.GetGazetteerInfoResponse:
+        """The gazetteer in service: version, build time, sources, counts."""
+        response: pb.GetGazetteerInfoResponse = self.stub.GetGazetteerInfo(
+            pb.GetGazetteerInfoRequest(), **self._call(timeout)
+        )
+        return response
+
+
+class AsyncEntityLinkerClient:
+    """The asyncio client on `grpc.aio`, with the same options; `async with` it, or `await close()`."""
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        token: str | None = None,
+        tls: bool = False,
+        root_certificates: bytes | None = None,
+        options: Sequence[tuple[str, Any]] = (),
+    ) -> None:
+        self._options = _Options(target, timeout, token, tls, root_certificates)
+        credentials = self._options.credentials
+        self.channel: grpc.aio.Channel = (
+            grpc.aio.secure_channel(target, credentials, options=channel_options(options))
+            if credentials
+            else grpc.aio.insecure_channel(target, options=channel_options(options))
+        )
+        self.stub = pb_grpc.EntityLinkerServiceStub(self.channel)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the channel; calls in flight are cancelled."""
+        await self.channel.close()
+
+    def _call(self, timeout: float | None) -> dict[str, Any]:
+        return {"timeout": self._options.deadline(timeout), "metadata": self._options.metadata}
+
+    async def link(self, text: str, *, timeout: float | None = None, **options: Any) -> pb.LinkResponse:
+        """Every mention in `text`; `options` are `link_request`'s."""
+        return await self.link_request(link_request(text, **options), timeout=timeout)
+
+    async def link_request(self, request: pb.LinkRequest, *, timeout: float | None = None) -> pb.LinkResponse:
+        """`Link` with a request of your making."""
+        response: pb.LinkResponse = await self.stub.Link(request, **self._call(timeout))
+        return response
+
+    async def link_stream(
+        self, requests: Iterable[pb.LinkRequest] | AsyncIterable[pb.LinkRequest], *, timeout: float | None = None
+    ) -> AsyncIterator[pb.LinkResponse]:
+        """Many documents over one `LinkStream` call, answers in order."""
+
+        async def wrapped() -> AsyncIterator[pb.LinkStreamRequest]:
+            if isinstance(requests, AsyncIterable):
+                async for request in requests:
+                    yield pb.LinkStreamRequest(request=request)
+            else:
+                for request in requests:
+                    yield pb.LinkStreamRequest(request=request)
+
+        async for item in self.stub.LinkStream(wrapped(), **self._call(timeout)):
+            yield item.response
+
+    async def resolve(
+        self,
+        mention: str,
+        *,
+        context: str = "",
+        types: EntityTypes = (),
+        limit: int = 0,
+        timeout: float | None = None,
+    ) -> list[pb.Candidate]:
+        """The entities `mention` may denote, best first; empty when none is plausible."""
+        request = pb.ResolveRequest(mention=mention, context=context, types=entity_types(types), limit=limit)
+        response: pb.ResolveResponse = await self.stub.Resolve(request, **self._call(timeout))
+        return list(response.candidates)
+
+    async def get_entity(self, qid: str, *, timeout: float | None = None) -> pb.Entity:
+        """One entity by QID."""
+        response: pb.GetEntityResponse = await self.stub.GetEntity(pb.GetEntityRequest(qid=qid), **self._call(timeout))
+        return response.entity
+
+    async def gazetteer_info(self, *, timeout: float | None = None) -> pb.GetGazetteerInfoResponse:
+        """The gazetteer in service."""
+        response: pb.GetGazetteerInfoResponse = await self.stub.GetGazetteerInfo(
+            pb.GetGazetteerInfoRequest(), **self._call(timeout)
+        )
+        return response
