@@ -116,8 +116,9 @@ class WdqsClient:
             except urllib.error.URLError as exc:
                 if isinstance(exc.reason, TimeoutError | socket.timeout):
                     raise QueryTooSlowError(f"no answer within {settings.timeout}s") from exc
-                self._wait(attempt, f"connection failed ({exc.reason})", None)
-                continue
+                # A failed name look-up or a refused connection is not mended by waiting (without a network
+                # it took five retries and 45 s to say so): fail now. Only 429 and 5xx answers are retried.
+                raise WdqsError(f"cannot reach {settings.endpoint}: {exc.reason}") from None
             try:
                 results: dict[str, Any] = json.loads(payload)
             except ValueError:

@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -295,3 +296,15 @@ def test_cli_builds_from_the_query_service(server: tuple[str, Replay], tmp_path:
     rabat = gazetteer.entity("Q3551")
     assert rabat is not None and rabat.lat == 34.02
     assert gazetteer.info.sources == ("wdqs",)
+
+
+@pytest.mark.parametrize("endpoint", ["http://wdqs.invalid/sparql", "http://127.0.0.1:9/sparql"])
+def test_unreachable_endpoint_fails_at_once(endpoint: str) -> None:
+    """A name that does not resolve, or a refused connection, is not retried: only 429 and 5xx are."""
+    sleeps: list[float] = []
+    wdqs = WdqsClient(WdqsSettings(endpoint, USER_AGENT, timeout=5, backoff_base=1.0), sleep=sleeps.append)
+    started = time.monotonic()
+    with pytest.raises(WdqsError, match="cannot reach"):
+        wdqs.select("SELECT ?x WHERE {}")
+    assert time.monotonic() - started < 5
+    assert wdqs.requests == 1 and sleeps == []
