@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from server.holder import LinkerHolder
+from server.reflection import enable_server_reflection
 from server.service import MAX_RESPONSE_BYTES, SERVICE_NAME, EntityLinkerService, StreamSlots, add_service
 
 _LOGGER = logging.getLogger(__name__)
@@ -92,9 +92,7 @@ def create_server(
     add_service(service, server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME), server
-    )
+    enable_server_reflection((SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name), server)
     port = server.add_insecure_port(address)
     if port == 0:
         raise RuntimeError(f"could not bind {address}")
