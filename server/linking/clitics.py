@@ -50,3 +50,18 @@ def proclitic_splits(word: str) -> tuple[CliticSplit, ...]:
                 splits.append(CliticSplit(len(prefix), "ا" + stem))
     splits.sort(key=lambda s: s.skip)
     return tuple(splits)
+
+
+def with_proclitics(stem: str) -> list[CliticSplit]:
+    """Every written form of `stem` with a proclitic or none, as (proclitic length, written form).
+
+    The inverse of `proclitic_splits`, for looking a known stem up among the words of a text in one step.
+    """
+    forms = []
+    for conjunction in _CONJUNCTIONS:
+        for preposition in _PREPOSITIONS:
+            prefix = conjunction + preposition
+            forms.append(CliticSplit(len(prefix), prefix + stem))
+            if preposition == "ل" and stem.startswith("ال"):
+                forms.append(CliticSplit(len(prefix), prefix + stem[1:]))  # ل + ال: للمغرب
+    return forms

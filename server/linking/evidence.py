@@ -39,7 +39,6 @@ _DEFINITE: Final = "ال"
 _NO_COUNTRIES: frozenset[str] = frozenset()
 _PLACE: Final = EntityKind.PLACE
 _AND: Final = "و"
-_MIN_NISBA_STEM: Final = 3
 
 
 class NameFacts(NamedTuple):
@@ -60,8 +59,8 @@ class NameFacts(NamedTuple):
     definite: bool
     # A definite nisba (ال...ي، ال...يه) the lexicon knows as an adjective (المصري، الفلسطيني).
     nisba_adjective: bool
-    # A definite nisba of a place the gazetteer names (البغدادي from بغداد): a family name at most.
-    place_nisba: bool
+    # An ordinary word bare or inflected, clitics and pronoun endings allowed (فيما، وولي، بينك).
+    ordinary_form: bool
 
 
 class Evidence:
@@ -88,7 +87,6 @@ class Evidence:
         before_definite_noun: bool = False,
         inside_longer_quote: bool = False,
         joined_to_next: bool = False,
-        role_words: frozenset[str] = frozenset(),
         after_title: bool = False,
     ) -> None:
         self.key = key
@@ -118,9 +116,6 @@ class Evidence:
         self.inside_longer_quote = inside_longer_quote
         # The next word begins with و: the span may be one of a list (مالي والنيجر).
         self.joined_to_next = joined_to_next
-        # The words around the span as `role_word` stems (وزير الخارجية المصري → وزير خارجي مصري):
-        # matched against a candidate's description.
-        self.role_words = role_words
         # The word before is a person's title as written (وزير، وزيرة، الرئيس): the span may be its office.
         self.after_title = after_title
 
@@ -157,9 +152,9 @@ class _PreviousFacts(NamedTuple):
 class EvidenceReader:
     """Reads the `Evidence` of spans; holds the word tables and the per-word caches."""
 
-    def __init__(self, demonyms: DemonymTable, names_place: Callable[[str], bool]) -> None:
+    def __init__(self, demonyms: DemonymTable, ordinary_form: Callable[[str], bool]) -> None:
         self.demonyms = demonyms
-        self._names_place = names_place  # whether a key is the name of some place
+        self._ordinary_form = ordinary_form  # an ordinary word, bare or inflected
         self._common = common_words()
         self._given = given_names()
         self._cues = cue_kinds()
@@ -250,12 +245,14 @@ class EvidenceReader:
             after is not None and after.definite_noun,
             not resolving and _inside_longer_quote(words, first, last),
             after is not None and after.starts_with_and,
-            self._role_words(words, first, last),
             before is not None and not span.skip and before.title,
         )
 
-    def _role_words(self, words: list[Word], first: int, last: int) -> frozenset[str]:
-        """Stems of the words just before and after a span, within its sentence."""
+    def role_words(self, words: list[Word], first: int, last: int) -> frozenset[str]:
+        """The `role_word` stems of the words just before and after words [first, last], within their sentence.
+
+        وزير الخارجية العراقي → وزير خارجي عراقي: matched against candidates' descriptions.
+        """
         stem_of = self._role_word
         found = set()
         for i in range(first - 1, max(first - 1 - ROLE_WINDOW_BEFORE, -1), -1):
@@ -298,6 +295,8 @@ class EvidenceReader:
         name (`named`): a cue announces the first name after it, not every word after it.
         """
         for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
+            if words[i + 1].after_comma:
+                break  # بزيارة المدينة، فيما: a comma ends what the cue announces
             if len(words[i].norm) > MAX_NAME_WORD_CHARS:
                 break
             found = self.cue_of(words[i].norm)
@@ -324,16 +323,8 @@ class EvidenceReader:
             adjectival=single_word and (is_adjective(key) or (definite and demonym_country is not None)),
             definite=definite,
             nisba_adjective=single_word and _nisba_shaped(key) and is_adjective(key),
-            place_nisba=single_word and _nisba_shaped(key) and self._is_place_nisba(key),
+            ordinary_form=single_word and self._ordinary_form(key),
         )
-
-    def _is_place_nisba(self, key: str) -> bool:
-        """The nisba of a place name: البغدادي (بغداد)، السوري (سوريا)، الحلبيه (حلب)."""
-        stem = key[len(_DEFINITE) :]
-        stem = stem[:-2] if stem.endswith("يه") else stem[:-1]
-        if len(stem) < _MIN_NISBA_STEM:
-            return False
-        return any(self._names_place(form) for form in (stem, stem + "ا", stem + "ه", _DEFINITE + stem))
 
     def _read_following_facts(self, norm: str) -> _FollowingFacts:
         definite = norm.startswith(_DEFINITE)

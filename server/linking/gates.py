@@ -32,6 +32,8 @@ _SHORT: Final[str] = NameKind.SHORT
 LOW_POPULARITY: Final = 0.35
 # An entity this popular (about 30 sitelinks) is the likely one behind another spelling of its name.
 PROMINENT_PRIOR: Final = 0.6
+# An entity this little known (two sitelinks or fewer) is one of thousands of its name's kind.
+OBSCURE_PRIOR: Final = scoring.OBSCURE_PRIOR
 _FOLDED: Final = "folded"
 # Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
 # name needs a cue or the full name (MOSTLY) or any context (OFTEN).
@@ -96,7 +98,7 @@ class Gate:
         if ref.kind == _SHORT and entity.kind is _ORGANIZATION and evidence.after_title and not named_in_full:
             return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
         if not evidence.name.single_word:
-            return self._multi_word_passes(entity, country, prior, cue, support, named_in_full)
+            return self._multi_word_passes(entity, country, prior, cue, support, named_in_full, in_context, national)
         demonym_of_other = evidence.name.demonym_country not in (None, entity.qid)
         if demonym_of_other and (not named_in_full or evidence.after_definite_title):
             return False  # السوداني is an adjective before it is anyone's name
@@ -109,14 +111,17 @@ class Gate:
             and not named_in_full
         ):
             return False  # الإمام الجليل: after a definite title comes a person or an epithet, not a place
-        if ref.kind == _SURNAME and evidence.after_given_name:
-            return False  # عمر البشير is not محمد البشير
+        if entity.kind is _PERSON and evidence.after_given_name:
+            return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون
         if entity.kind is _PERSON and evidence.name.given_name and not named_in_full:
             return False
-        if entity.kind is _PERSON and not named_in_full and self._nisba_not_a_name():
+        if entity.kind is _PERSON and evidence.name.nisba_adjective and not named_in_full:
             return False  # المصري، الفلسطيني: an adjective, not the man whose family name it is
         if ref.kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue):
             return False
+        obscure = prior < OBSCURE_PRIOR
+        if obscure and ref.kind == _SURNAME and not named_in_full:
+            return False  # الشيخ الجليل: an obscure namesake's surname, a title or not, is not enough
         if evidence.resolving:
             # A name asked about on its own: only its popularity and its spelling can speak.
             return (self.span.exact or prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
@@ -129,24 +134,20 @@ class Gate:
             return False  # صور الحادث: the first term of a construct is a common noun
         own_places_named = country and in_context > 0
         strong = named_in_full or cue > 0 or coordinated or own_places_named
-        if mostly_ordinary(evidence):
-            # A mostly-ordinary word needs the strongest evidence: a cue right before it.
+        # An inflected ordinary word (وولي، بينك) names only a well-known entity without strong evidence.
+        if mostly_ordinary(evidence) or (evidence.name.ordinary_form and prior < PROMINENT_PRIOR):
+            if prior < LOW_POPULARITY and not named_in_full:
+                return False  # مطار جديد: an ordinary word is not an obscure village's name
+            # A mostly-ordinary word needs the strongest evidence: a cue right before it, or a
+            # well-known entity in a list with its peers (مالي والنيجر).
             close_cue = cue > 0 and evidence.cue_adjacent
-            if not (named_in_full or close_cue or coordinated or own_places_named):
+            listed = coordinated and prior >= PROMINENT_PRIOR
+            if not (named_in_full or close_cue or listed or own_places_named):
                 return False
         if evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
             return False
         weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
         return not weak or support >= scoring.WEAK_NAME_MIN_SUPPORT
-
-    def _nisba_not_a_name(self) -> bool:
-        """A nisba alone is an adjective; a place's nisba may be a family name right after a title (الرئيس السيسي)."""
-        name = self.evidence.name
-        if name.nisba_adjective:
-            return True
-        cue = self.evidence.cue
-        title_before = self.evidence.cue_adjacent and cue is not None and cue.kind is _PERSON
-        return name.place_nisba and not title_before
 
     def _prominent_spelling(self, prior: float) -> bool:
         """The same letters up to the consonants transliteration swaps, of a well-known entity's name: بوينج، جوجل.
@@ -167,7 +168,15 @@ class Gate:
         return person_cue or prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 
     def _multi_word_passes(
-        self, entity: EntityRecord, country: bool, prior: float, cue: float, support: float, named_in_full: bool
+        self,
+        entity: EntityRecord,
+        country: bool,
+        prior: float,
+        cue: float,
+        support: float,
+        named_in_full: bool,
+        in_context: float,
+        national: float,
     ) -> bool:
         evidence = self.evidence
         if evidence.followed_by_adjective and entity.kind is not _PERSON:
@@ -177,5 +186,9 @@ class Gate:
             if evidence.following_demonym is None or evidence.following_demonym != own:
                 return False
         if evidence.name.all_words_common:
+            if entity.country_qid and not country and not self.unique_key:
+                # وزارة الداخلية، مجلس الوزراء: a name many countries' institutions share; its own
+                # country must be in view.
+                return named_in_full or cue > 0 or in_context > 0 or national > 0
             return named_in_full or cue > 0 or (prior >= 0.5 and support >= 0.6)
         return True

@@ -20,7 +20,7 @@ from typing import Final, NamedTuple
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from gazetteer.keys import folded, name_key, skeleton
-from gazetteer.lexicon import common_words, ordinary_share, word_frequencies
+from gazetteer.lexicon import common_words, function_words, ordinary_share, word_frequencies
 from gazetteer.loader import Gazetteer
 from gazetteer.lookup_tables import MIN_TYPO_WORD
 from server.linking.clitics import proclitic_splits
@@ -40,6 +40,7 @@ MIN_CONTINUATION_WORD: Final = 3
 MIN_JOINED_WORD: Final = 6
 MIN_JOINED_PART: Final = 3
 JOINED_SIMILARITY: Final = 0.97
+MOSTLY_ORDINARY_SHARE: Final = 0.8
 # Corpus count above which a word's stem, under a clitic or an ending, is taken for an ordinary word.
 FREQUENT_WORD_COUNT: Final = 5000
 _NO_COUNTS: Final = (0, 0, 0, 0)
@@ -96,8 +97,15 @@ class NameIndex:
         self.gazetteer = gazetteer
         self._common = common_words()
         self._frequencies = word_frequencies()
+        self._function_words = function_words()
+        self.is_ordinary = Memo(self._ordinary, 200_000)
+        # A country whose name is mostly an ordinary word gives no demonym: مالي is "financial",
+        # and so is المالية.
         self.demonyms = DemonymTable(
-            (country.qid, name_key(name)) for country in gazetteer.countries() for name in country.names_ar()
+            (country.qid, key)
+            for country in gazetteer.countries()
+            for key in map(name_key, country.names_ar())
+            if key not in self._common and ordinary_share(key) < MOSTLY_ORDINARY_SHARE
         )
         # The names with exactly this key, and whether some longer name starts with these words:
         # asked for nearly every word of every text, so memoised here as well as in the gazetteer.
@@ -147,7 +155,7 @@ class NameIndex:
         the same phonetic skeleton ("variant": long vowels added or dropped too),
         and one typo in a long word ("typo").
         """
-        if len(word) < min_length or (not ordinary_allowed and self._ordinary(word)):
+        if len(word) < min_length or (not ordinary_allowed and self.is_ordinary(word)):
             # Too short to tell apart, or a real word of its own (الربط is not الرباط).
             return ()
         found: dict[str, WordMatch] = {}
@@ -180,16 +188,12 @@ class NameIndex:
                 found.setdefault(match.word, match)
         return tuple(sorted(found.values(), key=lambda m: -m.similarity))
 
-    def is_ordinary(self, word: str) -> bool:
-        """An ordinary word of the language, bare or inflected (see `_ordinary`)."""
-        return self._ordinary(word)
-
     def _ordinary(self, word: str) -> bool:
         """An ordinary word, bare or inflected: بإذن is ب + إذن, قراراً is قرار + the accusative ا.
 
         An inflected reading counts only when its stem is a frequent word: بوتن is no ب + وتن.
         """
-        if word in self._common or ordinary_share(word) >= 0.5:
+        if word in self._common or word in self._function_words or ordinary_share(word) >= 0.5:
             return True
         stems = [split.stem for split in proclitic_splits(word)]
         stems += [
@@ -231,6 +235,8 @@ class NameIndex:
                 return (*exact_whole, (split.skip, WordMatch(split.stem, 1.0, "exact")))
         if exact_whole:
             return tuple(exact_whole)
+        if self.is_ordinary(word):
+            return ()  # وزيراً is no و + a spelling of a name
         readings = [(0, m) for m in whole]
         for split in splits:
             readings.extend((split.skip, m) for m in self.word_matches(split.stem))

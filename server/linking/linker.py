@@ -19,7 +19,7 @@ from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.records import EntityKind, EntityRecord, is_country
 from gazetteer.schema import NameKind
 from server.linking import scoring
-from server.linking.clitics import proclitic_splits
+from server.linking.clitics import with_proclitics
 from server.linking.evidence import Evidence, EvidenceReader, role_word
 from server.linking.gates import Gate, closed_without_context
 from server.linking.index import NameIndex
@@ -39,6 +39,8 @@ _SURNAME: Final[str] = NameKind.SURNAME
 GIVEN_NAME_SCORE: Final = 0.7
 MIN_GIVEN_NAME_CHARS: Final = 3
 _GIVEN: Final = "given"
+_NO_WORDS: Final[frozenset[str]] = frozenset()
+_TYPO_MATCH: Final = "typo"
 # How often a long text asks `interrupt` whether to go on: cheap, and a few ms apart at most.
 _CHECK_EVERY_SPANS: Final = 256
 
@@ -116,7 +118,7 @@ class Linker:
         self.gazetteer = gazetteer
         self.index = NameIndex(gazetteer)
         self.default_min_score = default_min_score
-        self.evidence = EvidenceReader(self.index.demonyms, self._names_place)
+        self.evidence = EvidenceReader(self.index.demonyms, self.index.is_ordinary)
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_memo: dict[str, frozenset[str]] = {}
         # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
@@ -132,10 +134,6 @@ class Linker:
                 self._description_memo.clear()
             self._description_memo[entity.qid] = words
         return words
-
-    def _names_place(self, key: str) -> bool:
-        """True when some place has a name with exactly this key."""
-        return any(c.entity.kind is EntityKind.PLACE for c in self._key_candidates(key, frozenset()).candidates)
 
     # -- public API -----------------------------------------------------
 
@@ -159,8 +157,8 @@ class Linker:
         facts, first_scores = self._without_context(spans, words, options.kinds, demonyms, check)
         first_results = [_rank(span, scores) for span, scores in zip(spans, first_scores, strict=True)]
         first_pass = self._select(first_results, min_score)
-        context = self._context(first_pass)
-        if context.anchors:
+        context = self._context(first_pass, demonyms)
+        if not context.is_empty():
             rescored = self._rescore(spans, facts, first_scores, context, words, check)
             results = self._select(
                 [
@@ -337,8 +335,13 @@ class Linker:
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
-        role_words = evidence.role_words
+        # The words around the name choose between namesakes by their descriptions (read only then).
+        role_words = self.evidence.role_words(words, span.first, span.last) if len(candidates) > 1 else _NO_WORDS
         first, similarity = span.first, span.similarity
+        # Countries this very name also names (الكويت، تونس، جيبوتي): their own cities with the name
+        # yield to them unless a cue asks for a city.
+        named_countries = {c.own_country for c in candidates if c.country}
+        city_asked = cue_word is not None and cue_word.wants_country is False
         scored: list[_Scored | None] = []
         changed = False
         for i, (ref, entity, prior, country, own_country, name_weight, description) in enumerate(candidates):
@@ -363,6 +366,8 @@ class Linker:
                 scored.append(None)
                 continue
             value = scoring.evidence(similarity * name_weight, support)
+            if named_countries and not country and own_country in named_countries and not city_asked:
+                value *= scoring.CITY_OF_NAMESAKE_COUNTRY_FACTOR
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR
@@ -456,29 +461,29 @@ class Linker:
         """
         if (kinds and EntityKind.PERSON not in kinds) or min_score > GIVEN_NAME_SCORE:
             return results
+        # Each written form of a bearer's given name (أولاف، وأولاف، لأولاف) → (proclitic length, given name).
         bearers: dict[str, list[tuple[EntityRecord, int]]] = {}
+        forms: dict[str, tuple[int, str]] = {}
         for qid, positions in context.anchors.items():
             entity = self.gazetteer.entity(qid)
             given = self._given_name(entity) if entity is not None else ""
             if entity is not None and given:
                 bearers.setdefault(given, []).append((entity, min(positions)))
+                forms.update((form.stem, (form.skip, given)) for form in with_proclitics(given))
         if not bearers:
             return results
         taken = {i for r in results for i in range(r.span.first, r.span.last + 1)}
         found = []
         for i, word in enumerate(words):
-            norm = word.norm
-            # Cheap first: the word, or the word after a proclitic of one or two letters, is a given name.
-            if i in taken or not (norm in bearers or norm[1:] in bearers or norm[2:] in bearers):
+            form = forms.get(word.norm)
+            if form is None or i in taken:
                 continue
-            for skip, stem in ((0, norm), *((c.skip, c.stem) for c in proclitic_splits(norm))):
-                people = bearers.get(stem)
-                if people is None or len(people) != 1 or i <= people[0][1]:
-                    continue
-                span = SpanMatch(i, i, skip, stem, 1.0, "exact")
+            skip, given = form
+            people = bearers[given]
+            if len(people) == 1 and i > people[0][1]:
+                span = SpanMatch(i, i, skip, given, 1.0, "exact")
                 best = _Scored(people[0][0], GIVEN_NAME_SCORE, _GIVEN, False)
                 found.append(_SpanResult(span, best, GIVEN_NAME_SCORE, 1.0, ()))
-                break
         if not found:
             return results
         return sorted([*results, *found], key=lambda r: r.span.first)
@@ -496,15 +501,22 @@ class Linker:
         return given
 
     @staticmethod
-    def _context(results: list[_SpanResult]) -> scoring.DocumentContext:
-        """Confident full-name mentions: the context for the second pass."""
+    def _context(results: list[_SpanResult], demonyms: dict[int, str] | None = None) -> scoring.DocumentContext:
+        """The context for the second pass: confident full-name mentions, and the countries the demonyms name.
+
+        A full name spelled another way (ناصر بوريطه) anchors too; a one-word name only as written.
+        """
         context = scoring.DocumentContext()
         for result in results:
-            full_name = result.best.name_kind != _SURNAME and result.span.exact
-            if full_name and (
-                result.span.word_count > 1 or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE)
+            span = result.span
+            multi_word = span.word_count > 1
+            as_written = span.exact or (multi_word and span.loosest != _TYPO_MATCH)
+            if result.best.name_kind != _SURNAME and as_written and (
+                multi_word or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE)
             ):
-                context.add(result.best.entity, result.best.country, result.span.first, result.span.last)
+                context.add(result.best.entity, result.best.country, span.first, span.last)
+        for position, country in (demonyms or {}).items():
+            context.add_demonym(country, position)  # وزير الخارجية المغربي: Morocco is in view
         return context
 
     def _mention(self, text: str, words: list[Word], result: _SpanResult, max_candidates: int) -> Mention:

@@ -21,7 +21,10 @@ from gazetteer.schema import NameKind
 _LOGGER = logging.getLogger(__name__)
 
 
-NAME_KIND_WEIGHT: Final = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.97, NameKind.SHORT: 0.95, NameKind.SURNAME: 0.85}
+# How much the kind of name matched says, beside everything else: a label over an alias or a
+# surname by a little only. Label against alias must not decide between entities on its own:
+# a namesake whose label is only the famous one's surname (أردوغان) must lose on the prior.
+NAME_KIND_WEIGHT: Final = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.98, NameKind.SHORT: 0.96, NameKind.SURNAME: 0.93}
 ENGLISH_NAME_WEIGHT: Final = 0.9
 # A query found only in a shorter form of itself (its middle names dropped) is a little less sure.
 SHORT_FORM_FACTOR: Final = NAME_KIND_WEIGHT[NameKind.SHORT]
@@ -39,6 +42,8 @@ CONTEXT_COUNTRY_OF_OTHER: Final = 0.5
 CUE_MATCH: Final = 0.5
 ADJACENT_DEMONYM: Final = 0.8
 CONFLICTING_DEMONYM_FACTOR: Final = 0.6
+# A city that shares its name with its own country (الكويت، تونس، الجزائر) without a city cue.
+CITY_OF_NAMESAKE_COUNTRY_FACTOR: Final = 0.8
 
 
 @dataclass(slots=True)
@@ -50,6 +55,8 @@ class DocumentContext:
     countries: dict[str, set[int]] = field(default_factory=dict)
     # Word position (first and last word of each anchor) → the kind of entity anchored there.
     kinds_at: dict[int, EntityKind] = field(default_factory=dict)
+    # Country QID → positions of its demonyms (المغربي): in view for the words around them only.
+    demonym_countries: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, entity: EntityRecord, country: bool, position: int, last: int | None = None) -> None:
         """An anchor: `entity` (a `country` or not) named in full at words [position, last]."""
@@ -60,9 +67,17 @@ class DocumentContext:
         if own_country:
             self.countries.setdefault(own_country, set()).add(position)
 
+    def add_demonym(self, country_qid: str, position: int) -> None:
+        """A country the document names at `position` by its demonym (وزير الخارجية المغربي)."""
+        self.demonym_countries.setdefault(country_qid, []).append(position)
+
+    def is_empty(self) -> bool:
+        """Nothing to rescore with."""
+        return not (self.anchors or self.demonym_countries)
+
     def qids(self) -> frozenset[str]:
         """Every QID through which this context can support an entity: anchored entities and countries."""
-        return frozenset(self.anchors.keys() | self.countries.keys())
+        return frozenset(self.anchors.keys() | self.countries.keys() | self.demonym_countries.keys())
 
     def support(self, entity: EntityRecord, country: bool, position: int) -> float:
         """Context support for `entity` (a `country` or not) at `position`, ignoring that very position."""
@@ -70,13 +85,30 @@ class DocumentContext:
             return CONTEXT_SAME_ENTITY
         best = 0.0
         own_country = entity.country_qid if entity.country_qid != entity.qid else ""
-        if own_country and _elsewhere(self.countries.get(own_country), position):
+        if own_country and (
+            _elsewhere(self.countries.get(own_country), position)
+            or _near(self.demonym_countries.get(own_country), position)
+        ):
             best = (
                 CONTEXT_SAME_COUNTRY if popularity(entity.sitelinks) >= OBSCURE_PRIOR else CONTEXT_SAME_COUNTRY_OBSCURE
             )
-        if country and _elsewhere(self.countries.get(entity.qid), position):
-            best = max(best, CONTEXT_COUNTRY_OF_OTHER)
+        if country:
+            if _near(self.demonym_countries.get(entity.qid), position):
+                best = max(best, CONTEXT_SAME_COUNTRY)  # الجزائري near الجزائر: the country before its capital
+            elif _elsewhere(self.countries.get(entity.qid), position):
+                best = max(best, CONTEXT_COUNTRY_OF_OTHER)
         return best
+
+
+# A demonym puts its country in view this many words around it: its sentence, about.
+DEMONYM_REACH_WORDS: Final = 20
+
+
+def _near(positions: list[int] | None, position: int) -> bool:
+    """True when a demonym stands within DEMONYM_REACH_WORDS of `position` (and is not the word itself)."""
+    if not positions:
+        return False
+    return any(p != position and abs(p - position) <= DEMONYM_REACH_WORDS for p in positions)
 
 
 def _elsewhere(positions: set[int] | None, position: int) -> bool:

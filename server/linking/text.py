@@ -43,6 +43,7 @@ class Word:
         ends_with_heh: bool = False,
         starts_sentence: bool = False,
         quote: int = -1,
+        after_comma: bool = False,
     ) -> None:
         self.start = start
         self.end = end
@@ -50,6 +51,7 @@ class Word:
         self.ends_with_heh = ends_with_heh
         self.starts_sentence = starts_sentence
         self.quote = quote
+        self.after_comma = after_comma
 
     def __repr__(self) -> str:
         return f"Word({self.start}, {self.end}, {self.norm!r})"
@@ -153,7 +155,11 @@ class _WordList:
             text.endswith(_HEH, start, end)
             or (not text.endswith(_TEH_MARBUTA, start, end) and text[start:end].rstrip(_MARKS).endswith(_HEH))
         )
-        self.words.append(Word(start, end, norm, ends_with_heh, new_sentence, quote))
+        after_comma = False
+        if self.words and start - self.words[-1].end > 1:
+            gap = text[self.words[-1].end : start]
+            after_comma = "،" in gap or "," in gap
+        self.words.append(Word(start, end, norm, ends_with_heh, new_sentence, quote, after_comma))
 
     def add_by_itself(self, start: int, end: int) -> None:
         """The word text[start:end], invisible edges trimmed, normalised on its own."""
