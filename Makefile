@@ -13,7 +13,7 @@ HTTP_PORT ?= 8080
 BIND ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup proto native gazetteer serve test browser eval bench lint clean
+.PHONY: help setup proto native gazetteer serve test browser eval bench lint proto-lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -95,7 +95,20 @@ bench-build: $(STAMP) ## Build rate, peak memory and DB size on synthetic dumps 
 
 .PHONY: gazetteer-dump gazetteer-refresh bench-build
 
-lint: $(GENERATED) ## ruff lint and format check, mypy
+BUF_VERSION := 1.75.0
+BUF := build/buf/node_modules/.bin/buf
+# What buf breaking compares with: main's proto before the HTTP/JSON annotations (make proto-lint BUF_AGAINST=...).
+BUF_AGAINST ?= .git\#ref=5714b2c427078d901499a750ef68efe71b70deb5,subdir=proto
+
+proto-lint: $(STAMP) ## buf lint and buf breaking (against BUF_AGAINST) on proto/, with buf from npm's @bufbuild/buf
+	@command -v npm >/dev/null || { echo "proto-lint needs npm for @bufbuild/buf (apt-get install npm)" >&2; exit 1; }
+	test -x $(BUF) || npm install --silent --no-audit --no-fund --prefix build/buf @bufbuild/buf@$(BUF_VERSION)
+	rm -rf build/googleapis && mkdir -p build/googleapis/google/api
+	cp "$(API_PROTOS)"/google/api/annotations.proto "$(API_PROTOS)"/google/api/http.proto build/googleapis/google/api/
+	$(BUF) lint
+	$(BUF) breaking proto --against '$(BUF_AGAINST)'
+
+lint: $(GENERATED) proto-lint ## ruff lint and format check, mypy, and proto-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy gazetteer server client
