@@ -158,6 +158,16 @@ def _load_word_frequencies() -> dict[str, tuple[int, int, int, int]]:
     }
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Arramooz's stop words with their clitics (فيما، لدى، عليه): never a name's only word."""
+    data_dir = _arramooz_data_dir()
+    if data_dir is None:
+        return frozenset()
+    with sqlite3.connect(f"file:{data_dir / 'stopwords.sqlite'}?mode=ro", uri=True) as conn:
+        return frozenset(_word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))
+
+
 @lru_cache(maxsize=200_000)
 def ordinary_share(word: str) -> float:
     """How often a normalised word is an ordinary word rather than a name, in [0, 1].
