@@ -30,9 +30,11 @@ from gazetteer.keys import (
     case_spellings,
     compound_spellings,
     name_key,
+    nisba_adjective,
     organisation_short_keys,
     short_name_keys,
     surname_keys,
+    titled_given_name_keys,
 )
 from gazetteer.lexicon import blocked_surnames, common_words, ordinary_share
 from gazetteer.lookup_tables import write_lookup_tables
@@ -135,6 +137,8 @@ def names_for(
         for short in short_name_keys(ar_keys):
             if short not in full_keys:
                 yield from arabic(short, short, schema.NameKind.SHORT)
+        for titled in titled_given_name_keys(ar_keys, key_of(record.description_ar)):
+            yield from arabic(titled, titled, schema.NameKind.TITLED)
         for tail in surname_keys(ar_keys, blocked):
             if tail not in full_keys:
                 yield from arabic(tail, key_of(tail), schema.NameKind.SURNAME)
@@ -149,12 +153,15 @@ def names_for(
 
 
 def _ordinary_word(key: str) -> bool:
-    """A key of ordinary words only (الله، الجيش، المحكمة العليا، مجلس الشيوخ): no organisation's short name.
+    """A key of ordinary words and nisba adjectives only (الجيش، المحكمة العليا، الثقافة الإيرانية).
 
-    Without its head noun or its nationality, such a name is every country's institution.
+    Without its head noun or its nationality, such a name is every country's institution, or a
+    phrase of the language: no organisation's short name.
     """
     common = common_words()
-    return all(word in common or ordinary_share(word) >= _ORDINARY_SHARE for word in key.split(" "))
+    words = key.split(" ")
+    ordinary = [word in common or ordinary_share(word) >= _ORDINARY_SHARE for word in words]
+    return any(ordinary) and all(o or nisba_adjective(w) for o, w in zip(ordinary, words, strict=True))
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:

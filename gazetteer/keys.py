@@ -206,7 +206,7 @@ ORGANISATION_HEADS: Final = frozenset(
 _MIN_DISTINCT_CHARS = 3
 
 
-def _nisba_adjective(word: str) -> bool:
+def nisba_adjective(word: str) -> bool:
     """A definite nisba adjective by its shape: الامريكي، الدوليه، الاسرائيليه."""
     return word.startswith("ال") and (word.endswith("ي") or word.endswith("يه")) and len(word) >= 6
 
@@ -218,8 +218,8 @@ INTERNATIONAL_ADJECTIVES: Final = frozenset(["الدولي", "الدوليه", "
 def organisation_short_keys(full_name_keys: Iterable[str]) -> list[str]:
     """The shorter forms news gives an organisation's name, as keys.
 
-    Without its head noun (وزارة الخارجية الامريكية → الخارجية الامريكية,
-    وكالة تاس → تاس), and without a closing nisba adjective
+    Without its head noun (وزارة الخارجية الامريكية → الخارجية الامريكية, وكالة تاس → تاس,
+    but not وزارة الدفاع → الدفاع), and without a closing nisba adjective
     (الكونغرس الامريكي → الكونغرس، مجلس الامن الدولي → مجلس الامن).
     """
     shorts: dict[str, None] = {}
@@ -227,12 +227,44 @@ def organisation_short_keys(full_name_keys: Iterable[str]) -> list[str]:
     for key in full:
         tokens = key.split(" ")
         forms = []
-        if len(tokens) >= 2 and tokens[0] in ORGANISATION_HEADS:
+        # One definite word left is a portfolio or a common noun (وزارة الدفاع، وزارة الاتصالات);
+        # one indefinite word left is a name (وكالة تاس).
+        if tokens[0] in ORGANISATION_HEADS and (
+            len(tokens) >= 3 or (len(tokens) == 2 and not tokens[1].startswith("ال"))
+        ):
             forms.append(tokens[1:])
-        if len(tokens) >= 2 and _nisba_adjective(tokens[-1]) and not _nisba_adjective(tokens[-2]):
+        if len(tokens) >= 2 and nisba_adjective(tokens[-1]) and not nisba_adjective(tokens[-2]):
             forms.append(tokens[:-1])
         for form in forms:
             short = " ".join(form)
             if len(short.replace(" ", "")) >= _MIN_DISTINCT_CHARS and short not in full:
                 shorts.setdefault(short, None)
     return list(shorts)
+
+
+# Titles news puts before a ruler's or a cleric's given name alone (الملك سلمان، السلطان هيثم), by
+# the word of the title as a Wikidata description writes it (ملك السعودية، سلطان عمان).
+_TITLES_BY_DESCRIPTION_WORD: Final = {
+    "ملك": "الملك",
+    "الملك": "الملك",
+    "ملكه": "الملكه",
+    "امير": "الامير",
+    "الامير": "الامير",
+    "سلطان": "السلطان",
+    "السلطان": "السلطان",
+    "شيخ": "الشيخ",
+    "الشيخ": "الشيخ",
+    "بابا": "البابا",
+    "البابا": "البابا",
+}
+
+
+def titled_given_name_keys(full_name_keys: Iterable[str], description_key: str) -> list[str]:
+    """Title + given name, for a person whose description gives the title: ملك السعودية → الملك سلمان."""
+    titles = dict.fromkeys(
+        title for word in description_key.split(" ") if (title := _TITLES_BY_DESCRIPTION_WORD.get(word))
+    )
+    if not titles:
+        return []
+    givens = dict.fromkeys(units[0] for key in full_name_keys if len(units := name_units(key)) >= 2)
+    return [f"{title} {given}" for title in titles for given in givens]

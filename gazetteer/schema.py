@@ -57,6 +57,7 @@ class NameKind:
     ALIAS = "alias"
     SURNAME = "surname"  # derived: the distinctive tail of a person's name
     SHORT = "short"  # derived: a long name without its middle names (عبد الفتاح السيسي)
+    TITLED = "titled"  # derived: the title a description gives, and the given name (الملك سلمان)
 
 
 class SchemaMismatchError(RuntimeError):

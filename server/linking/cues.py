@@ -57,3 +57,13 @@ def cue_kinds() -> dict[str, EntityKind]:
         for word in words.split():
             table.setdefault(name_key(word), kind)
     return table
+
+
+# Honorifics after which a definite word is an epithet (الشيخ الجليل، الإمام الأكبر), not a place.
+_HONORIFICS = "الشيخ الإمام الصحابي البابا الخليفة الداعية السيد السيدة الحاخام المطران البطريرك"
+
+
+@lru_cache(maxsize=1)
+def honorifics() -> frozenset[str]:
+    """Normalised honorific titles."""
+    return frozenset(name_key(word) for word in _HONORIFICS.split())

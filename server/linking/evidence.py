@@ -17,7 +17,7 @@ from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, 
 from gazetteer.records import EntityKind, EntityRecord
 from server.linking import scoring
 from server.linking.clitics import proclitic_splits
-from server.linking.cues import cue_kinds, place_cue_wants_country
+from server.linking.cues import cue_kinds, honorifics, place_cue_wants_country
 from server.linking.demonyms import DemonymTable
 from server.linking.gates import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from server.linking.memo import Memo
@@ -27,6 +27,7 @@ from server.linking.text import Word
 _LOGGER = logging.getLogger(__name__)
 
 CUE_WINDOW_WORDS: Final = 3
+_MIN_WORD: Final = 3
 # Words around a span whose stems are matched with a candidate's description (وزير الخارجية المصري).
 ROLE_WINDOW_BEFORE: Final = 4
 ROLE_WINDOW_AFTER: Final = 3
@@ -88,6 +89,7 @@ class Evidence:
         inside_longer_quote: bool = False,
         joined_to_next: bool = False,
         after_title: bool = False,
+        after_honorific: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -118,6 +120,13 @@ class Evidence:
         self.joined_to_next = joined_to_next
         # The word before is a person's title as written (وزير، وزيرة، الرئيس): the span may be its office.
         self.after_title = after_title
+        # The word before is an honorific as written (الشيخ، الإمام): a definite word after it is an epithet.
+        self.after_honorific = after_honorific
+
+    def cue_names_a_type(self) -> bool:
+        """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
+        cue = self.cue
+        return cue is not None and (cue.kind is not _PLACE or cue.wants_country is not None)
 
     def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
@@ -143,6 +152,7 @@ class _PreviousFacts(NamedTuple):
     given_name: bool
     person_title: bool  # a definite person cue as written (الرئيس)
     title: bool  # a person cue as written, definite or not (وزيرة)
+    honorific: bool  # an honorific title as written (الشيخ، الإمام)
     cue: bool  # a cue of any kind, proclitics allowed
     # A reading of the word (as written or after a proclitic) is a definite / an indefinite noun.
     definite_noun: bool
@@ -158,6 +168,7 @@ class EvidenceReader:
         self._common = common_words()
         self._given = given_names()
         self._cues = cue_kinds()
+        self._honorifics = honorifics()
         self._place_cues = place_cue_wants_country()
         self.cue_of = Memo(self._cue_of, _CACHE_ENTRIES)
         self._key_facts = Memo(self._read_key_facts, _CACHE_ENTRIES)
@@ -246,18 +257,21 @@ class EvidenceReader:
             not resolving and _inside_longer_quote(words, first, last),
             after is not None and after.starts_with_and,
             before is not None and not span.skip and before.title,
+            before is not None and not span.skip and before.honorific,
         )
 
-    def role_words(self, words: list[Word], first: int, last: int) -> frozenset[str]:
+    def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
         """The `role_word` stems of the words just before and after words [first, last], within their sentence.
 
-        وزير الخارجية العراقي → وزير خارجي عراقي: matched against candidates' descriptions.
+        وزير الخارجية العراقي → وزير خارجي عراقي: matched against candidates' descriptions. Words of
+        other names (`named`: سلطنة عمان) are left out: a country named nearby and in a description
+        says nothing of the role.
         """
         stem_of = self._role_word
         found = set()
         for i in range(first - 1, max(first - 1 - ROLE_WINDOW_BEFORE, -1), -1):
             norm = words[i].norm
-            if len(norm) <= MAX_ROLE_WORD:
+            if len(norm) <= MAX_ROLE_WORD and i not in named:
                 found.add(stem_of(norm))
             if words[i].starts_sentence:
                 break
@@ -265,7 +279,7 @@ class EvidenceReader:
             if words[i].starts_sentence:
                 break
             norm = words[i].norm
-            if len(norm) <= MAX_ROLE_WORD:
+            if len(norm) <= MAX_ROLE_WORD and i not in named:
                 found.add(stem_of(norm))
         found.discard("")
         return frozenset(found)
@@ -317,7 +331,9 @@ class EvidenceReader:
             ordinary=ordinary_share(key) if single_word else 0.0,
             common=key in self._common,
             definite_adjective=single_word and definite and is_adjective(key),
-            all_words_common=all(w in self._common or ordinary_share(w) >= MOSTLY_ORDINARY for w in key.split(" ")),
+            # Letters of an acronym (أ ف ب) are not words.
+            all_words_common=any(len(w) >= _MIN_WORD for w in key.split(" "))
+            and all(w in self._common or ordinary_share(w) >= MOSTLY_ORDINARY for w in key.split(" ")),
             given_name=key in self._given,
             demonym_country=demonym_country,
             adjectival=single_word and (is_adjective(key) or (definite and demonym_country is not None)),
@@ -345,6 +361,7 @@ class EvidenceReader:
             given_name=self._is_given_name(norm),
             person_title=definite and cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
             title=cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
+            honorific=norm in self._honorifics,
             cue=cue is not None,
             definite_noun=any(form.startswith(_DEFINITE) and is_noun(form) for form in forms),
             indefinite_noun=any(not form.startswith(_DEFINITE) and is_noun(form) for form in forms),

@@ -30,8 +30,12 @@ _ORGANIZATION: Final = EntityKind.ORGANIZATION
 _SHORT: Final[str] = NameKind.SHORT
 
 LOW_POPULARITY: Final = 0.35
-# An entity this popular (about 30 sitelinks) is the likely one behind another spelling of its name.
+# An entity this popular (about 30 sitelinks) is the likely one behind a crowd of namesakes.
 PROMINENT_PRIOR: Final = 0.6
+# An entity this popular (about 70 sitelinks) is the likely one behind another spelling of its
+# name, behind an ordinary word after a cue, or behind a generic name whose country is not in view.
+# A large gazetteer holds villages and ministries with 50 sitelinks named قادرة or الدفاع.
+WELL_KNOWN_PRIOR: Final = 0.75
 # An entity this little known (two sitelinks or fewer) is one of thousands of its name's kind.
 OBSCURE_PRIOR: Final = scoring.OBSCURE_PRIOR
 _FOLDED: Final = "folded"
@@ -104,13 +108,8 @@ class Gate:
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
-        if (
-            evidence.after_definite_title
-            and evidence.name.definite
-            and entity.kind is not _PERSON
-            and not named_in_full
-        ):
-            return False  # الإمام الجليل: after a definite title comes a person or an epithet, not a place
+        if evidence.after_honorific and evidence.name.definite and entity.kind is not _PERSON and not named_in_full:
+            return False  # الإمام الجليل: after an honorific comes a person or an epithet, not a place
         if entity.kind is _PERSON and evidence.after_given_name:
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون
         if entity.kind is _PERSON and evidence.name.given_name and not named_in_full:
@@ -136,12 +135,14 @@ class Gate:
         strong = named_in_full or cue > 0 or coordinated or own_places_named
         # An inflected ordinary word (وولي، بينك) names only a well-known entity without strong evidence.
         if mostly_ordinary(evidence) or (evidence.name.ordinary_form and prior < PROMINENT_PRIOR):
-            if prior < LOW_POPULARITY and not named_in_full:
+            # A cue that names a type (قرية قال، وكالة، الرئيس) makes even an ordinary word a name;
+            # a direction or a facility (وسط المدينة، مطار جديد) only a well-known one's.
+            adjacent_cue = cue > 0 and evidence.cue_adjacent
+            type_cue = adjacent_cue and evidence.cue_names_a_type()
+            if prior < LOW_POPULARITY and not (named_in_full or type_cue):
                 return False  # مطار جديد: an ordinary word is not an obscure village's name
-            # A mostly-ordinary word needs the strongest evidence: a cue right before it, or a
-            # well-known entity in a list with its peers (مالي والنيجر).
-            close_cue = cue > 0 and evidence.cue_adjacent
-            listed = coordinated and prior >= PROMINENT_PRIOR
+            close_cue = type_cue or (adjacent_cue and prior >= WELL_KNOWN_PRIOR)
+            listed = coordinated and prior >= PROMINENT_PRIOR  # مالي والنيجر
             if not (named_in_full or close_cue or listed or own_places_named):
                 return False
         if evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
@@ -155,7 +156,7 @@ class Gate:
         Not a vowel added or dropped: inflected ordinary words fall within one of those
         of some famous name (السنين of الصين، فإننا of فيينا).
         """
-        return self.span.loosest == _FOLDED and prior >= PROMINENT_PRIOR and len(self.evidence.key) >= 4
+        return self.span.loosest == _FOLDED and prior >= WELL_KNOWN_PRIOR and len(self.evidence.key) >= 4
 
     def _surname_passes(self, prior: float, cue: float) -> bool:
         """A surname alone, with no full name in the document."""
@@ -186,8 +187,8 @@ class Gate:
             if evidence.following_demonym is None or evidence.following_demonym != own:
                 return False
         if evidence.name.all_words_common:
-            if entity.country_qid and not country and not self.unique_key:
-                # وزارة الداخلية، مجلس الوزراء: a name many countries' institutions share; its own
+            if entity.country_qid and not country and not (self.unique_key and prior >= WELL_KNOWN_PRIOR):
+                # وزارة الداخلية، مجلس النواب: a name many countries' institutions share; its own
                 # country must be in view.
                 return named_in_full or cue > 0 or in_context > 0 or national > 0
             return named_in_full or cue > 0 or (prior >= 0.5 and support >= 0.6)

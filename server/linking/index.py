@@ -21,7 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from gazetteer.keys import folded, name_key, skeleton
 from gazetteer.lexicon import common_words, function_words, ordinary_share, word_frequencies
-from gazetteer.loader import Gazetteer
+from gazetteer.loader import Gazetteer, popularity
 from gazetteer.lookup_tables import MIN_TYPO_WORD
 from server.linking.clitics import proclitic_splits
 from server.linking.demonyms import DemonymTable
@@ -41,6 +41,9 @@ MIN_JOINED_WORD: Final = 6
 MIN_JOINED_PART: Final = 3
 JOINED_SIMILARITY: Final = 0.97
 MOSTLY_ORDINARY_SHARE: Final = 0.8
+# A word that names an entity this well known is taken as written, without looking for variants.
+WELL_KNOWN_PRIOR: Final = 0.6
+_TYPO: Final = "typo"
 # Corpus count above which a word's stem, under a clitic or an ending, is taken for an ordinary word.
 FREQUENT_WORD_COUNT: Final = 5000
 _NO_COUNTS: Final = (0, 0, 0, 0)
@@ -67,8 +70,8 @@ def _deletes(word: str) -> set[str]:
 _SUFFIXES: Final = frozenset(
     ["ي", "يه", "يا", "ين", "يين", "يون", "يات", "ون", "ان", "ات", "ه", "ها", "هم", "هما", "ا", "و", "وا", "نا", "كم"]
 )
-# Endings an ordinary word takes that no name word ends in: the accusative ا, possessive pronouns.
-_ORDINARY_ENDINGS: Final = ("ا", "ها", "هم", "هما", "ك", "كم")
+# Endings an ordinary word takes: the accusative ا, the feminine ة (قادرة), possessive pronouns.
+_ORDINARY_ENDINGS: Final = ("ا", "ه", "ها", "هم", "هما", "ك", "كم")
 _PREFIXES: Final = frozenset(["ال", "و", "ف", "ب", "ل", "ك", "س", "وال", "بال", "لل", "فال", "كال"])
 _NISBA_ENDINGS: Final = ("يين", "يون", "يات", "يه", "يا", "ي")
 
@@ -115,6 +118,15 @@ class NameIndex:
         self.continuation_matches = Memo(self._continuation_matches, 200_000)
         self.first_word_readings = Memo(self._first_word_readings, 200_000)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
+
+    def _best_known(self, key: str) -> float:
+        """The popularity of the best-known entity with a name of exactly this key (0 for none)."""
+        best = 0
+        for ref in self.names_with_key(key):
+            entity = self.gazetteer.entity(ref.qid)
+            if entity is not None and entity.sitelinks > best:
+                best = entity.sitelinks
+        return popularity(best)
 
     def is_name(self, key: str) -> bool:
         """True when some name has exactly this key."""
@@ -226,7 +238,12 @@ class NameIndex:
         """
         whole = self.word_matches(word)
         if whole and whole[0].how == "exact" and self.is_name(whole[0].word):
-            return ((0, whole[0]),)
+            if self._best_known(word) >= WELL_KNOWN_PRIOR:
+                return ((0, whole[0]),)
+            # Only obscure entities bear the word as written (شولس, a surname somewhere): a
+            # well-known name spelled this way competes with them.
+            variants = (m for m in self._spelling_variants(word) if m.how != _TYPO)
+            return ((0, whole[0]), *((0, m) for m in variants))
         splits = proclitic_splits(word)
         exact_whole = [(0, whole[0])] if whole and whole[0].how == "exact" else []
         for split in splits:

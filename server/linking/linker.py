@@ -10,6 +10,7 @@ well-supported name.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
@@ -35,6 +36,7 @@ _KEY_CACHE_ENTRIES: Final = 100_000
 ANCHOR_MIN_SCORE: Final = 0.7
 ANCHOR_MIN_SHARE: Final = 0.75
 _SURNAME: Final[str] = NameKind.SURNAME
+_TITLED: Final[str] = NameKind.TITLED
 # A given name alone, referring back to the one person named in full who bears it.
 GIVEN_NAME_SCORE: Final = 0.7
 MIN_GIVEN_NAME_CHARS: Final = 3
@@ -94,10 +96,18 @@ class _SpanFacts:
     through (the candidates themselves and their countries).
     """
 
-    def __init__(self, evidence: Evidence, candidates: tuple[_KeyCandidate, ...], context_qids: frozenset[str]) -> None:
+    def __init__(
+        self,
+        evidence: Evidence,
+        candidates: tuple[_KeyCandidate, ...],
+        context_qids: frozenset[str],
+        role_words: frozenset[str],
+    ) -> None:
         self.evidence = evidence
         self.candidates = candidates
         self.context_qids = context_qids
+        # The words around the span, as stems matched with descriptions; read only for namesakes.
+        self.role_words = role_words
 
 
 class _SpanResult:
@@ -157,7 +167,7 @@ class Linker:
         facts, first_scores = self._without_context(spans, words, options.kinds, demonyms, check)
         first_results = [_rank(span, scores) for span, scores in zip(spans, first_scores, strict=True)]
         first_pass = self._select(first_results, min_score)
-        context = self._context(first_pass, demonyms)
+        context = self._context(first_pass, demonyms, words)
         if not context.is_empty():
             rescored = self._rescore(spans, facts, first_scores, context, words, check)
             results = self._select(
@@ -312,7 +322,11 @@ class Linker:
         if not key_candidates:
             return None
         evidence = self.evidence.read(span, words, demonyms, resolving_near, named)
-        return _SpanFacts(evidence, key_candidates, context_qids)
+        # The words around the name choose between namesakes by their descriptions.
+        role_words = (
+            self.evidence.role_words(words, span.first, span.last, named) if len(key_candidates) > 1 else _NO_WORDS
+        )
+        return _SpanFacts(evidence, key_candidates, context_qids, role_words)
 
     def _candidates(
         self,
@@ -335,8 +349,7 @@ class Linker:
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
-        # The words around the name choose between namesakes by their descriptions (read only then).
-        role_words = self.evidence.role_words(words, span.first, span.last) if len(candidates) > 1 else _NO_WORDS
+        role_words = facts.role_words
         first, similarity = span.first, span.similarity
         # Countries this very name also names (الكويت، تونس، جيبوتي): their own cities with the name
         # yield to them unless a cue asks for a city.
@@ -501,7 +514,9 @@ class Linker:
         return given
 
     @staticmethod
-    def _context(results: list[_SpanResult], demonyms: dict[int, str] | None = None) -> scoring.DocumentContext:
+    def _context(
+        results: list[_SpanResult], demonyms: dict[int, str] | None = None, words: list[Word] | None = None
+    ) -> scoring.DocumentContext:
         """The context for the second pass: confident full-name mentions, and the countries the demonyms name.
 
         A full name spelled another way (ناصر بوريطه) anchors too; a one-word name only as written.
@@ -511,17 +526,29 @@ class Linker:
             span = result.span
             multi_word = span.word_count > 1
             as_written = span.exact or (multi_word and span.loosest != _TYPO_MATCH)
-            if result.best.name_kind != _SURNAME and as_written and (
-                multi_word or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE)
+            if (
+                result.best.name_kind != _SURNAME
+                and as_written
+                and (multi_word or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE))
             ):
                 context.add(result.best.entity, result.best.country, span.first, span.last)
-        for position, country in (demonyms or {}).items():
-            context.add_demonym(country, position)  # وزير الخارجية المغربي: Morocco is in view
+        if demonyms and words:
+            starts = [i for i, word in enumerate(words) if word.starts_sentence]
+            for position, country in demonyms.items():
+                # وزير الخارجية المغربي: Morocco is in view in that sentence.
+                at = bisect_right(starts, position) - 1
+                first = starts[at] if at >= 0 else 0
+                last = starts[at + 1] - 1 if at + 1 < len(starts) else len(words) - 1
+                context.add_demonym(country, (first, last))
         return context
 
     def _mention(self, text: str, words: list[Word], result: _SpanResult, max_candidates: int) -> Mention:
         span = result.span
-        start = original_offset_after(text, words[span.first], span.skip)
+        if result.best.name_kind == _TITLED:
+            # الملك سلمان: the title found the name, but the mention is the name after it.
+            start = words[span.first + 1].start
+        else:
+            start = original_offset_after(text, words[span.first], span.skip)
         end = words[span.last].end
         alternatives: tuple[Candidate, ...] = ()
         if max_candidates and result.rivals:

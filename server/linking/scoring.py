@@ -24,7 +24,13 @@ _LOGGER = logging.getLogger(__name__)
 # How much the kind of name matched says, beside everything else: a label over an alias or a
 # surname by a little only. Label against alias must not decide between entities on its own:
 # a namesake whose label is only the famous one's surname (أردوغان) must lose on the prior.
-NAME_KIND_WEIGHT: Final = {NameKind.LABEL: 1.0, NameKind.ALIAS: 0.98, NameKind.SHORT: 0.96, NameKind.SURNAME: 0.93}
+NAME_KIND_WEIGHT: Final = {
+    NameKind.LABEL: 1.0,
+    NameKind.ALIAS: 0.98,
+    NameKind.SHORT: 0.96,
+    NameKind.TITLED: 0.9,  # below a name without a title that overlaps it (الملك عبد الله الثاني)
+    NameKind.SURNAME: 0.93,
+}
 ENGLISH_NAME_WEIGHT: Final = 0.9
 # A query found only in a shorter form of itself (its middle names dropped) is a little less sure.
 SHORT_FORM_FACTOR: Final = NAME_KIND_WEIGHT[NameKind.SHORT]
@@ -55,8 +61,8 @@ class DocumentContext:
     countries: dict[str, set[int]] = field(default_factory=dict)
     # Word position (first and last word of each anchor) → the kind of entity anchored there.
     kinds_at: dict[int, EntityKind] = field(default_factory=dict)
-    # Country QID → positions of its demonyms (المغربي): in view for the words around them only.
-    demonym_countries: dict[str, list[int]] = field(default_factory=dict)
+    # Country QID → the word ranges [first, last] of the sentences its demonyms (المغربي) stand in.
+    demonym_countries: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def add(self, entity: EntityRecord, country: bool, position: int, last: int | None = None) -> None:
         """An anchor: `entity` (a `country` or not) named in full at words [position, last]."""
@@ -67,9 +73,9 @@ class DocumentContext:
         if own_country:
             self.countries.setdefault(own_country, set()).add(position)
 
-    def add_demonym(self, country_qid: str, position: int) -> None:
-        """A country the document names at `position` by its demonym (وزير الخارجية المغربي)."""
-        self.demonym_countries.setdefault(country_qid, []).append(position)
+    def add_demonym(self, country_qid: str, sentence: tuple[int, int]) -> None:
+        """A country a sentence (words [first, last]) names by its demonym (وزير الخارجية المغربي)."""
+        self.demonym_countries.setdefault(country_qid, []).append(sentence)
 
     def is_empty(self) -> bool:
         """Nothing to rescore with."""
@@ -100,15 +106,11 @@ class DocumentContext:
         return best
 
 
-# A demonym puts its country in view this many words around it: its sentence, about.
-DEMONYM_REACH_WORDS: Final = 20
-
-
-def _near(positions: list[int] | None, position: int) -> bool:
-    """True when a demonym stands within DEMONYM_REACH_WORDS of `position` (and is not the word itself)."""
-    if not positions:
+def _near(sentences: list[tuple[int, int]] | None, position: int) -> bool:
+    """True when `position` is in one of these sentences: a demonym puts its country in view there only."""
+    if not sentences:
         return False
-    return any(p != position and abs(p - position) <= DEMONYM_REACH_WORDS for p in positions)
+    return any(first <= position <= last for first, last in sentences)
 
 
 def _elsewhere(positions: set[int] | None, position: int) -> bool:
