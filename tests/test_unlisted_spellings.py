@@ -142,3 +142,15 @@ def test_the_fixture_has_no_variant_spelling(tmp_path: Path) -> None:
     listed = {json.dumps(e, ensure_ascii=False) for e in SYNTHETIC}
     for spelling in ("جوجل", "قوقل", "اردغان", "عبدالمجيد", "بيونغيانغ", "شولتز"):
         assert not any(spelling in entity for entity in listed)
+
+
+def test_past_its_budget_a_call_reads_new_words_only_as_written(linker: Linker) -> None:
+    from server.linking.spotter import FuzzyBudget, spot
+    from server.linking.text import document_words
+
+    text = "أعلنت قوقل وغوغل"
+    words = document_words(text)
+    spent = [s.key for s in spot(text, words, Linker(linker.gazetteer).index, FuzzyBudget(0))]
+    assert spent == ["غوغل"]  # the label as written, not the variant: nothing was remembered
+    budgeted = [s.key for s in spot(text, words, Linker(linker.gazetteer).index, FuzzyBudget())]
+    assert budgeted == ["غوغل", "غوغل"]

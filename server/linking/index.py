@@ -229,6 +229,15 @@ class NameIndex:
                 readings.append(WordMatch(pair, JOINED_SIMILARITY, "folded"))
         return readings
 
+    def first_word_readings_as_written(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
+        """(skip, match) readings of a word that starts a name, without spelling variants (not remembered)."""
+        if self.is_word(word):
+            return ((0, WordMatch(word, 1.0, "exact")),)
+        for split in proclitic_splits(word):
+            if self.is_word(split.stem):
+                return ((split.skip, WordMatch(split.stem, 1.0, "exact")),)
+        return ()
+
     def _first_word_readings(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
         """(skip, match) readings of a word that starts a name.
 

@@ -38,5 +38,10 @@ class Memo(Generic[K, V]):
             self._values[key] = value
         return value  # type: ignore[return-value]  # stored by this very method from compute()
 
+    def peek(self, key: K) -> V | None:
+        """The remembered value, or None when `key` was not computed (or was forgotten)."""
+        value = self._values.get(key, _MISSING)
+        return None if value is _MISSING else value  # type: ignore[return-value]
+
     def __len__(self) -> int:
         return len(self._values)

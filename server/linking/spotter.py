@@ -11,6 +11,8 @@ from server.linking.text import Word, joined
 _LOGGER = logging.getLogger(__name__)
 
 MAX_NAME_WORDS: Final = 8
+# Words one call may look up afresh with their spelling variants (see FuzzyBudget).
+FRESH_WORDS_PER_CALL: Final = 20_000
 # Longer words are no name word (the longest Arabic name words have about 15 letters).
 # They are not looked up: per-word look-ups and their caches stay bounded whatever a text holds.
 MAX_NAME_WORD_CHARS: Final = 40
@@ -46,19 +48,42 @@ class SpanMatch:
         return self.last - self.first + 1
 
 
-def spot(text: str, words: list[Word], index: NameIndex) -> list[SpanMatch]:
+class FuzzyBudget:
+    """How many words one call may still look up afresh, variants and all.
+
+    A word's readings are remembered across calls; a word not seen before costs
+    up to a few dozen index look-ups for its spelling variants. Past the budget
+    (a text of random letters, say) new words are read only as written, so a
+    call's work stays bounded whatever it sends.
+    """
+
+    def __init__(self, words: int = FRESH_WORDS_PER_CALL) -> None:
+        self.remaining = words
+
+    def take(self) -> bool:
+        """True while the budget lasts; each call spends one word."""
+        self.remaining -= 1
+        return self.remaining >= 0
+
+
+def spot(text: str, words: list[Word], index: NameIndex, budget: FuzzyBudget | None = None) -> list[SpanMatch]:
     """Every gazetteer key that occurs in the document, with overlaps; fuzzy and clitic-aware.
 
     In text order: by first word, then by last (`Linker._select` relies on it).
     """
+    budget = budget or FuzzyBudget()
     found: list[SpanMatch] = []
+    remembered = index.first_word_readings.peek
     first_word_readings = index.first_word_readings
+    as_written = index.first_word_readings_as_written
     names_with_key, is_prefix = index.names_with_key, index.is_prefix
     word_count = len(words)
     for first, word in enumerate(words):
         if len(word.norm) > MAX_NAME_WORD_CHARS:
             continue  # longer than any name word: looking it up would only grow the caches
-        readings = first_word_readings(word.norm)
+        readings = remembered(word.norm)
+        if readings is None:
+            readings = first_word_readings(word.norm) if budget.take() else as_written(word.norm)
         if not readings:
             continue  # most words: no name starts here
         if word.ends_with_heh:
