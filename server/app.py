@@ -15,6 +15,7 @@ reconnect by themselves).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent import futures
 from dataclasses import dataclass
 
@@ -70,18 +71,24 @@ def create_server(
     max_workers: int = 16,
     options: list[tuple[str, object]] | None = None,
     limits: Limits | None = None,
+    *,
+    credentials: grpc.ServerCredentials | None = None,
+    interceptors: Sequence[grpc.ServerInterceptor] = (),
+    reflection: bool = True,
 ) -> tuple[grpc.Server, int, health.HealthServicer]:
     """A started server bound to `address`, its port, and its health servicer.
 
     Health is SERVING once this returns (the gazetteer is already loaded in
     `holder`), and NOT_SERVING while the served file is found unreadable.
     `limits`, when given, wins over `max_text_bytes` and `max_workers`.
+    `credentials` serve TLS instead of plaintext; `interceptors` run outermost first.
     """
     limits = limits or Limits(max_text_bytes=max_text_bytes, threads=max_workers)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=limits.threads, thread_name_prefix="rpc"),
         options=[*channel_options(limits), *(options or [])],
         maximum_concurrent_rpcs=limits.max_concurrent_rpcs,
+        interceptors=list(interceptors),
     )
     service = EntityLinkerService(
         holder,
@@ -92,8 +99,9 @@ def create_server(
     add_service(service, server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    enable_server_reflection((SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name), server)
-    port = server.add_insecure_port(address)
+    if reflection:
+        enable_server_reflection((SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name), server)
+    port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
     if port == 0:
         raise RuntimeError(f"could not bind {address}")
     server.start()

@@ -22,6 +22,7 @@ import json
 import logging
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -47,7 +48,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
 from entitylinker.v1 import entity_linker_service_pb2 as pb
-from server.errors import ERROR_DOMAIN, MAX_MESSAGE_CHARS, clip
+from server.errors import ERROR_DOMAIN, MAX_MESSAGE_CHARS, RequestError, clip
+from server.security import TokenStore
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -261,8 +263,22 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def transcode(binding: Binding, max_body_bytes: int, request: Request) -> Response:
-    """The one HTTP handler: request message from path, query and body; the servicer; the response as JSON."""
+def _error_info(error: RequestError) -> Response:
+    info = error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata)
+    detail = status_pb2.Status().details.add()
+    detail.Pack(info)
+    return error_response(error.code, error.message, [detail])
+
+
+async def transcode(binding: Binding, max_body_bytes: int, tokens: TokenStore | None, request: Request) -> Response:
+    """The one HTTP handler: request message from path, query and body; the servicer; the response as JSON.
+
+    With `tokens`, the gRPC interceptor's check comes first: 401 with the same ErrorInfo reasons.
+    """
+    if tokens is not None and (refused := tokens.check(request.headers.items())) is not None:
+        response = _error_info(refused)
+        response.headers["www-authenticate"] = "Bearer"
+        return response
     message = message_factory.GetMessageClass(binding.method.input_type)()
     try:
         if binding.body:
@@ -348,10 +364,15 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
 
 
-def create_app(servicer: object, max_body_bytes: int, service: ServiceDescriptor = SERVICE) -> Starlette:
-    """The ASGI app: one route per HTTP rule of `service`, all on `transcode`, and the web page at `/`."""
+def create_app(
+    servicer: object, max_body_bytes: int, service: ServiceDescriptor = SERVICE, tokens: TokenStore | None = None
+) -> Starlette:
+    """The ASGI app: one route per HTTP rule of `service`, all on `transcode`, and the web page at `/`.
+
+    With `tokens`, every API route asks for `Authorization: Bearer <token>`; the page's static files stay open.
+    """
     routes: list[BaseRoute] = [
-        Route(b.path, functools.partial(transcode, b, max_body_bytes), methods=[b.verb], name=b.method.name)
+        Route(b.path, functools.partial(transcode, b, max_body_bytes, tokens), methods=[b.verb], name=b.method.name)
         for b in bindings(service, servicer)
     ]
     routes.append(Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"))
@@ -373,17 +394,24 @@ def _listen(host: str, port: int, reuse_port: bool) -> socket.socket:
 
 
 class HttpServer:
-    """uvicorn serving `app` in a daemon thread of this process, on a socket bound at construction.
+    """uvicorn serving `app` in a daemon thread of this process, on a socket bound at construction; `tls` for HTTPS.
 
     Binding first means a busy port fails start-up in the caller, not later in the thread.
     """
 
     def __init__(
-        self, app: ASGIApp, host: str, port: int, reuse_port: bool = False, max_concurrency: int | None = None
+        self,
+        app: ASGIApp,
+        host: str,
+        port: int,
+        reuse_port: bool = False,
+        max_concurrency: int | None = None,
+        tls: tuple[Path, Path, Path | None] | None = None,
     ) -> None:
         self.socket = _listen(host, port, reuse_port)
         self.host = host
         self.port: int = self.socket.getsockname()[1]
+        cert, key, client_ca = tls or (None, None, None)
         config = uvicorn.Config(
             app,
             log_config=None,
@@ -391,6 +419,11 @@ class HttpServer:
             lifespan="off",
             limit_concurrency=max_concurrency,
             timeout_graceful_shutdown=5,
+            # TLS (`tls`: certificate, key and optional client CA, PEM): the same files as gRPC's.
+            ssl_certfile=cert,
+            ssl_keyfile=key,
+            ssl_ca_certs=str(client_ca) if client_ca else None,
+            ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(

@@ -50,6 +50,7 @@ class LinkerHolder:
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self.on_health: Callable[[bool], None] = lambda _serving: None
+        self.on_reload: Callable[[bool], None] = lambda _ok: None  # told each reload's outcome (metrics)
         self.broken = False
 
     @classmethod
@@ -87,7 +88,14 @@ class LinkerHolder:
             try:
                 linker = Linker(load_gazetteer(self.path, self.copy_dir))
             except Exception as exc:  # any failure keeps the old gazetteer
-                _LOGGER.error("reload of %s failed; still serving version %s: %s", self.path, self.version, exc)
+                _LOGGER.error(
+                    "reload of %s failed; still serving version %s: %s",
+                    self.path,
+                    self.version,
+                    exc,
+                    extra={"event": "reload_failed"},
+                )
+                self.on_reload(False)
                 return False
             with self._lock:
                 old, self._served = self._served, _Served(linker)
@@ -95,7 +103,13 @@ class LinkerHolder:
                 done = old.users == 0
             if done:
                 self._close(old)
-            _LOGGER.info("reloaded %s: now serving version %s", self.path, self.version)
+            _LOGGER.info(
+                "reloaded %s: now serving version %s",
+                self.path,
+                self.version,
+                extra={"event": "reload", "version": self.version},
+            )
+            self.on_reload(True)
             if self.broken:
                 self.broken = False
                 self.on_health(True)

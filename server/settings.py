@@ -34,7 +34,18 @@ class Settings:
     max_connection_age_seconds: float = 1800.0
     http_port: int | None = None  # None: no HTTP/JSON server
     http_host: str | None = None  # None: the gRPC --host
-    # The gazetteer's private copies and the port locks.
+    tls_cert: Path | None = None  # PEM; with tls_key, TLS on gRPC and HTTP
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None  # PEM; clients must present a certificate it signed (mTLS)
+    auth_tokens_file: Path | None = None  # None: no bearer tokens asked for
+    reflection: bool = True
+    metrics_port: int | None = None  # None: no /metrics
+    metrics_host: str | None = None  # None: the gRPC --host
+    log_level: str = "INFO"
+    log_format: str = "text"  # or json
+    access_log: bool = False
+    tracing: bool = False  # also on when OTEL_EXPORTER_OTLP_ENDPOINT is set
+    # The gazetteer's private copies, the port locks and the metrics of --workers.
     runtime_dir: Path = Path(tempfile.gettempdir()) / f"entitylinker-{os.getuid()}"
 
 
@@ -148,6 +159,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=Path(_env("RUNTIME_DIR", str(defaults.runtime_dir))),
         help="where the private copy of the gazetteer and the port lock live (env ENTITYLINKER_RUNTIME_DIR)",
     )
+    _add_operations_flags(parser)
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -155,6 +167,12 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         parser.error(f"--port must be 0..65535, got {args.port}")
     if args.http_port is not None and not 0 <= args.http_port <= 65535:
         parser.error(f"--http-port must be 0..65535, got {args.http_port}")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    if args.tls_client_ca is not None and args.tls_cert is None:
+        parser.error("--tls-client-ca needs --tls-cert and --tls-key")
+    if args.metrics_port is not None and not 0 <= args.metrics_port <= 65535:
+        parser.error(f"--metrics-port must be 0..65535, got {args.metrics_port}")
     if args.max_text_bytes <= 0:
         parser.error("--max-text-bytes must be positive")
     if not 1 <= args.max_streams < args.threads:
@@ -185,4 +203,82 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         runtime_dir=args.runtime_dir,
         http_port=args.http_port,
         http_host=args.http_host or None,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        tls_client_ca=args.tls_client_ca,
+        auth_tokens_file=args.auth_tokens_file,
+        reflection=args.reflection,
+        metrics_port=args.metrics_port,
+        metrics_host=args.metrics_host or None,
+        log_level=args.log_level,
+        log_format=args.log_format,
+        access_log=args.access_log,
+        tracing=args.tracing,
+    )
+
+
+def _optional_path(name: str) -> Path | None:
+    value = _env(name, "")
+    return Path(value) if value else None
+
+
+def _flag(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+
+
+def _add_operations_flags(parser: argparse.ArgumentParser) -> None:
+    """TLS, tokens, metrics, logs and tracing: what running in production asks for."""
+    group = parser.add_argument_group("security and observability")
+    for flag, env, what in (
+        ("--tls-cert", "TLS_CERT", "server certificate chain (PEM); with --tls-key turns TLS on, gRPC and HTTP"),
+        ("--tls-key", "TLS_KEY", "the certificate's private key (PEM)"),
+        ("--tls-client-ca", "TLS_CLIENT_CA", "CA bundle (PEM) that client certificates must chain to: mTLS"),
+        ("--auth-tokens-file", "AUTH_TOKENS_FILE", "bearer tokens, one per line (# comments), reloaded on SIGHUP"),
+    ):
+        group.add_argument(flag, type=Path, default=_optional_path(env), help=f"{what} (env ENTITYLINKER_{env})")
+    group.add_argument(
+        "--no-reflection",
+        dest="reflection",
+        action="store_false",
+        default=_flag("REFLECTION", True),
+        help="do not serve gRPC server reflection (env ENTITYLINKER_REFLECTION=0)",
+    )
+    group.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(_env("METRICS_PORT", "")) if _env("METRICS_PORT", "") else None,
+        help="serve Prometheus metrics at /metrics on this port, 0 for any; off when not given "
+        "(env ENTITYLINKER_METRICS_PORT)",
+    )
+    group.add_argument(
+        "--metrics-host",
+        default=_env("METRICS_HOST", ""),
+        help="address the metrics server binds; defaults to --host (env ENTITYLINKER_METRICS_HOST)",
+    )
+    group.add_argument(
+        "--log-level",
+        default=_env("LOG_LEVEL", "INFO").upper(),
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        help="(env ENTITYLINKER_LOG_LEVEL)",
+    )
+    group.add_argument(
+        "--log-format",
+        default=_env("LOG_FORMAT", "text"),
+        choices=["text", "json"],
+        help="json: one JSON object per line, for log collectors (env ENTITYLINKER_LOG_FORMAT)",
+    )
+    group.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=_flag("ACCESS_LOG", False),
+        help="one log line per call: method, status, duration, sizes, mentions, peer, document_id, request id; "
+        "never the text (env ENTITYLINKER_ACCESS_LOG=1)",
+    )
+    group.add_argument(
+        "--tracing",
+        action="store_true",
+        default=_flag("TRACING", False),
+        help="OpenTelemetry traces over OTLP (needs the OpenTelemetry packages; also on when "
+        "OTEL_EXPORTER_OTLP_ENDPOINT is set) (env ENTITYLINKER_TRACING=1)",
     )

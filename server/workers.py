@@ -112,12 +112,14 @@ def run_workers(
     serve_one: Callable[[int], None],
     lock_dir: Path | None = None,
     on_restart: Callable[[], object] | None = None,
+    on_death: Callable[[int], object] | None = None,
 ) -> int:
     """Fork `count` processes that each run `serve_one(port)` on the shared port, and keep them running.
 
     Returns 0 after a clean stop (SIGTERM or SIGINT), 1 when workers keep
     dying. `on_restart` runs in a re-forked worker before it serves (e.g. to
-    reload a gazetteer replaced since the parent loaded it). The parent blocks
+    reload a gazetteer replaced since the parent loaded it); `on_death(pid)`
+    runs in the parent for each reaped worker (e.g. to mark its metrics dead). The parent blocks
     the signals it handles and takes them with `sigtimedwait`, so no signal is
     lost between two checks.
     """
@@ -150,12 +152,12 @@ def run_workers(
             for slot in range(count):
                 spawn(slot, restarted=False)
             _LOGGER.info("%d workers on port %d: %s", count, bound, list(children))
-            return _supervise(children, spawn)
+            return _supervise(children, spawn, on_death or (lambda _pid: None))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
 
 
-def _supervise(children: dict[int, int], spawn: Callable[[int, bool], int]) -> int:
+def _supervise(children: dict[int, int], spawn: Callable[[int, bool], int], on_death: Callable[[int], object]) -> int:
     """Forward signals, reap and re-fork workers; the exit status of the whole group."""
     stopping = False
     status = 0
@@ -177,6 +179,7 @@ def _supervise(children: dict[int, int], spawn: Callable[[int, bool], int]) -> i
             if pid == 0:
                 break
             slot = children.pop(pid, None)
+            on_death(pid)
             if slot is None or stopping:
                 continue
             now = time.monotonic()

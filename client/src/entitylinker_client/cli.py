@@ -23,6 +23,7 @@ from entitylinker_client.client import (
     DEFAULT_TARGET,
     DEFAULT_TIMEOUT,
     OFFSETS,
+    TOKEN_ENV,
     TYPES,
     EntityLinkerClient,
     error_reason,
@@ -318,6 +319,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, help="seconds to wait for an answer (default %(default)s)"
     )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get(TOKEN_ENV) or None,
+        help="bearer token sent as authorization (default: env ENTITYLINKER_TOKEN)",
+    )
+    parser.add_argument("--tls", action="store_true", help="TLS, trusting the system's root certificates")
+    parser.add_argument("--tls-ca", metavar="PEM", help="TLS, trusting this CA bundle (implies --tls)")
+    parser.add_argument("--tls-cert", metavar="PEM", help="client certificate chain for mTLS (with --tls-key)")
+    parser.add_argument("--tls-key", metavar="PEM", help="the client certificate's private key")
     _output_flags(parser, default=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -372,6 +382,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _read_pem(path: str | None, flag: str) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {flag} {path}: {exc.strerror}") from None
+
+
+def _client(args: argparse.Namespace) -> EntityLinkerClient:
+    """The client the flags describe: target, deadline, token, TLS and client certificate."""
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together")
+    return EntityLinkerClient(
+        args.server,
+        timeout=args.timeout,
+        token=args.token,
+        tls=args.tls,
+        root_certificates=_read_pem(args.tls_ca, "--tls-ca"),
+        certificate_chain=_read_pem(args.tls_cert, "--tls-cert"),
+        private_key=_read_pem(args.tls_key, "--tls-key"),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -379,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: give --json or --jsonl, not both", file=sys.stderr)
         return EXIT_USAGE
     try:
-        with EntityLinkerClient(args.server, timeout=args.timeout) as client:
+        with _client(args) as client:
             return int(args.handler(client, args))
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error worth a traceback.

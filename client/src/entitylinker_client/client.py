@@ -24,6 +24,7 @@ from entitylinker_client._proto import entity_linker_service_pb2 as pb
 from entitylinker_client._proto import entity_linker_service_pb2_grpc as pb_grpc
 
 DEFAULT_TARGET = os.environ.get("ENTITYLINKER_SERVER", "localhost:50051")
+TOKEN_ENV = "ENTITYLINKER_TOKEN"  # the bearer token when none is passed
 DEFAULT_TIMEOUT = 30.0
 # The server refuses to build answers over 64 MiB (RESOURCE_EXHAUSTED, RESPONSE_TOO_LARGE); grpc's
 # default receive limit of 4 MiB would fail earlier, on a long text full of names with candidates.
@@ -102,7 +103,7 @@ def error_reason(error: grpc.RpcError) -> str | None:
 
 
 class _Options:
-    """What both clients share: the target, the deadline and the call metadata."""
+    """What both clients share: the target, the deadline, the call metadata and the channel credentials."""
 
     def __init__(
         self,
@@ -111,11 +112,19 @@ class _Options:
         token: str | None,
         tls: bool,
         root_certificates: bytes | None,
+        private_key: bytes | None = None,
+        certificate_chain: bytes | None = None,
     ) -> None:
         self.target = target
         self.timeout = timeout
+        token = token if token is not None else os.environ.get(TOKEN_ENV) or None
         self.metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
-        self.credentials = grpc.ssl_channel_credentials(root_certificates) if tls or root_certificates else None
+        if (private_key is None) != (certificate_chain is None):
+            raise ValueError("private_key and certificate_chain go together (a client certificate for mTLS)")
+        secure = tls or root_certificates is not None or certificate_chain is not None
+        self.credentials = (
+            grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain) if secure else None
+        )
 
     def deadline(self, timeout: float | None) -> float | None:
         return self.timeout if timeout is None else timeout
@@ -125,10 +134,11 @@ class EntityLinkerClient:
     """A blocking client; use it as a context manager, or call `close()`.
 
     `timeout` is the default deadline of every call in seconds (None: no
-    deadline); each method takes its own `timeout` too. `tls` (with optional
-    PEM `root_certificates`) makes a TLS channel, and `token` is sent as
-    `authorization: Bearer <token>`: the server serves plaintext without
-    authentication today, so both are for a server or proxy that asks for them.
+    deadline); each method takes its own `timeout` too. `tls` makes a TLS
+    channel trusting the system's roots, or `root_certificates` (PEM) when
+    given; `private_key` and `certificate_chain` (PEM) present a client
+    certificate (mTLS). `token` (default: the ENTITYLINKER_TOKEN environment
+    variable) is sent as `authorization: Bearer <token>` on every call.
     """
 
     def __init__(
@@ -139,9 +149,11 @@ class EntityLinkerClient:
         token: str | None = None,
         tls: bool = False,
         root_certificates: bytes | None = None,
+        private_key: bytes | None = None,
+        certificate_chain: bytes | None = None,
         options: Sequence[tuple[str, Any]] = (),
     ) -> None:
-        self._options = _Options(target, timeout, token, tls, root_certificates)
+        self._options = _Options(target, timeout, token, tls, root_certificates, private_key, certificate_chain)
         credentials = self._options.credentials
         self.channel: grpc.Channel = (
             grpc.secure_channel(target, credentials, options=channel_options(options))
@@ -218,9 +230,11 @@ class AsyncEntityLinkerClient:
         token: str | None = None,
         tls: bool = False,
         root_certificates: bytes | None = None,
+        private_key: bytes | None = None,
+        certificate_chain: bytes | None = None,
         options: Sequence[tuple[str, Any]] = (),
     ) -> None:
-        self._options = _Options(target, timeout, token, tls, root_certificates)
+        self._options = _Options(target, timeout, token, tls, root_certificates, private_key, certificate_chain)
         credentials = self._options.credentials
         self.channel: grpc.aio.Channel = (
             grpc.aio.secure_channel(target, credentials, options=channel_options(options))
