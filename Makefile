@@ -93,7 +93,13 @@ gazetteer-refresh: $(STAMP) ## Rebuild the gazetteer from the Wikidata Query Ser
 bench-build: $(STAMP) ## Build rate, peak memory and DB size on synthetic dumps (gz, bz2, plain): make bench-build N=1000000
 	$(PY) -m bench.build_bench --entities $(or $(N),100000)
 
-.PHONY: gazetteer-dump gazetteer-refresh bench-build
+soak: $(GENERATED) $(NATIVE) ## 60 s of mixed loopback load on --workers 2: reloads, a corrupt file, an overwrite, a killed worker, SIGTERM (SOAK_ARGS=--seconds 8)
+	$(PY) -m bench.soak $(SOAK_ARGS)
+
+worst-case: $(GENERATED) $(NATIVE) ## Seconds and memory of the worst-case inputs at the size limit, through the core
+	$(PY) -m bench.worst_case $(WORST_ARGS)
+
+.PHONY: gazetteer-dump gazetteer-refresh bench-build soak worst-case
 
 BUF_VERSION := 1.75.0
 BUF := build/buf/node_modules/.bin/buf
