@@ -35,9 +35,12 @@ def test_vendored_stubs_match_the_proto() -> None:
 def test_channel_settings() -> None:
     config = json.loads(SERVICE_CONFIG)
     assert config["loadBalancingConfig"] == [{"round_robin": {}}]
-    [method] = config["methodConfig"]
+    method, quick, stream = config["methodConfig"]
     assert method["name"] == [{"service": "entitylinker.v1.EntityLinkerService"}]
-    assert method["retryPolicy"]["retryableStatusCodes"] == ["UNAVAILABLE"]
+    assert method["timeout"] == "30s" and quick["timeout"] == "5s" and stream["timeout"] == "600s"
+    assert {n["method"] for n in quick["name"]} == {"Resolve", "GetEntity", "GetGazetteerInfo"}
+    for each in config["methodConfig"]:
+        assert each["retryPolicy"]["retryableStatusCodes"] == ["UNAVAILABLE"]
     options = dict(channel_options())
     assert options["grpc.max_receive_message_length"] == MAX_RECEIVE_BYTES == MAX_RESPONSE_BYTES
     assert options["grpc.enable_retries"] == 1
