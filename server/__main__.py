@@ -31,7 +31,7 @@ import grpc
 from gazetteer.loader import GazetteerLoadError, remove_stale_copies
 from gazetteer.schema import SchemaMismatchError
 from server import linking
-from server.app import Limits, create_server
+from server.app import Limits, create_health_server, create_server
 from server.heap import settle_after_load
 from server.holder import LinkerHolder
 from server.observability import (
@@ -141,6 +141,15 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool,
     except RuntimeError as exc:
         raise StartError(f"cannot listen on {settings.host}:{port}: {exc}") from None
     http = None if settings.http_port is None else start_http(settings, holder, reuse_port, security)
+    health_server = None
+    if settings.health_port is not None:
+        try:
+            health_server, health_port = create_health_server(
+                health, f"{settings.host}:{settings.health_port}", options
+            )
+        except RuntimeError as exc:
+            raise StartError(f"cannot serve health on {settings.host}:{settings.health_port}: {exc}") from None
+        _LOGGER.info("pid %d plaintext health on %s:%d", os.getpid(), settings.host, health_port)
     stopped = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -156,6 +165,8 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool,
             if http is not None:
                 threading.Thread(target=http.stop, args=(settings.grace_seconds,), daemon=True).start()
             server.stop(settings.grace_seconds).wait()
+            if health_server is not None:
+                health_server.stop(None)
             stopped.set()
 
         threading.Thread(target=drain_then_stop, name="stop").start()

@@ -28,7 +28,7 @@ from server.service import MAX_RESPONSE_BYTES, SERVICE_NAME, EntityLinkerService
 
 _LOGGER = logging.getLogger(__name__)
 
-__all__ = ["SERVICE_NAME", "Limits", "channel_options", "create_server"]
+__all__ = ["SERVICE_NAME", "Limits", "channel_options", "create_health_server", "create_server"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,22 @@ def channel_options(limits: Limits) -> list[tuple[str, object]]:
         ("grpc.max_connection_age_ms", int(limits.max_connection_age_seconds * 1000)),
         ("grpc.max_connection_age_grace_ms", 30_000),
     ]
+
+
+def create_health_server(
+    health_servicer: health.HealthServicer, address: str, options: Sequence[tuple[str, object]] = ()
+) -> tuple[grpc.Server, int]:
+    """A plaintext server of the health service alone, sharing `health_servicer` (so it reports the same status).
+
+    For probes that cannot speak TLS (Kubernetes' gRPC probes): it reveals nothing but SERVING or NOT_SERVING.
+    """
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"), options=options)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    port = server.add_insecure_port(address)
+    if port == 0:
+        raise RuntimeError(f"could not bind {address}")
+    server.start()
+    return server, port
 
 
 def create_server(

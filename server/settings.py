@@ -39,6 +39,7 @@ class Settings:
     tls_client_ca: Path | None = None  # PEM; clients must present a certificate it signed (mTLS)
     auth_tokens_file: Path | None = None  # None: no bearer tokens asked for
     reflection: bool = True
+    health_port: int | None = None  # plaintext, health only: kubelet's gRPC probes cannot speak TLS
     metrics_port: int | None = None  # None: no /metrics
     metrics_host: str | None = None  # None: the gRPC --host
     log_level: str = "INFO"
@@ -208,6 +209,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         tls_client_ca=args.tls_client_ca,
         auth_tokens_file=args.auth_tokens_file,
         reflection=args.reflection,
+        health_port=args.health_port,
         metrics_port=args.metrics_port,
         metrics_host=args.metrics_host or None,
         log_level=args.log_level,
@@ -242,6 +244,13 @@ def _add_operations_flags(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         default=_flag("REFLECTION", True),
         help="do not serve gRPC server reflection (env ENTITYLINKER_REFLECTION=0)",
+    )
+    group.add_argument(
+        "--health-port",
+        type=int,
+        default=int(_env("HEALTH_PORT", "")) if _env("HEALTH_PORT", "") else None,
+        help="also serve grpc.health.v1 alone, in plaintext, on this port (for probes that cannot do TLS, "
+        "e.g. Kubernetes' gRPC probes) (env ENTITYLINKER_HEALTH_PORT)",
     )
     group.add_argument(
         "--metrics-port",

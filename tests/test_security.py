@@ -131,12 +131,16 @@ def test_the_server_process_with_tls_and_tokens_reloads_them_on_sighup(
     server = ServerProcess(
         *("--gazetteer", str(gazetteer_copy), "--host", "127.0.0.1", "--port", "0", "--http-port", "0"),
         *("--tls-cert", str(pki["server"].cert_path), "--tls-key", str(pki["server"].key_path)),
-        *("--auth-tokens-file", str(tokens)),
+        *("--auth-tokens-file", str(tokens), "--health-port", "0"),
     )
     try:
         port = int(server.wait_for(SERVING_LINE.pattern)[0].group(1))
         http_port = int(server.wait_for(r"on https://\S+:(\d+)/")[0].group(1))
         address = f"127.0.0.1:{port}"
+        health_port = int(server.wait_for(r"plaintext health on \S+:(\d+)")[0].group(1))
+        with grpc.insecure_channel(f"127.0.0.1:{health_port}") as channel:  # what a kubelet probe does
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=10)
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
 
         def link(token: str | None) -> grpc.StatusCode:
             with EntityLinkerClient(address, token=token, root_certificates=pki["ca"].cert, timeout=10) as client:
