@@ -114,10 +114,11 @@ proto-lint: $(STAMP) ## buf lint and buf breaking (against BUF_AGAINST) on proto
 	$(BUF) lint
 	$(BUF) breaking proto --against '$(BUF_AGAINST)'
 
-lint: $(GENERATED) proto-lint ## ruff lint and format check, mypy, and proto-lint
+lint: $(GENERATED) proto-lint ## ruff lint and format check, mypy, yamllint on deploy/, and proto-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy gazetteer server client
+	$(VENV)/bin/yamllint --strict deploy/ .yamllint.yaml
 
 clean: ## Remove generated code, builds and the virtualenv
 	rm -rf $(VENV) entitylinker build .native
