@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
-from gazetteer.lexicon import common_words, given_names, is_adjective, is_noun, ordinary_share
+from gazetteer.lexicon import common_words, function_words, given_names, is_adjective, is_noun, ordinary_share
 from gazetteer.records import EntityKind, EntityRecord
 from server.linking import scoring
 from server.linking.clitics import proclitic_splits
@@ -39,6 +39,7 @@ _CACHE_ENTRIES: Final = 100_000
 _DEFINITE: Final = "ال"
 _NO_COUNTRIES: frozenset[str] = frozenset()
 _PLACE: Final = EntityKind.PLACE
+_ORGANIZATION: Final = EntityKind.ORGANIZATION
 _AND: Final = "و"
 
 
@@ -62,6 +63,8 @@ class NameFacts(NamedTuple):
     nisba_adjective: bool
     # An ordinary word bare or inflected, clitics and pronoun endings allowed (فيما، وولي، بينك).
     ordinary_form: bool
+    # A function word or a cue word itself (مما، محافظة، المجلس): never opened by a cue before it.
+    grammar_word: bool
 
 
 class Evidence:
@@ -90,6 +93,7 @@ class Evidence:
         joined_to_next: bool = False,
         after_title: bool = False,
         after_honorific: bool = False,
+        function_word_inside: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -122,11 +126,23 @@ class Evidence:
         self.after_title = after_title
         # The word before is an honorific as written (الشيخ، الإمام): a definite word after it is an epithet.
         self.after_honorific = after_honorific
+        # One of the span's words as written is a function word (على الرأس).
+        self.function_word_inside = function_word_inside
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
         cue = self.cue
         return cue is not None and (cue.kind is not _PLACE or cue.wants_country is not None)
+
+    def cue_names_this_word(self) -> bool:
+        """A type cue right before that makes even an ordinary word a name: قرية قال, not المجلس التشريعي
+        (a definite word after a definite noun agrees with it) nor بلدة مما (a function word)."""
+        cue = self.cue
+        if cue is None or not self.cue_adjacent or not self.cue_names_a_type() or self.name.grammar_word:
+            return False
+        if cue.kind is _ORGANIZATION and self.name.definite:
+            return False  # مجلس الإدارة، هيئة الدفاع: a noun phrase, not an organisation named الإدارة
+        return not (cue.definite and self.name.definite)
 
     def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
         """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
@@ -169,6 +185,7 @@ class EvidenceReader:
         self._given = given_names()
         self._cues = cue_kinds()
         self._honorifics = honorifics()
+        self._function_words = function_words()
         self._place_cues = place_cue_wants_country()
         self.cue_of = Memo(self._cue_of, _CACHE_ENTRIES)
         self._key_facts = Memo(self._read_key_facts, _CACHE_ENTRIES)
@@ -258,6 +275,7 @@ class EvidenceReader:
             after is not None and after.starts_with_and,
             before is not None and not span.skip and before.title,
             before is not None and not span.skip and before.honorific,
+            last > first and any(words[i].norm in self._function_words for i in range(first, last + 1)),
         )
 
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
@@ -299,7 +317,7 @@ class EvidenceReader:
         for form in (norm, *(split.stem for split in proclitic_splits(norm))):
             kind = self._cues.get(form)
             if kind is not None:
-                return scoring.Cue(kind, self._place_cues.get(form)), form
+                return scoring.Cue(kind, self._place_cues.get(form), form.startswith(_DEFINITE)), form
         return None
 
     def _cue_before(self, words: list[Word], first: int, named: frozenset[int]) -> tuple[scoring.Cue | None, int]:
@@ -340,6 +358,7 @@ class EvidenceReader:
             definite=definite,
             nisba_adjective=single_word and _nisba_shaped(key) and is_adjective(key),
             ordinary_form=single_word and self._ordinary_form(key),
+            grammar_word=single_word and (key in self._function_words or self.cue_of(key) is not None),
         )
 
     def _read_following_facts(self, norm: str) -> _FollowingFacts:

@@ -39,6 +39,7 @@ WELL_KNOWN_PRIOR: Final = 0.75
 # An entity this little known (two sitelinks or fewer) is one of thousands of its name's kind.
 OBSCURE_PRIOR: Final = scoring.OBSCURE_PRIOR
 _FOLDED: Final = "folded"
+_TYPO: Final = "typo"
 # Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
 # name needs a cue or the full name (MOSTLY) or any context (OFTEN).
 MOSTLY_ORDINARY: Final = 0.8
@@ -128,6 +129,8 @@ class Gate:
         close_support = named_in_full or cue > 0 or national > 0 or coordinated
         if not self.span.exact and not (close_support or self._prominent_spelling(prior)):
             return False
+        if not self.span.exact and obscure and not named_in_full:
+            return False  # جثتين is no village غيستين: a variant of an obscure name is noise
         often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
         if often_ordinary and evidence.before_definite_noun and evidence.name.demonym_country is None:
             return False  # صور الحادث: the first term of a construct is a common noun
@@ -138,7 +141,7 @@ class Gate:
             # A cue that names a type (قرية قال، وكالة، الرئيس) makes even an ordinary word a name;
             # a direction or a facility (وسط المدينة، مطار جديد) only a well-known one's.
             adjacent_cue = cue > 0 and evidence.cue_adjacent
-            type_cue = adjacent_cue and evidence.cue_names_a_type()
+            type_cue = cue > 0 and not self.span.skip and evidence.cue_names_this_word()  # بلدة ومستوطنة: a list
             if prior < LOW_POPULARITY and not (named_in_full or type_cue):
                 return False  # مطار جديد: an ordinary word is not an obscure village's name
             close_cue = type_cue or (adjacent_cue and prior >= WELL_KNOWN_PRIOR)
@@ -164,8 +167,8 @@ class Gate:
         if name.given_name or name.demonym_country or name.common:
             return False
         person_cue = cue > 0
-        if name.ordinary >= SURNAME_MAX_ORDINARY and not person_cue:
-            return False
+        if (name.ordinary >= SURNAME_MAX_ORDINARY or name.ordinary_form) and not person_cue:
+            return False  # عون "help", مؤكداً "stressing": a title must say a person follows
         return person_cue or prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 
     def _multi_word_passes(
@@ -180,6 +183,10 @@ class Gate:
         national: float,
     ) -> bool:
         evidence = self.evidence
+        if not self.span.exact and not named_in_full:
+            typo_on_a_particle = self.span.loosest == _TYPO and evidence.function_word_inside
+            if typo_on_a_particle or prior < OBSCURE_PRIOR:
+                return False  # على الرأس is no علي الراسف; على الحكم no obscure علي الحكيم
         if evidence.followed_by_adjective and entity.kind is not _PERSON:
             # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
             # only says the entity's own country (الكنيست الإسرائيلي).

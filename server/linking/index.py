@@ -70,8 +70,9 @@ def _deletes(word: str) -> set[str]:
 _SUFFIXES: Final = frozenset(
     ["ي", "يه", "يا", "ين", "يين", "يون", "يات", "ون", "ان", "ات", "ه", "ها", "هم", "هما", "ا", "و", "وا", "نا", "كم"]
 )
-# Endings an ordinary word takes: the accusative ا, the feminine ة (قادرة), possessive pronouns.
-_ORDINARY_ENDINGS: Final = ("ا", "ه", "ها", "هم", "هما", "ك", "كم")
+# Endings an ordinary word takes: the accusative ا, the feminine ة (قادرة), a verb's ت (بينت),
+# possessive pronouns.
+_ORDINARY_ENDINGS: Final = ("ا", "ه", "ت", "ها", "هم", "هما", "ك", "كم")
 _PREFIXES: Final = frozenset(["ال", "و", "ف", "ب", "ل", "ك", "س", "وال", "بال", "لل", "فال", "كال"])
 _NISBA_ENDINGS: Final = ("يين", "يون", "يات", "يه", "يا", "ي")
 

@@ -126,6 +126,7 @@ class Cue:
 
     kind: EntityKind
     wants_country: bool | None = None
+    definite: bool = False  # written with the article (المجلس): a definite word after it may agree with it
 
 
 def cue_support(entity: EntityRecord, country: bool, cue: Cue | None) -> float:
