@@ -65,6 +65,8 @@ class NameFacts(NamedTuple):
     ordinary_form: bool
     # A function word or a cue word itself (مما، محافظة، المجلس): never opened by a cue before it.
     grammar_word: bool
+    # An ordinary word with an ending, clitics not tried (مؤكداً، بينت): no one's surname alone.
+    ordinary_by_ending: bool
 
 
 class Evidence:
@@ -178,9 +180,12 @@ class _PreviousFacts(NamedTuple):
 class EvidenceReader:
     """Reads the `Evidence` of spans; holds the word tables and the per-word caches."""
 
-    def __init__(self, demonyms: DemonymTable, ordinary_form: Callable[[str], bool]) -> None:
+    def __init__(
+        self, demonyms: DemonymTable, ordinary_form: Callable[[str], bool], ordinary_by_ending: Callable[[str], bool]
+    ) -> None:
         self.demonyms = demonyms
         self._ordinary_form = ordinary_form  # an ordinary word, bare or inflected
+        self._ordinary_by_ending = ordinary_by_ending
         self._common = common_words()
         self._given = given_names()
         self._cues = cue_kinds()
@@ -359,6 +364,7 @@ class EvidenceReader:
             nisba_adjective=single_word and _nisba_shaped(key) and is_adjective(key),
             ordinary_form=single_word and self._ordinary_form(key),
             grammar_word=single_word and (key in self._function_words or self.cue_of(key) is not None),
+            ordinary_by_ending=single_word and self._ordinary_by_ending(key),
         )
 
     def _read_following_facts(self, norm: str) -> _FollowingFacts:

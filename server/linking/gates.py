@@ -123,6 +123,8 @@ class Gate:
         if obscure and ref.kind == _SURNAME and not named_in_full:
             return False  # الشيخ الجليل: an obscure namesake's surname, a title or not, is not enough
         if evidence.resolving:
+            if evidence.name.given_name and not named_in_full:
+                return False  # محمد alone names no one, and no village either
             # A name asked about on its own: only its popularity and its spelling can speak.
             return (self.span.exact or prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
         # Another spelling of a one-word name needs more than its country named somewhere (للوضوء is no لوديي).
@@ -167,7 +169,7 @@ class Gate:
         if name.given_name or name.demonym_country or name.common:
             return False
         person_cue = cue > 0
-        if (name.ordinary >= SURNAME_MAX_ORDINARY or name.ordinary_form) and not person_cue:
+        if (name.ordinary >= SURNAME_MAX_ORDINARY or name.ordinary_by_ending) and not person_cue:
             return False  # عون "help", مؤكداً "stressing": a title must say a person follows
         return person_cue or prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 

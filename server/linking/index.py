@@ -103,6 +103,7 @@ class NameIndex:
         self._frequencies = word_frequencies()
         self._function_words = function_words()
         self.is_ordinary = Memo(self._ordinary, 200_000)
+        self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, 200_000)
         # A country whose name is mostly an ordinary word gives no demonym: مالي is "financial",
         # and so is المالية.
         self.demonyms = DemonymTable(
@@ -214,6 +215,13 @@ class NameIndex:
         ]
         return any(len(stem) >= MIN_CONTINUATION_WORD and self._frequent_ordinary(stem) for stem in stems)
 
+    def _ordinary_by_ending(self, word: str) -> bool:
+        """An ordinary word bare or with an ending (مؤكداً، بينت), clitics not tried: لبيد is no ل + بيد."""
+        if word in self._common or word in self._function_words or ordinary_share(word) >= 0.5:
+            return True
+        stems = [word[: -len(ending)] for ending in _ORDINARY_ENDINGS if word.endswith(ending)]
+        return any(len(stem) >= MIN_CONTINUATION_WORD and self._frequent_ordinary(stem) for stem in stems)
+
     def _frequent_ordinary(self, word: str) -> bool:
         ordinary, proper, _, _ = self._frequencies.get(word, _NO_COUNTS)
         return ordinary >= FREQUENT_WORD_COUNT and ordinary >= proper
@@ -247,14 +255,15 @@ class NameIndex:
         vocabulary word; fuzzy readings only when nothing matches exactly.
         """
         whole = self.word_matches(word)
+        splits = proclitic_splits(word)
         if whole and whole[0].how == "exact" and self.is_name(whole[0].word):
             if self._best_known(word) >= WELL_KNOWN_PRIOR:
                 return ((0, whole[0]),)
-            # Only obscure entities bear the word as written (شولس, a surname somewhere): a
-            # well-known name spelled this way competes with them.
-            variants = (m for m in self._spelling_variants(word) if m.how != _TYPO)
-            return ((0, whole[0]), *((0, m) for m in variants))
-        splits = proclitic_splits(word)
+            # Only obscure entities bear the word as written (شولس or للامم, a name somewhere in a
+            # large gazetteer): a well-known name spelled this way, or after a proclitic, competes.
+            variants = [(0, m) for m in self._spelling_variants(word) if m.how != _TYPO]
+            stems = [(split.skip, WordMatch(split.stem, 1.0, "exact")) for split in splits if self.is_word(split.stem)]
+            return ((0, whole[0]), *stems, *variants)
         exact_whole = [(0, whole[0])] if whole and whole[0].how == "exact" else []
         for split in splits:
             if self.is_word(split.stem):

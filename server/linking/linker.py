@@ -128,7 +128,7 @@ class Linker:
         self.gazetteer = gazetteer
         self.index = NameIndex(gazetteer)
         self.default_min_score = default_min_score
-        self.evidence = EvidenceReader(self.index.demonyms, self.index.is_ordinary)
+        self.evidence = EvidenceReader(self.index.demonyms, self.index.is_ordinary, self.index.is_ordinary_by_ending)
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_memo: dict[str, frozenset[str]] = {}
         # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
@@ -224,8 +224,11 @@ class Linker:
         if not ranked:
             return []
         total = sum(score for _, score in ranked)
-        if scoring.with_ambiguity(ranked[0][1], total) < self.default_min_score:
-            return []
+        if ranked[0][1] < self.default_min_score:
+            return []  # nothing plausible
+        if scoring.with_ambiguity(ranked[0][1], total) < scoring.RESOLVE_MIN_SHARED_SCORE:
+            return []  # محمد: a name shared by so many that none stands out
+
         candidates = [
             Candidate(
                 entity, round(scoring.calibrated(scoring.with_ambiguity(score, total), self.resolve_calibration), 4)

@@ -159,6 +159,12 @@ def evidence(match: float, support: float) -> float:
     return match * (0.4 + 0.6 * support)
 
 
+# Resolve answers a plausible name (raw score at the linker's threshold) unless it is shared so
+# widely that its best candidate, lowered by the rest, falls below this: عبد اللطيف لوديي with a
+# few namesakes is answered, ranked; محمد alone is not.
+RESOLVE_MIN_SHARED_SCORE: Final = 0.45
+
+
 def with_ambiguity(best: float, total: float) -> float:
     """Lower the best candidate's score by how much its rivals share the evidence."""
     share = best / total if total > 0 else 1.0
@@ -169,8 +175,8 @@ def with_ambiguity(best: float, total: float) -> float:
 # queries with the seed, labels-only and 1M gazetteers pooled (`python -m evaluation.calibrate`).
 # Linear between the knots; empty means raw scores.
 RESOLVE_CALIBRATION: Final[tuple[tuple[float, float], ...]] = (
-    (0.5, 0.600), (0.55, 0.889), (0.6, 0.889), (0.65, 0.889), (0.7, 0.950), (0.75, 0.985),
-    (0.8, 0.991), (0.85, 0.991), (0.9, 0.991), (0.95, 0.991), (1.0, 0.991),
+    (0.5, 0.500), (0.55, 0.500), (0.6, 0.932), (0.65, 0.932), (0.7, 0.982), (0.75, 0.982),
+    (0.8, 0.992), (0.85, 0.992), (0.9, 0.992), (0.95, 0.992), (1.0, 0.992),
 )  # fmt: skip
 
 
