@@ -254,7 +254,8 @@ def test_internal_errors_are_logged_not_sent(
         raise sqlite3.OperationalError("disk I/O error at /secret/path/gazetteer.sqlite")
 
     gazetteer_path = running.gazetteer
-    monkeypatch.setattr(running.holder.linker, "entity", failing)
+    # The gazetteer, not the linker: the compiled core's classes take no new attributes.
+    monkeypatch.setattr(running.holder.linker.gazetteer, "entity", failing)
     gazetteer_path.rename(gazetteer_path.with_suffix(".away"))  # the fresh load tried after the error fails too
     with grpc.insecure_channel(running.address) as channel:
         with pytest.raises(grpc.RpcError) as caught:
