@@ -145,11 +145,14 @@ def test_rare_place_named_like_an_ordinary_word_needs_support(tmp_path: Path) ->
         "type": "place",
         "label_ar": "قال",
         "label_en": "Qal (test village)",
-        "sitelinks": 2,
+        "sitelinks": 12,
         "instance_of": ["Q532"],
     }
+    hamlet = {**village, "qid": "Q90000000003", "label_ar": "مهمة", "label_en": "Muhimma (test hamlet)", "sitelinks": 1}
     city = {"qid": "Q3551", "type": "place", "label_ar": "الرباط", "label_en": "Rabat", "sitelinks": 150}
-    write_seed_file(tmp_path / "seeds", [village, city])
+    write_seed_file(tmp_path / "seeds", [village, hamlet, city])
     small = Linker(load_gazetteer(build_from_seed_dir(tmp_path / "seeds", tmp_path / "g.sqlite")))
     assert [m.entity.qid for m in small.link("قال الوزير إن الرباط جاهزة").mentions] == ["Q3551"]
     assert [m.entity.qid for m in small.link("وصل الوفد إلى قرية قال شمال البلاد").mentions] == ["Q90000000002"]
+    # A hamlet with a sitelink or none: an ordinary word after a cue is the phrase's adjective (مدينة مهمة).
+    assert [m.entity.qid for m in small.link("زار الوفد قرية مهمة في الشمال").mentions] == []

@@ -131,8 +131,8 @@ class Gate:
         close_support = named_in_full or cue > 0 or national > 0 or coordinated
         if not self.span.exact and not (close_support or self._prominent_spelling(prior)):
             return False
-        if not self.span.exact and obscure and not named_in_full:
-            return False  # جثتين is no village غيستين: a variant of an obscure name is noise
+        if not self.span.exact and prior < LOW_POPULARITY and not named_in_full:
+            return False  # جثتين is no village غيستين: a variant of a little-known name is noise
         often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
         if often_ordinary and evidence.before_definite_noun and evidence.name.demonym_country is None:
             return False  # صور الحادث: the first term of a construct is a common noun
@@ -144,10 +144,10 @@ class Gate:
             # a direction or a facility (وسط المدينة، مطار جديد) only a well-known one's.
             adjacent_cue = cue > 0 and evidence.cue_adjacent
             type_cue = cue > 0 and not self.span.skip and evidence.cue_names_this_word()  # بلدة ومستوطنة: a list
-            if prior < LOW_POPULARITY and not (named_in_full or type_cue):
-                return False  # مطار جديد: an ordinary word is not an obscure village's name
+            if prior < LOW_POPULARITY and not named_in_full:
+                return False  # مطار جديد، مدينة مهمة: an ordinary word is not an obscure village's name
             close_cue = type_cue or (adjacent_cue and prior >= WELL_KNOWN_PRIOR)
-            listed = coordinated and prior >= PROMINENT_PRIOR  # مالي والنيجر
+            listed = coordinated and prior >= WELL_KNOWN_PRIOR  # مالي والنيجر, not إيران والمنطقة
             if not (named_in_full or close_cue or listed or own_places_named):
                 return False
         if evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
@@ -185,10 +185,11 @@ class Gate:
         national: float,
     ) -> bool:
         evidence = self.evidence
-        if not self.span.exact and not named_in_full:
-            typo_on_a_particle = self.span.loosest == _TYPO and evidence.function_word_inside
-            if typo_on_a_particle or prior < OBSCURE_PRIOR:
-                return False  # على الرأس is no علي الراسف; على الحكم no obscure علي الحكيم
+        # Another spelling of a full name is a well-known one's (بيني غانتز), not a village's
+        # (بير مثل for بئر مصال), and never a typo over a particle (على الرأس for علي الراسف).
+        little_known = prior < PROMINENT_PRIOR or (evidence.function_word_inside and self.span.loosest == _TYPO)
+        if not self.span.exact and not named_in_full and cue <= 0 and little_known:
+            return False
         if evidence.followed_by_adjective and entity.kind is not _PERSON:
             # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
             # only says the entity's own country (الكنيست الإسرائيلي).

@@ -23,7 +23,7 @@ from gazetteer.keys import folded, name_key, skeleton
 from gazetteer.lexicon import common_words, function_words, ordinary_share, word_frequencies
 from gazetteer.loader import Gazetteer, popularity
 from gazetteer.lookup_tables import MIN_TYPO_WORD
-from server.linking.clitics import proclitic_splits
+from server.linking.clitics import CliticSplit, proclitic_splits
 from server.linking.demonyms import DemonymTable
 from server.linking.memo import Memo
 
@@ -215,6 +215,20 @@ class NameIndex:
         ]
         return any(len(stem) >= MIN_CONTINUATION_WORD and self._frequent_ordinary(stem) for stem in stems)
 
+    def _name_splits(self, word: str) -> tuple[CliticSplit, ...]:
+        """The proclitic readings of a word that may start a name.
+
+        None for a function word (فيها is no ف + يها). An ordinary word as written (وزير) splits
+        only into the start of a longer name (والولايات المتحدة) or a well-known name: و + زير,
+        a surname somewhere in a large gazetteer, is not a reading of "minister".
+        """
+        if word in self._function_words:
+            return ()
+        splits = proclitic_splits(word)
+        if splits and (word in self._common or ordinary_share(word) >= 0.5):
+            return tuple(s for s in splits if self.is_prefix(s.stem) or self._best_known(s.stem) >= WELL_KNOWN_PRIOR)
+        return splits
+
     def _ordinary_by_ending(self, word: str) -> bool:
         """An ordinary word bare or with an ending (مؤكداً، بينت), clitics not tried: لبيد is no ل + بيد."""
         if word in self._common or word in self._function_words or ordinary_share(word) >= 0.5:
@@ -255,7 +269,7 @@ class NameIndex:
         vocabulary word; fuzzy readings only when nothing matches exactly.
         """
         whole = self.word_matches(word)
-        splits = proclitic_splits(word)
+        splits = self._name_splits(word)
         if whole and whole[0].how == "exact" and self.is_name(whole[0].word):
             if self._best_known(word) >= WELL_KNOWN_PRIOR:
                 return ((0, whole[0]),)
