@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
+# How long the main thread waits at a time between checks for signals (see serve()).
+SIGNAL_POLL_SECONDS = 0.2
+
 EXIT_START_FAILED = 2
 
 
@@ -200,7 +203,10 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool,
         port=bound,
         version=info.version,
     )
-    while not stopped.wait(3600):
+    # Python runs signal handlers in the main thread only, once it executes bytecode again: a
+    # signal the kernel gives a gRPC thread does not wake a long wait here. Short waits keep
+    # SIGHUP and SIGTERM prompt (a worker waiting an hour missed its reloads and outlived its parent).
+    while not stopped.wait(SIGNAL_POLL_SECONDS):
         pass
     holder.close()
     event("stopped", "pid %d stopped", os.getpid())
