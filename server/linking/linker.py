@@ -229,10 +229,12 @@ class Linker:
         if scoring.with_ambiguity(ranked[0][1], total) < scoring.RESOLVE_MIN_SHARED_SCORE:
             return []  # محمد: a name shared by so many that none stands out
 
+        # The best answer's score is the chance it is right (calibrated); a runner-up's is that
+        # chance scaled by how much less evidence it has, so the order and the gaps stay.
+        top = scoring.with_ambiguity(ranked[0][1], total)
+        top_calibrated = scoring.calibrated(top, self.resolve_calibration)
         candidates = [
-            Candidate(
-                entity, round(scoring.calibrated(scoring.with_ambiguity(score, total), self.resolve_calibration), 4)
-            )
+            Candidate(entity, round(top_calibrated * scoring.with_ambiguity(score, total) / top, 4))
             for qid, score in ranked
             if (entity := self.gazetteer.entity(qid)) is not None
         ]
