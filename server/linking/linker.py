@@ -22,7 +22,7 @@ from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.clitics import with_proclitics
 from server.linking.evidence import Evidence, EvidenceReader, role_word
-from server.linking.gates import Gate, closed_without_context
+from server.linking.gates import LOW_POPULARITY, Gate, closed_without_context, mostly_ordinary
 from server.linking.index import NameIndex
 from server.linking.memo import Memo
 from server.linking.models import Candidate, LinkOptions, LinkResult, Mention
@@ -42,6 +42,7 @@ GIVEN_NAME_SCORE: Final = 0.7
 MIN_GIVEN_NAME_CHARS: Final = 3
 _GIVEN: Final = "given"
 _NO_WORDS: Final[frozenset[str]] = frozenset()
+_NO_ANCHORS: Final[dict[str, set[int]]] = {}
 _TYPO_MATCH: Final = "typo"
 # How often a long text asks `interrupt` whether to go on: cheap, and a few ms apart at most.
 _CHECK_EVERY_SPANS: Final = 256
@@ -131,6 +132,8 @@ class Linker:
         self.evidence = EvidenceReader(self.index.demonyms, self.index.is_ordinary, self.index.is_ordinary_by_ending)
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_memo: dict[str, frozenset[str]] = {}
+        # The shortcut in `_candidates` (off only to test that it changes nothing).
+        self.skip_obscure_ordinary = True
         # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
         self.resolve_calibration = scoring.RESOLVE_CALIBRATION
         word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
@@ -360,9 +363,21 @@ class Linker:
         # yield to them unless a cue asks for a city.
         named_countries = {c.own_country for c in candidates if c.country}
         city_asked = cue_word is not None and cue_word.wants_country is False
+        # Shortcut: the gates admit a little-known entity named by an ordinary word (a village النور,
+        # a hamlet مهمة) only when it is named in full elsewhere; a large gazetteer gives such words
+        # dozens of them. Exact: `Gate.passes` rejects them all otherwise (tests/test_shortcuts.py).
+        ordinary_name = (
+            self.skip_obscure_ordinary
+            and not evidence.resolving
+            and (mostly_ordinary(evidence) or evidence.name.ordinary_form)
+        )
+        anchors = context.anchors if context is not None else _NO_ANCHORS
         scored: list[_Scored | None] = []
         changed = False
         for i, (ref, entity, prior, country, own_country, name_weight, description) in enumerate(candidates):
+            if ordinary_name and prior < LOW_POPULARITY and entity.qid not in anchors:
+                scored.append(None)
+                continue
             cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
             if role_words and description:
                 # The words around the name say what the entity's description says (وزير الخارجية

@@ -1,0 +1,67 @@
+"""The core's shortcuts change nothing: the same output with each one switched off."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaluation.devset import HELDOUT_PASSAGES_PATH, PASSAGES_PATH, load_passages
+from gazetteer.loader import load_gazetteer
+from server.linking import Linker
+from tests.conftest import SEEDS_DIR, build_from_seed_dir, write_seed_file
+
+# Little-known places named with ordinary words, the crowd a large gazetteer brings
+# (synthetic QIDs from Q9000000001 up, the range the synthetic dumps use; they claim nothing real).
+_ORDINARY_PLACE_NAMES = ("النور", "الأمل", "السلام", "الجديد", "مهمة", "البلاد", "المدينة", "قال", "الدفاع", "الوزراء")
+
+
+def _village(n: int, label: str) -> dict[str, object]:
+    return {
+        "qid": f"Q{9_000_000_500 + n}",
+        "type": "place",
+        "label_ar": label,
+        "label_en": "",
+        "country": "Q79",
+        "sitelinks": n % 3,
+        "instance_of": ["Q532"],
+    }
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    seeds = [json.loads(line) for path in sorted(SEEDS_DIR.glob("*.jsonl")) for line in path.open(encoding="utf-8")]
+    villages = [_village(n, label) for n, label in enumerate(_ORDINARY_PLACE_NAMES)]
+    folder = tmp_path_factory.mktemp("crowded")
+    write_seed_file(folder / "seeds", seeds + villages)
+    return build_from_seed_dir(folder / "seeds", folder / "gazetteer.sqlite")
+
+
+def _output(linker: Linker, text: str) -> list[tuple[int, int, str, float, tuple[tuple[str, float], ...]]]:
+    from server.linking import LinkOptions
+
+    result = linker.link(text, LinkOptions(max_candidates=5))
+    return [
+        (m.start, m.end, m.entity.qid, m.score, tuple((c.entity.qid, c.score) for c in m.alternatives))
+        for m in result.mentions
+    ]
+
+
+def test_skipping_obscure_entities_named_by_ordinary_words_changes_nothing(crowded: Path) -> None:
+    plain, fast = Linker(load_gazetteer(crowded)), Linker(load_gazetteer(crowded))
+    plain.skip_obscure_ordinary = False
+    texts = [p.text for p in load_passages(PASSAGES_PATH) + load_passages(HELDOUT_PASSAGES_PATH)]
+    texts.append(" ".join(f"زار الوفد {name} ثم عاد إلى مدينة {name} وقرية {name}." for name in _ORDINARY_PLACE_NAMES))
+    compared = 0
+    for text in texts:
+        assert _output(fast, text) == _output(plain, text), text[:80]
+        compared += 1
+    assert compared > 100
+    # The shortcut has something to skip: each village is a candidate of its name, too little known to pass.
+    from gazetteer.keys import name_key
+    from server.linking.gates import LOW_POPULARITY
+
+    for label in _ORDINARY_PLACE_NAMES:
+        priors = {c.entity.qid: c.prior for c in fast._key_candidates(name_key(label), frozenset()).candidates}
+        assert any(qid.startswith("Q90000005") and prior < LOW_POPULARITY for qid, prior in priors.items()), label
