@@ -74,13 +74,42 @@ def estimated_response_bytes(mentions: list[Mention]) -> int:
     return total + sum(size + 16 for size in distinct.values()) + 256
 
 
-def candidate_message(candidate: Candidate) -> pb.Candidate:
+# The fields each EntityView keeps (AIP-157); FULL and UNSPECIFIED keep every field.
+_VIEW_FIELDS = {
+    pb.ENTITY_VIEW_ID_ONLY: ("qid", "qid_unverified"),
+    pb.ENTITY_VIEW_BASIC: ("qid", "qid_unverified", "type", "label_ar", "label_en", "country_qid"),
+}
+ENTITY_VIEWS = frozenset(
+    (pb.ENTITY_VIEW_UNSPECIFIED, pb.ENTITY_VIEW_ID_ONLY, pb.ENTITY_VIEW_BASIC, pb.ENTITY_VIEW_FULL)
+)
+
+
+@lru_cache(maxsize=_ENTITY_MESSAGES)
+def _viewed_message(entity: EntityRecord, view: int) -> pb.Entity:
+    full = entity_message(entity)
+    fields = _VIEW_FIELDS.get(view)
+    if fields is None:
+        return full
+    return pb.Entity(**{name: getattr(full, name) for name in fields})
+
+
+def entity_view_message(entity: EntityRecord, view: int = pb.ENTITY_VIEW_UNSPECIFIED) -> pb.Entity:
+    """The entity's message as much of it as `view` asks for (shared: copy it, never change it)."""
+    return _viewed_message(entity, view)
+
+
+def candidate_message(candidate: Candidate, view: int = pb.ENTITY_VIEW_UNSPECIFIED) -> pb.Candidate:
     """A core `Candidate` as a `Candidate` message."""
-    return pb.Candidate(entity=entity_message(candidate.entity), score=candidate.score)
+    return pb.Candidate(entity=entity_view_message(candidate.entity, view), score=candidate.score)
 
 
 def link_response(
-    text: str, mentions: list[Mention], unit: OffsetUnit, document_id: str, gazetteer_version: str
+    text: str,
+    mentions: list[Mention],
+    unit: OffsetUnit,
+    document_id: str,
+    gazetteer_version: str,
+    view: int = pb.ENTITY_VIEW_UNSPECIFIED,
 ) -> pb.LinkResponse:
     """The `LinkResponse` for `mentions` of `text`, offsets counted in `unit`."""
     offsets = convert_offsets(text, (p for m in mentions for p in (m.start, m.end)), unit)
@@ -95,14 +124,15 @@ def link_response(
                 start=offsets[m.start],
                 end=offsets[m.end],
                 surface=m.surface,
-                entity=entity_message(m.entity),
+                entity=entity_view_message(m.entity, view),
                 score=m.score,
-                candidates=[candidate_message(c) for c in m.alternatives],
+                candidates=[candidate_message(c, view) for c in m.alternatives],
             )
             for m in mentions
         ],
         entities=[
-            pb.LinkedEntity(entity=entity_message(e), mention_count=counts[qid]) for qid, e in first_seen.items()
+            pb.LinkedEntity(entity=entity_view_message(e, view), mention_count=counts[qid])
+            for qid, e in first_seen.items()
         ],
         gazetteer_version=gazetteer_version,
     )

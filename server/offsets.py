@@ -1,4 +1,4 @@
-"""Code point offsets → the caller's unit: UTF-8 bytes or UTF-16 code units."""
+"""Code point offsets ↔ the caller's unit: UTF-8 bytes or UTF-16 code units."""
 
 from __future__ import annotations
 
@@ -41,3 +41,28 @@ def convert_offsets(text: str, positions: Iterable[int], unit: OffsetUnit) -> di
         converted[position] = total
         previous = position
     return converted
+
+
+def to_code_points(text: str, offsets: Iterable[int], unit: OffsetUnit) -> dict[int, int] | None:
+    """Map offsets counted in `unit` to code point positions in `text`; None if one falls inside a
+    character or past the end.
+
+    One pass over the text up to the largest offset.
+    """
+    wanted = set(offsets)
+    if unit is OffsetUnit.CODE_POINTS:
+        return {o: o for o in wanted} if all(0 <= o <= len(text) for o in wanted) else None
+    found: dict[int, int] = {}
+    remaining = len(wanted)
+    total = 0
+    if 0 in wanted:
+        found[0] = 0
+        remaining -= 1
+    for index, char in enumerate(text):
+        if remaining == 0:
+            break
+        total += _length(char, unit)
+        if total in wanted:
+            found[total] = index + 1
+            remaining -= 1
+    return found if remaining == 0 else None

@@ -28,11 +28,13 @@ from server import convert
 from server.errors import RequestError, abort, clip, invalid_argument, not_found
 from server.holder import LinkerHolder
 from server.linking import LinkOptions
+from server.offsets import to_code_points
 
 _LOGGER = logging.getLogger(__name__)
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["EntityLinkerService"].full_name
 MAX_CANDIDATES = 50
+MAX_CALLER_SPANS = 10_000
 MAX_MENTION_CHARS = 1000
 MAX_RESOLVE_LIMIT = 100
 DEFAULT_RESOLVE_LIMIT = 10
@@ -171,6 +173,37 @@ class StreamSlots:
                 context.cancel()
 
 
+def _entity_view(value: int) -> int:
+    if value not in convert.ENTITY_VIEWS:
+        raise invalid_argument(
+            "INVALID_ARGUMENT",
+            f"entity_view {value} is not a known EntityView; use ENTITY_VIEW_ID_ONLY, ENTITY_VIEW_BASIC or "
+            "ENTITY_VIEW_FULL, or leave it unset for FULL",
+        )
+    return value
+
+
+def _caller_spans(request: pb.LinkRequest) -> list[tuple[int, int]] | None:
+    """The caller's spans as code point offsets, or None when the request has none."""
+    if not request.spans:
+        return None
+    if len(request.spans) > MAX_CALLER_SPANS:
+        raise invalid_argument(
+            "INVALID_SPAN", f"{len(request.spans)} spans; at most {MAX_CALLER_SPANS} are allowed in one request"
+        )
+    for i, span in enumerate(request.spans):
+        if span.end <= span.start:
+            raise invalid_argument("INVALID_SPAN", f"spans[{i}] ends at {span.end}, not after its start {span.start}")
+    unit = convert.ENCODING_TO_UNIT[request.offset_encoding]
+    offsets = to_code_points(request.text, (o for span in request.spans for o in (span.start, span.end)), unit)
+    if offsets is None:
+        raise invalid_argument(
+            "INVALID_SPAN",
+            f"a span offset falls inside a character or past the end of the text (offsets count {unit.value})",
+        )
+    return [(offsets[span.start], offsets[span.end]) for span in request.spans]
+
+
 class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
     """Implements `entitylinker.v1.EntityLinkerService` over a `LinkerHolder`."""
 
@@ -280,8 +313,13 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
     def _link(self, request: pb.LinkRequest, interrupt: Callable[[], None]) -> pb.LinkResponse:
         self._check_text(request.text)
         options = self._link_options(request)
+        view = _entity_view(request.entity_view)
+        spans = _caller_spans(request)
         with self.holder.serving() as linker:
-            result = linker.link(request.text, options, interrupt)
+            if spans is None:
+                result = linker.link(request.text, options, interrupt)
+            else:
+                result = linker.link_spans(request.text, spans, options, interrupt)
             version = linker.gazetteer.info.version
         size = convert.estimated_response_bytes(result.mentions)
         if size > self.max_response_bytes:
@@ -299,6 +337,7 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
             convert.ENCODING_TO_UNIT[request.offset_encoding],
             request.document_id,
             version,
+            view,
         )
 
     # -- RPCs ------------------------------------------------------------------
@@ -342,6 +381,7 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
                     "INVALID_ARGUMENT", f"limit is {request.limit}; it must be 1 to {MAX_RESOLVE_LIMIT}, or 0 for 10"
                 )
             kinds = _kinds(list(request.types))
+            view = _entity_view(request.entity_view)
             with self.holder.serving() as linker:
                 candidates = linker.resolve(
                     request.mention,
@@ -350,7 +390,7 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
                     request.limit or DEFAULT_RESOLVE_LIMIT,
                     self._interrupt(context),
                 )
-            return pb.ResolveResponse(candidates=[convert.candidate_message(c) for c in candidates])
+            return pb.ResolveResponse(candidates=[convert.candidate_message(c, view) for c in candidates])
         raise AssertionError("unreachable: _statuses aborted")
 
     def GetEntity(self, request: pb.GetEntityRequest, context: grpc.ServicerContext) -> pb.GetEntityResponse:

@@ -199,22 +199,63 @@ class Linker:
         `interrupt` as for `link`.
         """
         check = interrupt or _never
+        document, document_countries = self._query_context(context, kinds, check)
+        return self._resolve_in(name, kinds, limit, document, document_countries)
+
+    def link_spans(
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        options: LinkOptions | None = None,
+        interrupt: Interrupt | None = None,
+    ) -> LinkResult:
+        """Link exactly the caller's spans of `text` (code point offsets), in their order.
+
+        Each span is resolved as a name with the whole text as its context (read once); a span
+        no entity plausibly fits is left out. Disambiguation only, for a caller's own recogniser.
+        """
+        options = options or LinkOptions()
+        check = interrupt or _never
+        document, document_countries = self._query_context(text, options.kinds, check)
+        min_score = self.default_min_score if options.min_score is None else options.min_score
+        mentions = []
+        for i, (start, end) in enumerate(spans):
+            if i % _CHECK_EVERY_SPANS == 0:
+                check()
+            found = self._resolve_in(
+                text[start:end], options.kinds, 1 + options.max_candidates, document, document_countries
+            )
+            if found and found[0].score >= min_score:
+                best, rivals = found[0], tuple(found[1:])
+                mentions.append(Mention(start, end, text[start:end], best.entity, best.score, rivals))
+        return LinkResult(mentions=mentions)
+
+    def _query_context(
+        self, context: str, kinds: frozenset[EntityKind], check: Interrupt
+    ) -> tuple[scoring.DocumentContext | None, frozenset[str]]:
+        """The anchors of a query's context, and the countries its demonyms name (the query's neighbourhood)."""
+        if not context.strip():
+            return None, frozenset()
+        context_words = document_words(context)
+        context_demonyms = self.evidence.demonym_positions(context_words)
+        context_spans = spot(context, context_words, self.index)
+        _, context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms, check)
+        context_results = [_rank(span, scores) for span, scores in zip(context_spans, context_scores, strict=True)]
+        selected = self._select(context_results, self.default_min_score)
+        return self._context(selected), frozenset(context_demonyms.values())
+
+    def _resolve_in(
+        self,
+        name: str,
+        kinds: frozenset[EntityKind],
+        limit: int,
+        document: scoring.DocumentContext | None,
+        document_countries: frozenset[str],
+    ) -> list[Candidate]:
+        """`resolve` for one name, its context already read."""
         words = document_words(name)
         if not words:
             return []
-        document = None
-        if context.strip():
-            context_words = document_words(context)
-            context_demonyms = self.evidence.demonym_positions(context_words)
-            context_spans = spot(context, context_words, self.index)
-            _, context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms, check)
-            context_results = [_rank(span, scores) for span, scores in zip(context_spans, context_scores, strict=True)]
-            selected = self._select(context_results, self.default_min_score)
-            document = self._context(selected)
-            # The whole context is the name's neighbourhood: its demonyms speak for the name.
-            document_countries = frozenset(context_demonyms.values())
-        else:
-            document_countries = frozenset()
         best: dict[str, float] = {}
         if not self._add_query_scores(name, words, kinds, document, document_countries, best):
             # A long formal name (تميم بن حمد بن خليفة آل ثاني) is looked for in its shorter forms.
@@ -231,7 +272,6 @@ class Linker:
             return []  # nothing plausible
         if scoring.with_ambiguity(ranked[0][1], total) < scoring.RESOLVE_MIN_SHARED_SCORE:
             return []  # محمد: a name shared by so many that none stands out
-
         # The best answer's score is the chance it is right (calibrated); a runner-up's is that
         # chance scaled by how much less evidence it has, so the order and the gaps stay.
         top = scoring.with_ambiguity(ranked[0][1], total)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+entitylinker/v1/entity_linker_service.proto\x12\x0f\x65ntitylinker.v1\x1a\x1cgoogle/api/annotations.proto\"2\n\x0b\x43oordinates\x12\x10\n\x08latitude\x18\x01 \x01(\x01\x12\x11\n\tlongitude\x18\x02 \x01(\x01\"\xb1\x02\n\x06\x45ntity\x12\x0b\n\x03qid\x18\x01 \x01(\t\x12)\n\x04type\x18\x02 \x01(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\x10\n\x08label_ar\x18\x03 \x01(\t\x12\x10\n\x08label_en\x18\x04 \x01(\t\x12\x16\n\x0e\x64\x65scription_ar\x18\x05 \x01(\t\x12\x16\n\x0e\x64\x65scription_en\x18\x06 \x01(\t\x12\x12\n\naliases_ar\x18\x07 \x03(\t\x12\x13\n\x0b\x63ountry_qid\x18\x08 \x01(\t\x12\x36\n\x0b\x63oordinates\x18\t \x01(\x0b\x32\x1c.entitylinker.v1.CoordinatesH\x00\x88\x01\x01\x12\x12\n\npopularity\x18\n \x01(\x01\x12\x16\n\x0eqid_unverified\x18\x0b \x01(\x08\x42\x0e\n\x0c_coordinates\"C\n\tCandidate\x12\'\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x17.entitylinker.v1.Entity\x12\r\n\x05score\x18\x02 \x01(\x01\"\x9e\x01\n\x07Mention\x12\r\n\x05start\x18\x01 \x01(\r\x12\x0b\n\x03\x65nd\x18\x02 \x01(\r\x12\x0f\n\x07surface\x18\x03 \x01(\t\x12\'\n\x06\x65ntity\x18\x04 \x01(\x0b\x32\x17.entitylinker.v1.Entity\x12\r\n\x05score\x18\x05 \x01(\x01\x12.\n\ncandidates\x18\x06 \x03(\x0b\x32\x1a.entitylinker.v1.Candidate\"N\n\x0cLinkedEntity\x12\'\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x17.entitylinker.v1.Entity\x12\x15\n\rmention_count\x18\x02 \x01(\r\"\xc1\x01\n\x0bLinkRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x13\n\x0b\x64ocument_id\x18\x02 \x01(\t\x12*\n\x05types\x18\x03 \x03(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\x11\n\tmin_score\x18\x04 \x01(\x01\x12\x16\n\x0emax_candidates\x18\x05 \x01(\r\x12\x38\n\x0foffset_encoding\x18\x06 \x01(\x0e\x32\x1f.entitylinker.v1.OffsetEncoding\"\x9b\x01\n\x0cLinkResponse\x12\x13\n\x0b\x64ocument_id\x18\x01 \x01(\t\x12*\n\x08mentions\x18\x02 \x03(\x0b\x32\x18.entitylinker.v1.Mention\x12/\n\x08\x65ntities\x18\x03 \x03(\x0b\x32\x1d.entitylinker.v1.LinkedEntity\x12\x19\n\x11gazetteer_version\x18\x04 \x01(\t\"B\n\x11LinkStreamRequest\x12-\n\x07request\x18\x01 \x01(\x0b\x32\x1c.entitylinker.v1.LinkRequest\"E\n\x12LinkStreamResponse\x12/\n\x08response\x18\x01 \x01(\x0b\x32\x1d.entitylinker.v1.LinkResponse\"m\n\x0eResolveRequest\x12\x0f\n\x07mention\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12*\n\x05types\x18\x03 \x03(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\r\n\x05limit\x18\x04 \x01(\r\"A\n\x0fResolveResponse\x12.\n\ncandidates\x18\x01 \x03(\x0b\x32\x1a.entitylinker.v1.Candidate\"\x1f\n\x10GetEntityRequest\x12\x0b\n\x03qid\x18\x01 \x01(\t\"<\n\x11GetEntityResponse\x12\'\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x17.entitylinker.v1.Entity\"\x19\n\x17GetGazetteerInfoRequest\"K\n\x0f\x45ntityTypeCount\x12)\n\x04type\x18\x01 \x01(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\r\n\x05\x63ount\x18\x02 \x01(\x04\"\xca\x01\n\x18GetGazetteerInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x10\n\x08\x62uilt_at\x18\x02 \x01(\t\x12\x0f\n\x07sources\x18\x03 \x03(\t\x12\x30\n\x06\x63ounts\x18\x04 \x03(\x0b\x32 .entitylinker.v1.EntityTypeCount\x12\x14\n\x0c\x65ntity_count\x18\x05 \x01(\x04\x12\x1a\n\x12normalizer_version\x18\x06 \x01(\r\x12\x16\n\x0eschema_version\x18\x07 \x01(\r*v\n\nEntityType\x12\x1b\n\x17\x45NTITY_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45NTITY_TYPE_PERSON\x10\x01\x12\x15\n\x11\x45NTITY_TYPE_PLACE\x10\x02\x12\x1c\n\x18\x45NTITY_TYPE_ORGANIZATION\x10\x03*\x98\x01\n\x0eOffsetEncoding\x12\x1f\n\x1bOFFSET_ENCODING_UNSPECIFIED\x10\x00\x12\x1f\n\x1bOFFSET_ENCODING_CODE_POINTS\x10\x01\x12\x1e\n\x1aOFFSET_ENCODING_UTF8_BYTES\x10\x02\x12$\n OFFSET_ENCODING_UTF16_CODE_UNITS\x10\x03\x32\xa0\x04\n\x13\x45ntityLinkerService\x12X\n\x04Link\x12\x1c.entitylinker.v1.LinkRequest\x1a\x1d.entitylinker.v1.LinkResponse\"\x13\x82\xd3\xe4\x93\x02\r\"\x08/v1/link:\x01*\x12Y\n\nLinkStream\x12\".entitylinker.v1.LinkStreamRequest\x1a#.entitylinker.v1.LinkStreamResponse(\x01\x30\x01\x12\x64\n\x07Resolve\x12\x1f.entitylinker.v1.ResolveRequest\x1a .entitylinker.v1.ResolveResponse\"\x16\x82\xd3\xe4\x93\x02\x10\"\x0b/v1/resolve:\x01*\x12n\n\tGetEntity\x12!.entitylinker.v1.GetEntityRequest\x1a\".entitylinker.v1.GetEntityResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/entities/{qid}\x12~\n\x10GetGazetteerInfo\x12(.entitylinker.v1.GetGazetteerInfoRequest\x1a).entitylinker.v1.GetGazetteerInfoResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/gazetteerb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+entitylinker/v1/entity_linker_service.proto\x12\x0f\x65ntitylinker.v1\x1a\x1cgoogle/api/annotations.proto\"2\n\x0b\x43oordinates\x12\x10\n\x08latitude\x18\x01 \x01(\x01\x12\x11\n\tlongitude\x18\x02 \x01(\x01\"\xb1\x02\n\x06\x45ntity\x12\x0b\n\x03qid\x18\x01 \x01(\t\x12)\n\x04type\x18\x02 \x01(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\x10\n\x08label_ar\x18\x03 \x01(\t\x12\x10\n\x08label_en\x18\x04 \x01(\t\x12\x16\n\x0e\x64\x65scription_ar\x18\x05 \x01(\t\x12\x16\n\x0e\x64\x65scription_en\x18\x06 \x01(\t\x12\x12\n\naliases_ar\x18\x07 \x03(\t\x12\x13\n\x0b\x63ountry_qid\x18\x08 \x01(\t\x12\x36\n\x0b\x63oordinates\x18\t \x01(\x0b\x32\x1c.entitylinker.v1.CoordinatesH\x00\x88\x01\x01\x12\x12\n\npopularity\x18\n \x01(\x01\x12\x16\n\x0eqid_unverified\x18\x0b \x01(\x08\x42\x0e\n\x0c_coordinates\"C\n\tCandidate\x12\'\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x17.entitylinker.v1.Entity\x12\r\n\x05score\x18\x02 \x01(\x01\"\x9e\x01\n\x07Mention\x12\r\n\x05start\x18\x01 \x01(\r\x12\x0b\n\x03\x65nd\x18\x02 \x01(\r\x12\x0f\n\x07surface\x18\x03 \x01(\t\x12\'\n\x06\x65ntity\x18\x04 \x01(\x0b\x32\x17.entitylinker.v1.Entity\x12\r\n\x05score\x18\x05 \x01(\x01\x12.\n\ncandidates\x18\x06 \x03(\x0b\x32\x1a.entitylinker.v1.Candidate\"N\n\x0cLinkedEntity\x12\'\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x17.entitylinker.v1.Entity\x12\x15\n\rmention_count\x18\x02 \x01(\r\"\x9d\x02\n\x0bLinkRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x13\n\x0b\x64ocument_id\x18\x02 \x01(\t\x12*\n\x05types\x18\x03 \x03(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\x11\n\tmin_score\x18\x04 \x01(\x01\x12\x16\n\x0emax_candidates\x18\x05 \x01(\r\x12\x38\n\x0foffset_encoding\x18\x06 \x01(\x0e\x32\x1f.entitylinker.v1.OffsetEncoding\x12\x30\n\x0b\x65ntity_view\x18\x07 \x01(\x0e\x32\x1b.entitylinker.v1.EntityView\x12(\n\x05spans\x18\x08 \x03(\x0b\x32\x19.entitylinker.v1.TextSpan\"&\n\x08TextSpan\x12\r\n\x05start\x18\x01 \x01(\r\x12\x0b\n\x03\x65nd\x18\x02 \x01(\r\"\x9b\x01\n\x0cLinkResponse\x12\x13\n\x0b\x64ocument_id\x18\x01 \x01(\t\x12*\n\x08mentions\x18\x02 \x03(\x0b\x32\x18.entitylinker.v1.Mention\x12/\n\x08\x65ntities\x18\x03 \x03(\x0b\x32\x1d.entitylinker.v1.LinkedEntity\x12\x19\n\x11gazetteer_version\x18\x04 \x01(\t\"B\n\x11LinkStreamRequest\x12-\n\x07request\x18\x01 \x01(\x0b\x32\x1c.entitylinker.v1.LinkRequest\"E\n\x12LinkStreamResponse\x12/\n\x08response\x18\x01 \x01(\x0b\x32\x1d.entitylinker.v1.LinkResponse\"\x9f\x01\n\x0eResolveRequest\x12\x0f\n\x07mention\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12*\n\x05types\x18\x03 \x03(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\r\n\x05limit\x18\x04 \x01(\r\x12\x30\n\x0b\x65ntity_view\x18\x05 \x01(\x0e\x32\x1b.entitylinker.v1.EntityView\"A\n\x0fResolveResponse\x12.\n\ncandidates\x18\x01 \x03(\x0b\x32\x1a.entitylinker.v1.Candidate\"\x1f\n\x10GetEntityRequest\x12\x0b\n\x03qid\x18\x01 \x01(\t\"<\n\x11GetEntityResponse\x12\'\n\x06\x65ntity\x18\x01 \x01(\x0b\x32\x17.entitylinker.v1.Entity\"\x19\n\x17GetGazetteerInfoRequest\"K\n\x0f\x45ntityTypeCount\x12)\n\x04type\x18\x01 \x01(\x0e\x32\x1b.entitylinker.v1.EntityType\x12\r\n\x05\x63ount\x18\x02 \x01(\x04\"\xca\x01\n\x18GetGazetteerInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x10\n\x08\x62uilt_at\x18\x02 \x01(\t\x12\x0f\n\x07sources\x18\x03 \x03(\t\x12\x30\n\x06\x63ounts\x18\x04 \x03(\x0b\x32 .entitylinker.v1.EntityTypeCount\x12\x14\n\x0c\x65ntity_count\x18\x05 \x01(\x04\x12\x1a\n\x12normalizer_version\x18\x06 \x01(\r\x12\x16\n\x0eschema_version\x18\x07 \x01(\r*v\n\nEntityType\x12\x1b\n\x17\x45NTITY_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45NTITY_TYPE_PERSON\x10\x01\x12\x15\n\x11\x45NTITY_TYPE_PLACE\x10\x02\x12\x1c\n\x18\x45NTITY_TYPE_ORGANIZATION\x10\x03*\x98\x01\n\x0eOffsetEncoding\x12\x1f\n\x1bOFFSET_ENCODING_UNSPECIFIED\x10\x00\x12\x1f\n\x1bOFFSET_ENCODING_CODE_POINTS\x10\x01\x12\x1e\n\x1aOFFSET_ENCODING_UTF8_BYTES\x10\x02\x12$\n OFFSET_ENCODING_UTF16_CODE_UNITS\x10\x03*o\n\nEntityView\x12\x1b\n\x17\x45NTITY_VIEW_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45NTITY_VIEW_ID_ONLY\x10\x01\x12\x15\n\x11\x45NTITY_VIEW_BASIC\x10\x02\x12\x14\n\x10\x45NTITY_VIEW_FULL\x10\x03\x32\xa0\x04\n\x13\x45ntityLinkerService\x12X\n\x04Link\x12\x1c.entitylinker.v1.LinkRequest\x1a\x1d.entitylinker.v1.LinkResponse\"\x13\x82\xd3\xe4\x93\x02\r\"\x08/v1/link:\x01*\x12Y\n\nLinkStream\x12\".entitylinker.v1.LinkStreamRequest\x1a#.entitylinker.v1.LinkStreamResponse(\x01\x30\x01\x12\x64\n\x07Resolve\x12\x1f.entitylinker.v1.ResolveRequest\x1a .entitylinker.v1.ResolveResponse\"\x16\x82\xd3\xe4\x93\x02\x10\"\x0b/v1/resolve:\x01*\x12n\n\tGetEntity\x12!.entitylinker.v1.GetEntityRequest\x1a\".entitylinker.v1.GetEntityResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/entities/{qid}\x12~\n\x10GetGazetteerInfo\x12(.entitylinker.v1.GetGazetteerInfoRequest\x1a).entitylinker.v1.GetGazetteerInfoResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/gazetteerb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,10 +40,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ENTITYLINKERSERVICE'].methods_by_name['GetEntity']._serialized_options = b'\202\323\344\223\002\024\022\022/v1/entities/{qid}'
   _globals['_ENTITYLINKERSERVICE'].methods_by_name['GetGazetteerInfo']._loaded_options = None
   _globals['_ENTITYLINKERSERVICE'].methods_by_name['GetGazetteerInfo']._serialized_options = b'\202\323\344\223\002\017\022\r/v1/gazetteer'
-  _globals['_ENTITYTYPE']._serialized_start=1839
-  _globals['_ENTITYTYPE']._serialized_end=1957
-  _globals['_OFFSETENCODING']._serialized_start=1960
-  _globals['_OFFSETENCODING']._serialized_end=2112
+  _globals['_ENTITYTYPE']._serialized_start=2022
+  _globals['_ENTITYTYPE']._serialized_end=2140
+  _globals['_OFFSETENCODING']._serialized_start=2143
+  _globals['_OFFSETENCODING']._serialized_end=2295
+  _globals['_ENTITYVIEW']._serialized_start=2297
+  _globals['_ENTITYVIEW']._serialized_end=2408
   _globals['_COORDINATES']._serialized_start=94
   _globals['_COORDINATES']._serialized_end=144
   _globals['_ENTITY']._serialized_start=147
@@ -55,27 +57,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LINKEDENTITY']._serialized_start=684
   _globals['_LINKEDENTITY']._serialized_end=762
   _globals['_LINKREQUEST']._serialized_start=765
-  _globals['_LINKREQUEST']._serialized_end=958
-  _globals['_LINKRESPONSE']._serialized_start=961
-  _globals['_LINKRESPONSE']._serialized_end=1116
-  _globals['_LINKSTREAMREQUEST']._serialized_start=1118
-  _globals['_LINKSTREAMREQUEST']._serialized_end=1184
-  _globals['_LINKSTREAMRESPONSE']._serialized_start=1186
-  _globals['_LINKSTREAMRESPONSE']._serialized_end=1255
-  _globals['_RESOLVEREQUEST']._serialized_start=1257
-  _globals['_RESOLVEREQUEST']._serialized_end=1366
-  _globals['_RESOLVERESPONSE']._serialized_start=1368
-  _globals['_RESOLVERESPONSE']._serialized_end=1433
-  _globals['_GETENTITYREQUEST']._serialized_start=1435
-  _globals['_GETENTITYREQUEST']._serialized_end=1466
-  _globals['_GETENTITYRESPONSE']._serialized_start=1468
-  _globals['_GETENTITYRESPONSE']._serialized_end=1528
-  _globals['_GETGAZETTEERINFOREQUEST']._serialized_start=1530
-  _globals['_GETGAZETTEERINFOREQUEST']._serialized_end=1555
-  _globals['_ENTITYTYPECOUNT']._serialized_start=1557
-  _globals['_ENTITYTYPECOUNT']._serialized_end=1632
-  _globals['_GETGAZETTEERINFORESPONSE']._serialized_start=1635
-  _globals['_GETGAZETTEERINFORESPONSE']._serialized_end=1837
-  _globals['_ENTITYLINKERSERVICE']._serialized_start=2115
-  _globals['_ENTITYLINKERSERVICE']._serialized_end=2659
+  _globals['_LINKREQUEST']._serialized_end=1050
+  _globals['_TEXTSPAN']._serialized_start=1052
+  _globals['_TEXTSPAN']._serialized_end=1090
+  _globals['_LINKRESPONSE']._serialized_start=1093
+  _globals['_LINKRESPONSE']._serialized_end=1248
+  _globals['_LINKSTREAMREQUEST']._serialized_start=1250
+  _globals['_LINKSTREAMREQUEST']._serialized_end=1316
+  _globals['_LINKSTREAMRESPONSE']._serialized_start=1318
+  _globals['_LINKSTREAMRESPONSE']._serialized_end=1387
+  _globals['_RESOLVEREQUEST']._serialized_start=1390
+  _globals['_RESOLVEREQUEST']._serialized_end=1549
+  _globals['_RESOLVERESPONSE']._serialized_start=1551
+  _globals['_RESOLVERESPONSE']._serialized_end=1616
+  _globals['_GETENTITYREQUEST']._serialized_start=1618
+  _globals['_GETENTITYREQUEST']._serialized_end=1649
+  _globals['_GETENTITYRESPONSE']._serialized_start=1651
+  _globals['_GETENTITYRESPONSE']._serialized_end=1711
+  _globals['_GETGAZETTEERINFOREQUEST']._serialized_start=1713
+  _globals['_GETGAZETTEERINFOREQUEST']._serialized_end=1738
+  _globals['_ENTITYTYPECOUNT']._serialized_start=1740
+  _globals['_ENTITYTYPECOUNT']._serialized_end=1815
+  _globals['_GETGAZETTEERINFORESPONSE']._serialized_start=1818
+  _globals['_GETGAZETTEERINFORESPONSE']._serialized_end=2020
+  _globals['_ENTITYLINKERSERVICE']._serialized_start=2411
+  _globals['_ENTITYLINKERSERVICE']._serialized_end=2955
 # @@protoc_insertion_point(module_scope)

@@ -21,6 +21,13 @@ class OffsetEncoding(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OFFSET_ENCODING_CODE_POINTS: _ClassVar[OffsetEncoding]
     OFFSET_ENCODING_UTF8_BYTES: _ClassVar[OffsetEncoding]
     OFFSET_ENCODING_UTF16_CODE_UNITS: _ClassVar[OffsetEncoding]
+
+class EntityView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ENTITY_VIEW_UNSPECIFIED: _ClassVar[EntityView]
+    ENTITY_VIEW_ID_ONLY: _ClassVar[EntityView]
+    ENTITY_VIEW_BASIC: _ClassVar[EntityView]
+    ENTITY_VIEW_FULL: _ClassVar[EntityView]
 ENTITY_TYPE_UNSPECIFIED: EntityType
 ENTITY_TYPE_PERSON: EntityType
 ENTITY_TYPE_PLACE: EntityType
@@ -29,6 +36,10 @@ OFFSET_ENCODING_UNSPECIFIED: OffsetEncoding
 OFFSET_ENCODING_CODE_POINTS: OffsetEncoding
 OFFSET_ENCODING_UTF8_BYTES: OffsetEncoding
 OFFSET_ENCODING_UTF16_CODE_UNITS: OffsetEncoding
+ENTITY_VIEW_UNSPECIFIED: EntityView
+ENTITY_VIEW_ID_ONLY: EntityView
+ENTITY_VIEW_BASIC: EntityView
+ENTITY_VIEW_FULL: EntityView
 
 class Coordinates(_message.Message):
     __slots__ = ("latitude", "longitude")
@@ -97,20 +108,32 @@ class LinkedEntity(_message.Message):
     def __init__(self, entity: _Optional[_Union[Entity, _Mapping]] = ..., mention_count: _Optional[int] = ...) -> None: ...
 
 class LinkRequest(_message.Message):
-    __slots__ = ("text", "document_id", "types", "min_score", "max_candidates", "offset_encoding")
+    __slots__ = ("text", "document_id", "types", "min_score", "max_candidates", "offset_encoding", "entity_view", "spans")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
     TYPES_FIELD_NUMBER: _ClassVar[int]
     MIN_SCORE_FIELD_NUMBER: _ClassVar[int]
     MAX_CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     OFFSET_ENCODING_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_VIEW_FIELD_NUMBER: _ClassVar[int]
+    SPANS_FIELD_NUMBER: _ClassVar[int]
     text: str
     document_id: str
     types: _containers.RepeatedScalarFieldContainer[EntityType]
     min_score: float
     max_candidates: int
     offset_encoding: OffsetEncoding
-    def __init__(self, text: _Optional[str] = ..., document_id: _Optional[str] = ..., types: _Optional[_Iterable[_Union[EntityType, str]]] = ..., min_score: _Optional[float] = ..., max_candidates: _Optional[int] = ..., offset_encoding: _Optional[_Union[OffsetEncoding, str]] = ...) -> None: ...
+    entity_view: EntityView
+    spans: _containers.RepeatedCompositeFieldContainer[TextSpan]
+    def __init__(self, text: _Optional[str] = ..., document_id: _Optional[str] = ..., types: _Optional[_Iterable[_Union[EntityType, str]]] = ..., min_score: _Optional[float] = ..., max_candidates: _Optional[int] = ..., offset_encoding: _Optional[_Union[OffsetEncoding, str]] = ..., entity_view: _Optional[_Union[EntityView, str]] = ..., spans: _Optional[_Iterable[_Union[TextSpan, _Mapping]]] = ...) -> None: ...
+
+class TextSpan(_message.Message):
+    __slots__ = ("start", "end")
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    start: int
+    end: int
+    def __init__(self, start: _Optional[int] = ..., end: _Optional[int] = ...) -> None: ...
 
 class LinkResponse(_message.Message):
     __slots__ = ("document_id", "mentions", "entities", "gazetteer_version")
@@ -137,16 +160,18 @@ class LinkStreamResponse(_message.Message):
     def __init__(self, response: _Optional[_Union[LinkResponse, _Mapping]] = ...) -> None: ...
 
 class ResolveRequest(_message.Message):
-    __slots__ = ("mention", "context", "types", "limit")
+    __slots__ = ("mention", "context", "types", "limit", "entity_view")
     MENTION_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_FIELD_NUMBER: _ClassVar[int]
     TYPES_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_VIEW_FIELD_NUMBER: _ClassVar[int]
     mention: str
     context: str
     types: _containers.RepeatedScalarFieldContainer[EntityType]
     limit: int
-    def __init__(self, mention: _Optional[str] = ..., context: _Optional[str] = ..., types: _Optional[_Iterable[_Union[EntityType, str]]] = ..., limit: _Optional[int] = ...) -> None: ...
+    entity_view: EntityView
+    def __init__(self, mention: _Optional[str] = ..., context: _Optional[str] = ..., types: _Optional[_Iterable[_Union[EntityType, str]]] = ..., limit: _Optional[int] = ..., entity_view: _Optional[_Union[EntityView, str]] = ...) -> None: ...
 
 class ResolveResponse(_message.Message):
     __slots__ = ("candidates",)
