@@ -75,11 +75,11 @@ def estimated_response_bytes(mentions: list[Mention]) -> int:
 
 
 # The fields each EntityView keeps (AIP-157); FULL and UNSPECIFIED keep every field.
-_VIEW_FIELDS = {
+_VIEW_FIELDS: dict[int, tuple[str, ...]] = {
     pb.ENTITY_VIEW_ID_ONLY: ("qid", "qid_unverified"),
     pb.ENTITY_VIEW_BASIC: ("qid", "qid_unverified", "type", "label_ar", "label_en", "country_qid"),
 }
-ENTITY_VIEWS = frozenset(
+ENTITY_VIEWS: frozenset[int] = frozenset(
     (pb.ENTITY_VIEW_UNSPECIFIED, pb.ENTITY_VIEW_ID_ONLY, pb.ENTITY_VIEW_BASIC, pb.ENTITY_VIEW_FULL)
 )
 
