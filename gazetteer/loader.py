@@ -47,7 +47,7 @@ _LOGGER = logging.getLogger(__name__)
 # Sitelink count at which popularity saturates at 1.0 (the largest countries have ~350).
 _POPULARITY_SATURATION = 300
 _MMAP_BYTES = 4 * 1024**3
-_CACHE_ENTRIES = 200_000
+_CACHE_ENTRIES = 50_000
 
 T = TypeVar("T")
 

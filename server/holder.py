@@ -139,7 +139,10 @@ class LinkerHolder:
         if served.closed:
             return
         served.close()
-        # The linker's caches hold bound methods of its gazetteer (cycles): free them now.
+        # The linker's caches hold bound methods of its gazetteer (cycles): free them now. The first
+        # gazetteer was frozen at start (server/heap.py), out of the collector's sight: unfreeze it.
+        if gc.get_freeze_count():
+            gc.unfreeze()
         gc.collect()
 
     def watch(self, interval: float, stopped: threading.Event) -> threading.Thread:

@@ -41,6 +41,9 @@ MIN_JOINED_WORD: Final = 6
 MIN_JOINED_PART: Final = 3
 JOINED_SIMILARITY: Final = 0.97
 MOSTLY_ORDINARY_SHARE: Final = 0.8
+# Each per-word cache holds at most this many words: a fixed memory budget per process (the
+# vocabulary of the texts served fits; a caller sending new words only recycles entries).
+_WORD_CACHE_ENTRIES: Final = 50_000
 # A word that names an entity this well known is taken as written, without looking for variants.
 WELL_KNOWN_PRIOR: Final = 0.6
 _TYPO: Final = "typo"
@@ -102,8 +105,8 @@ class NameIndex:
         self._common = common_words()
         self._frequencies = word_frequencies()
         self._function_words = function_words()
-        self.is_ordinary = Memo(self._ordinary, 200_000)
-        self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, 200_000)
+        self.is_ordinary = Memo(self._ordinary, _WORD_CACHE_ENTRIES)
+        self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, _WORD_CACHE_ENTRIES)
         # A country whose name is mostly an ordinary word gives no demonym: مالي is "financial",
         # and so is المالية.
         self.demonyms = DemonymTable(
@@ -114,11 +117,11 @@ class NameIndex:
         )
         # The names with exactly this key, and whether some longer name starts with these words:
         # asked for nearly every word of every text, so memoised here as well as in the gazetteer.
-        self.names_with_key = Memo(gazetteer.refs, 200_000)
-        self.is_prefix = Memo(gazetteer.is_prefix, 200_000)
-        self.word_matches = Memo(self._word_matches, 200_000)
-        self.continuation_matches = Memo(self._continuation_matches, 200_000)
-        self.first_word_readings = Memo(self._first_word_readings, 200_000)
+        self.names_with_key = Memo(gazetteer.refs, _WORD_CACHE_ENTRIES)
+        self.is_prefix = Memo(gazetteer.is_prefix, _WORD_CACHE_ENTRIES)
+        self.word_matches = Memo(self._word_matches, _WORD_CACHE_ENTRIES)
+        self.continuation_matches = Memo(self._continuation_matches, _WORD_CACHE_ENTRIES)
+        self.first_word_readings = Memo(self._first_word_readings, _WORD_CACHE_ENTRIES)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
     def _best_known(self, key: str) -> float:
