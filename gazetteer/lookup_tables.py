@@ -34,9 +34,11 @@ PREFIXES_TABLE = "name_prefixes"
 WORDS_TABLE = "name_words"
 DELETES_TABLE = "word_deletes"
 CANDIDATES_TABLE = "name_candidates"
-# Entities considered for one name: the best-known ones. Beyond a few dozen namesakes the
-# name alone cannot single one out, and the score says so through the ambiguity share.
-MAX_CANDIDATES_PER_KEY = 32
+# Entities considered for one name: the best-known ones. Beyond a dozen or so namesakes the
+# name alone cannot single one out, and the score says so through the ambiguity share. At 1M
+# entities 16 rather than 32 made a news article link 35-60% faster with the same dev and
+# 1M figures (`make eval` with both builds side by side).
+MAX_CANDIDATES_PER_KEY = 16
 
 # Words at least this long get typo variants.
 MIN_TYPO_WORD = 6
