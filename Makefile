@@ -16,7 +16,7 @@ BIND ?= 127.0.0.1
 .PHONY: help setup proto native gazetteer serve test browser eval bench lint proto-lint clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt requirements-dev.txt client/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -93,13 +93,16 @@ gazetteer-refresh: $(STAMP) ## Rebuild the gazetteer from the Wikidata Query Ser
 bench-build: $(STAMP) ## Build rate, peak memory and DB size on synthetic dumps (gz, bz2, plain): make bench-build N=1000000
 	$(PY) -m bench.build_bench --entities $(or $(N),100000)
 
+gazetteer-1m: $(STAMP) ## The seeds inside 1M realistic synthetic entities (bench/data/gazetteer-1000000.sqlite, ~15 min), for make eval at scale
+	$(PY) -m bench.datasets 1000000
+
 soak: $(GENERATED) $(NATIVE) ## 60 s of mixed loopback load on --workers 2: reloads, a corrupt file, an overwrite, a killed worker, SIGTERM (SOAK_ARGS=--seconds 8)
 	$(PY) -m bench.soak $(SOAK_ARGS)
 
 worst-case: $(GENERATED) $(NATIVE) ## Seconds and memory of the worst-case inputs at the size limit, through the core
 	$(PY) -m bench.worst_case $(WORST_ARGS)
 
-.PHONY: gazetteer-dump gazetteer-refresh bench-build soak worst-case
+.PHONY: gazetteer-dump gazetteer-refresh bench-build gazetteer-1m soak worst-case
 
 BUF_VERSION := 1.75.0
 BUF := build/buf/node_modules/.bin/buf

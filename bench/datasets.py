@@ -115,3 +115,20 @@ def long_text(target_bytes: int = LONG_TEXT_BYTES, seed: int = 1) -> str:
         chosen.append(paragraph)
         size += cost
     return "\n\n".join(chosen)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build (or reuse) the synthetic gazetteers of the given sizes: `python -m bench.datasets 1000000`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.datasets", description=main.__doc__)
+    parser.add_argument("sizes", nargs="+", type=int, help="entities, e.g. 1000000")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for size in args.sizes:
+        print(ensure_gazetteer(size))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
