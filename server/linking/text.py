@@ -57,7 +57,9 @@ class Word:
         return f"Word({self.start}, {self.end}, {self.norm!r})"
 
 
-@lru_cache(maxsize=100_000)
+# Only words with an invisible mark or a ligature come here: few in news, so a small cache is
+# enough, and a text of unusual characters cannot fill memory through it.
+@lru_cache(maxsize=10_000)
 def _normalize_word(word: str) -> str:
     return normalize(word).replace(" ", "")
 
