@@ -418,6 +418,12 @@ class Linker:
             if ordinary_name and prior < LOW_POPULARITY and entity.qid not in anchors:
                 scored.append(None)
                 continue
+            in_context = context.support(entity, country, first) if context else 0.0
+            is_coordinated = entity.kind in coordinated
+            if without_context is not None and not in_context and not is_coordinated:
+                scored.append(without_context[i])  # the context does not reach it: as in the first pass
+                continue
+            changed = True
             cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
             if role_words and description:
                 # The words around the name say what the entity's description says (وزير الخارجية
@@ -428,12 +434,6 @@ class Linker:
                 national = scoring.ADJACENT_DEMONYM
             elif nearby and own_country in nearby:
                 national = scoring.CUE_MATCH
-            in_context = context.support(entity, country, first) if context else 0.0
-            is_coordinated = entity.kind in coordinated
-            if without_context is not None and not in_context and not is_coordinated:
-                scored.append(without_context[i])
-                continue
-            changed = True
             support = scoring.combined_support(prior, max(in_context, national), cue)
             if not gate.passes(ref, entity, country, prior, in_context, cue, national, support, is_coordinated):
                 scored.append(None)
