@@ -132,6 +132,7 @@ class Linker:
         self.evidence = EvidenceReader(self.index.demonyms, self.index.is_ordinary, self.index.is_ordinary_by_ending)
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_memo: dict[str, frozenset[str]] = {}
+        self._given_names = Memo(self._given_name_of, _KEY_CACHE_ENTRIES)
         # The shortcut in `_candidates` (off only to test that it changes nothing).
         self.skip_obscure_ordinary = True
         # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
@@ -538,9 +539,9 @@ class Linker:
         bearers: dict[str, list[tuple[EntityRecord, int]]] = {}
         forms: dict[str, tuple[int, str]] = {}
         for qid, positions in context.anchors.items():
-            entity = self.gazetteer.entity(qid)
-            given = self._given_name(entity) if entity is not None else ""
-            if entity is not None and given:
+            given = self._given_names(qid)
+            entity = self.gazetteer.entity(qid) if given else None
+            if entity is not None:
                 bearers.setdefault(given, []).append((entity, min(positions)))
                 forms.update((form.stem, (form.skip, given)) for form in with_proclitics(given))
         if not bearers:
@@ -561,9 +562,10 @@ class Linker:
             return results
         return sorted([*results, *found], key=lambda r: r.span.first)
 
-    def _given_name(self, entity: EntityRecord) -> str:
+    def _given_name_of(self, qid: str) -> str:
         """A person's one-word given name, when it may stand for them alone later in a text ("" if not)."""
-        if entity.kind is not EntityKind.PERSON:
+        entity = self.gazetteer.entity(qid)
+        if entity is None or entity.kind is not EntityKind.PERSON:
             return ""
         units = name_units(name_key(entity.label_ar))
         given = units[0] if len(units) >= 2 else ""
