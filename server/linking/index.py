@@ -210,13 +210,13 @@ class NameIndex:
 
         An inflected reading counts only when its stem is a frequent word: بوتن is no ب + وتن.
         """
-        if word in self._common or word in self._function_words or ordinary_share(word) >= 0.5:
+        if self._ordinary_as_written(word) or self._frequent_with_ending(word):
             return True
         stems = [split.stem for split in proclitic_splits(word)]
-        stems += [
-            form[: -len(ending)] for form in (word, *stems) for ending in _ORDINARY_ENDINGS if form.endswith(ending)
-        ]
-        return any(len(stem) >= MIN_CONTINUATION_WORD and self._frequent_ordinary(stem) for stem in stems)
+        return any(
+            len(stem) >= MIN_CONTINUATION_WORD and (self._frequent_ordinary(stem) or self._frequent_with_ending(stem))
+            for stem in stems
+        )
 
     def _name_splits(self, word: str) -> tuple[CliticSplit, ...]:
         """The proclitic readings of a word that may start a name.
@@ -228,16 +228,25 @@ class NameIndex:
         if word in self._function_words:
             return ()
         splits = proclitic_splits(word)
-        if splits and (word in self._common or ordinary_share(word) >= 0.5):
+        if splits and self._ordinary_as_written(word):
             return tuple(s for s in splits if self.is_prefix(s.stem) or self._best_known(s.stem) >= WELL_KNOWN_PRIOR)
         return splits
 
     def _ordinary_by_ending(self, word: str) -> bool:
         """An ordinary word bare or with an ending (مؤكداً، بينت), clitics not tried: لبيد is no ل + بيد."""
-        if word in self._common or word in self._function_words or ordinary_share(word) >= 0.5:
-            return True
-        stems = [word[: -len(ending)] for ending in _ORDINARY_ENDINGS if word.endswith(ending)]
-        return any(len(stem) >= MIN_CONTINUATION_WORD and self._frequent_ordinary(stem) for stem in stems)
+        return self._ordinary_as_written(word) or self._frequent_with_ending(word)
+
+    def _ordinary_as_written(self, word: str) -> bool:
+        return word in self._common or word in self._function_words or ordinary_share(word) >= 0.5
+
+    def _frequent_with_ending(self, word: str) -> bool:
+        """`word` is a frequent ordinary word and one of the endings ordinary words take."""
+        return any(
+            word.endswith(ending)
+            and len(word) - len(ending) >= MIN_CONTINUATION_WORD
+            and self._frequent_ordinary(word[: -len(ending)])
+            for ending in _ORDINARY_ENDINGS
+        )
 
     def _frequent_ordinary(self, word: str) -> bool:
         ordinary, proper, _, _ = self._frequencies.get(word, _NO_COUNTS)
