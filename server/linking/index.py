@@ -45,7 +45,7 @@ MOSTLY_ORDINARY_SHARE: Final = 0.8
 # vocabulary of the texts served fits; a caller sending new words only recycles entries).
 _WORD_CACHE_ENTRIES: Final = 50_000
 # A word that names an entity this well known is taken as written, without looking for variants.
-WELL_KNOWN_PRIOR: Final = 0.6
+AS_WRITTEN_PRIOR: Final = 0.6
 _TYPO: Final = "typo"
 # Corpus count above which a word's stem, under a clitic or an ending, is taken for an ordinary word.
 FREQUENT_WORD_COUNT: Final = 5000
@@ -229,7 +229,7 @@ class NameIndex:
             return ()
         splits = proclitic_splits(word)
         if splits and self._ordinary_as_written(word):
-            return tuple(s for s in splits if self.is_prefix(s.stem) or self._best_known(s.stem) >= WELL_KNOWN_PRIOR)
+            return tuple(s for s in splits if self.is_prefix(s.stem) or self._best_known(s.stem) >= AS_WRITTEN_PRIOR)
         return splits
 
     def _ordinary_by_ending(self, word: str) -> bool:
@@ -283,7 +283,7 @@ class NameIndex:
         whole = self.word_matches(word)
         splits = self._name_splits(word)
         if whole and whole[0].how == "exact" and self.is_name(whole[0].word):
-            if self._best_known(word) >= WELL_KNOWN_PRIOR:
+            if self._best_known(word) >= AS_WRITTEN_PRIOR:
                 return ((0, whole[0]),)
             # Only obscure entities bear the word as written (شولس or للامم, a name somewhere in a
             # large gazetteer): a well-known name spelled this way, or after a proclitic, competes.
