@@ -13,14 +13,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Final
 
 from gazetteer.normalize import normalize
 from gazetteer.tokenize import words
-
-_LOGGER = logging.getLogger(__name__)
 
 # Consonant classes that transliterations of one foreign name swap freely:
 # g (غ ج ق ك), s/z (س ز ص ث), t (ت ط), d (د ض ذ ظ).

@@ -272,11 +272,6 @@ class Gazetteer:
         """True when some name spells this normalised word with a final ة (جدة)."""
         return self.word(word)[1]
 
-    def popularity(self, qid: str) -> float:
-        """The popularity prior of an entity (0 when unknown)."""
-        entity = self.entity(qid)
-        return popularity(entity.sitelinks) if entity else 0.0
-
     def countries(self) -> list[EntityRecord]:
         """Every country: their names give the demonyms."""
         classes = " OR ".join("instance_of LIKE ?" for _ in COUNTRY_CLASSES)

@@ -12,7 +12,6 @@ version they were keyed with and the server refuses a mismatch.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -25,8 +24,6 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
     normalize_unicode,
 )
-
-_LOGGER = logging.getLogger(__name__)
 
 NORMALIZER_VERSION = 2
 

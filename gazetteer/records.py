@@ -7,12 +7,9 @@ the merge and the loader only ever deal with this shape.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-
-_LOGGER = logging.getLogger(__name__)
 
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]{0,11}$")
 

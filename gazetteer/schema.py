@@ -9,12 +9,9 @@ version differs from its own.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from gazetteer.records import EntityKind, EntityRecord
-
-_LOGGER = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3  # 3: short names, compound and case spellings; تس folded as س
 
@@ -108,5 +105,5 @@ def row_to_record(row: dict[str, Any]) -> EntityRecord:
         instance_of=strings("instance_of"),
         positions=strings("positions"),
         sources=strings("sources"),
-        qid_verified=bool(row.get("qid_verified", 1)),
+        qid_verified=bool(row["qid_verified"]),
     )

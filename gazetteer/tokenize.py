@@ -9,14 +9,11 @@ original text.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Iterator
 
 from camel_tools.utils.charsets import UNICODE_PUNCT_SYMBOL_CHARSET
-
-_LOGGER = logging.getLogger(__name__)
 
 # White space as str.split() (camel-tools' first step) sees it, which includes
 # the ASCII separators \x1c-\x1f, and camel-tools' punctuation/symbol set: every

@@ -67,7 +67,7 @@ def limits(settings: Settings) -> Limits:
     """The per-process limits the settings ask for."""
     return Limits(
         max_text_bytes=settings.max_text_bytes,
-        threads=settings.max_workers,
+        threads=settings.threads,
         max_concurrent_rpcs=settings.max_concurrent_rpcs,
         max_streams=settings.max_streams,
         stream_idle_seconds=settings.stream_idle_seconds,

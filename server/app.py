@@ -14,7 +14,6 @@ reconnect by themselves).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from concurrent import futures
 from dataclasses import dataclass
@@ -25,8 +24,6 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from server.holder import LinkerHolder
 from server.reflection import enable_server_reflection
 from server.service import MAX_RESPONSE_BYTES, SERVICE_NAME, EntityLinkerService, StreamSlots, add_service
-
-_LOGGER = logging.getLogger(__name__)
 
 __all__ = ["SERVICE_NAME", "Limits", "channel_options", "create_health_server", "create_server"]
 
@@ -84,7 +81,7 @@ def create_server(
     holder: LinkerHolder,
     address: str = "[::]:0",
     max_text_bytes: int = 1024 * 1024,
-    max_workers: int = 16,
+    threads: int = 16,
     options: list[tuple[str, object]] | None = None,
     limits: Limits | None = None,
     *,
@@ -96,10 +93,10 @@ def create_server(
 
     Health is SERVING once this returns (the gazetteer is already loaded in
     `holder`), and NOT_SERVING while the served file is found unreadable.
-    `limits`, when given, wins over `max_text_bytes` and `max_workers`.
+    `limits`, when given, wins over `max_text_bytes` and `threads`.
     `credentials` serve TLS instead of plaintext; `interceptors` run outermost first.
     """
-    limits = limits or Limits(max_text_bytes=max_text_bytes, threads=max_workers)
+    limits = limits or Limits(max_text_bytes=max_text_bytes, threads=threads)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=limits.threads, thread_name_prefix="rpc"),
         options=[*channel_options(limits), *(options or [])],

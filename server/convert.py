@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from functools import lru_cache
 
@@ -11,8 +10,6 @@ from gazetteer.loader import GazetteerInfo, popularity
 from gazetteer.records import EntityKind, EntityRecord
 from server.linking import Candidate, Mention
 from server.offsets import OffsetUnit, convert_offsets
-
-_LOGGER = logging.getLogger(__name__)
 
 KIND_TO_TYPE = {
     EntityKind.PERSON: pb.ENTITY_TYPE_PERSON,

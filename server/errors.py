@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
-
-_LOGGER = logging.getLogger(__name__)
 
 ERROR_DOMAIN = "entitylinker.v1"
 # What a status may echo back. The message and ErrorInfo travel in trailers, which grpc caps

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from enum import Enum
-
-_LOGGER = logging.getLogger(__name__)
 
 
 class OffsetUnit(Enum):

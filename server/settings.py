@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-_LOGGER = logging.getLogger(__name__)
 
 ENV_PREFIX = "ENTITYLINKER_"
 
@@ -22,11 +19,10 @@ class Settings:
     host: str = "[::]"
     port: int = 50051
     max_text_bytes: int = 1024 * 1024
-    max_workers: int = 16  # request threads per process
+    threads: int = 16  # request threads per process
     workers: int = 1
     watch_seconds: float = 0.0  # 0: do not watch the gazetteer file
     grace_seconds: float = 5.0
-    min_score: float | None = None
     max_call_seconds: float = 30.0
     max_concurrent_rpcs: int = 64
     max_streams: int = 8
@@ -80,7 +76,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     parser.add_argument(
         "--threads",
         type=int,
-        default=int(_env("THREADS", str(defaults.max_workers))),
+        default=int(_env("THREADS", str(defaults.threads))),
         help="request threads per process (env ENTITYLINKER_THREADS)",
     )
     parser.add_argument(
@@ -192,7 +188,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         host=args.host,
         port=args.port,
         max_text_bytes=args.max_text_bytes,
-        max_workers=args.threads,
+        threads=args.threads,
         grace_seconds=args.grace,
         workers=args.workers,
         watch_seconds=args.watch,

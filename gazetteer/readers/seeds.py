@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from gazetteer.records import EntityKind, EntityRecord, is_valid_qid
-
-_LOGGER = logging.getLogger(__name__)
 
 SOURCE_NAME = "seeds"
 

@@ -11,7 +11,6 @@ times faster than `json.loads` followed by dict walking.
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -19,8 +18,6 @@ import msgspec
 
 from gazetteer.profile import Profile
 from gazetteer.records import EntityKind, EntityRecord, is_valid_qid
-
-_LOGGER = logging.getLogger(__name__)
 
 _EARTH = "http://www.wikidata.org/entity/Q2"
 
