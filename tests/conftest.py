@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,68 @@ def write_seed_file(folder: Path, entities: list[dict[str, object]]) -> Path:
     return path
 
 
+def seed_entities() -> list[dict[str, object]]:
+    """Every entity of seeds/*.jsonl as its JSON object, file by file."""
+    return [
+        json.loads(line)
+        for path in sorted(SEEDS_DIR.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def without_aliases(entity: dict[str, object]) -> dict[str, object]:
+    """The seed object with no alias, as a thin Wikidata item has it: only its labels name it."""
+    return {**entity, "aliases_ar": [], "aliases_en": []}
+
+
+def build_gazetteer(folder: Path, entities: list[dict[str, object]]) -> Path:
+    """A gazetteer built with the real build from these seed objects, written as a seed file in `folder`."""
+    write_seed_file(folder / "seeds", entities)
+    return build_from_seed_dir(folder / "seeds", folder / "gazetteer.sqlite")
+
+
+def arabic_names(entities: list[dict[str, object]]) -> list[str]:
+    """Every Arabic label and alias of these seed objects."""
+    return [str(n) for e in entities for n in (e["label_ar"], *e.get("aliases_ar", []))]  # type: ignore[misc]
+
+
+def links(linker: Linker, text: str, field: str = "qid") -> list[tuple[str, str]]:
+    """(surface, entity `field`) of every mention, checking that each span slices the text to its surface."""
+    found = []
+    for mention in linker.link(text).mentions:
+        assert text[mention.start : mention.end] == mention.surface
+        found.append((mention.surface, getattr(mention.entity, field)))
+    return found
+
+
+def spans(linker: Linker, text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, surface, QID) of every mention."""
+    return [(m.start, m.end, m.surface, m.entity.qid) for m in linker.link(text).mentions]
+
+
+def expected_spans(text: str, expected: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
+    """(start, end, surface, QID) of each (surface, QID), found left to right in `text`."""
+    found, at = [], 0
+    for surface, qid in expected:
+        start = text.index(surface, at)
+        at = start + len(surface)
+        found.append((start, at, surface, qid))
+    return found
+
+
+@contextmanager
+def serving(gazetteer: Path, host: str = "localhost") -> Iterator[str]:
+    """A real server over `gazetteer` on an ephemeral port: its address, stopped on exit."""
+    holder = LinkerHolder.open(gazetteer)
+    server, port, _health = create_server(holder, f"{host}:0", max_text_bytes=1024 * 1024)
+    try:
+        yield f"{host}:{port}"
+    finally:
+        server.stop(None).wait()
+        holder.close()
+
+
 @pytest.fixture(scope="session")
 def seed_gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_from_seed_dir(SEEDS_DIR, tmp_path_factory.mktemp("gazetteer") / "seeds.sqlite")
@@ -56,10 +119,8 @@ def linker(seed_gazetteer: Gazetteer) -> Linker:
 
 @pytest.fixture(scope="session")
 def server_address(seed_gazetteer_path: Path) -> Iterator[str]:
-    holder = LinkerHolder.open(seed_gazetteer_path)
-    server, port, _health = create_server(holder, "localhost:0", max_text_bytes=1024 * 1024)
-    yield f"localhost:{port}"
-    server.stop(None)
+    with serving(seed_gazetteer_path) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,11 @@ for the crowd a large Wikidata gazetteer brings, and claim nothing real.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from gazetteer.loader import load_gazetteer
 from server.linking import Linker
-from tests.conftest import SEEDS_DIR, build_from_seed_dir, write_seed_file
+from tests.conftest import arabic_names, build_gazetteer, links, seed_entities, without_aliases
 
 # Real seed entities, used with labels only.
 _REAL = (
@@ -61,29 +59,14 @@ SYNTHETIC = [
 
 def _fixture_entities() -> list[dict[str, object]]:
     """The real seed entities above with their aliases removed, and the synthetic ones."""
-    entities = []
-    for path in sorted(SEEDS_DIR.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and (entity := json.loads(line))["qid"] in _REAL:
-                entities.append({**entity, "aliases_ar": [], "aliases_en": []})
+    entities = [without_aliases(entity) for entity in seed_entities() if entity["qid"] in _REAL]
     assert len(entities) == len(_REAL)
     return entities + SYNTHETIC
 
 
 @pytest.fixture(scope="module")
 def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
-    folder = tmp_path_factory.mktemp("labels-only")
-    write_seed_file(folder / "seeds", _fixture_entities())
-    return Linker(load_gazetteer(build_from_seed_dir(folder / "seeds", folder / "gazetteer.sqlite")))
-
-
-def _links(linker: Linker, text: str) -> list[tuple[str, str]]:
-    """(surface, QID) of every mention; every span slices the text to its surface."""
-    found = []
-    for mention in linker.link(text).mentions:
-        assert text[mention.start : mention.end] == mention.surface
-        found.append((mention.surface, mention.entity.qid))
-    return found
+    return Linker(load_gazetteer(build_gazetteer(tmp_path_factory.mktemp("labels-only"), _fixture_entities())))
 
 
 def _resolved(linker: Linker, name: str, context: str = "") -> list[str]:
@@ -92,25 +75,25 @@ def _resolved(linker: Linker, name: str, context: str = "") -> list[str]:
 
 def test_transliterated_consonants_of_a_well_known_name_link_alone(linker: Linker) -> None:
     for spelling in ("جوجل", "قوقل"):
-        assert _links(linker, f"أعلنت {spelling} استثمارات جديدة") == [(spelling, "Q95")], spelling
+        assert links(linker, f"أعلنت {spelling} استثمارات جديدة") == [(spelling, "Q95")], spelling
 
 
 def test_a_dropped_vowel_alone_is_not_enough_without_context(linker: Linker) -> None:
     # السنين ("the years") has the skeleton of الصين: an inflected word, not China.
-    assert _links(linker, "خلال السنين الماضية ارتفعت الأسعار") == []
+    assert links(linker, "خلال السنين الماضية ارتفعت الأسعار") == []
 
 
 def test_a_vowel_variant_inside_a_full_name_links(linker: Linker) -> None:
-    assert _links(linker, "قال رجب طيب اردغان اليوم") == [("رجب طيب اردغان", "Q39259")]
+    assert links(linker, "قال رجب طيب اردغان اليوم") == [("رجب طيب اردغان", "Q39259")]
 
 
 def test_compounds_and_words_joined_or_apart(linker: Linker) -> None:
-    assert _links(linker, "استقبل الرئيس عبدالمجيد تبون الوفد") == [("عبدالمجيد تبون", "Q2821166")]
-    assert _links(linker, "وصل الوفد إلى بيونغيانغ أمس") == [("بيونغيانغ", "Q18808")]
+    assert links(linker, "استقبل الرئيس عبدالمجيد تبون الوفد") == [("عبدالمجيد تبون", "Q2821166")]
+    assert links(linker, "وصل الوفد إلى بيونغيانغ أمس") == [("بيونغيانغ", "Q18808")]
 
 
 def test_a_long_name_without_its_family_or_middle_names(linker: Linker) -> None:
-    assert _links(linker, "أعلن محمد بن راشد خطة جديدة") == [("محمد بن راشد", "Q57655")]
+    assert links(linker, "أعلن محمد بن راشد خطة جديدة") == [("محمد بن راشد", "Q57655")]
     assert _resolved(linker, "سالم بن حمد آل سالم")[:1] == ["Q9000000105"]
 
 
@@ -122,33 +105,29 @@ def test_resolve_reads_past_titles_and_long_lineages(linker: Linker) -> None:
 
 
 def test_a_nisba_alone_is_an_adjective_not_a_person(linker: Linker) -> None:
-    assert _links(linker, "قال الوزير المصري إن المفاوضات مستمرة") == []
-    assert _links(linker, "سجل أحمد المصري هدفين") == [("أحمد المصري", "Q9000000101")]
+    assert links(linker, "قال الوزير المصري إن المفاوضات مستمرة") == []
+    assert links(linker, "سجل أحمد المصري هدفين") == [("أحمد المصري", "Q9000000101")]
 
 
 def test_an_obscure_village_gains_nothing_from_its_country_being_named(linker: Linker) -> None:
-    assert _links(linker, "قالت مصر إن النور عاد إلى الشوارع") == [("مصر", "Q79")]
+    assert links(linker, "قالت مصر إن النور عاد إلى الشوارع") == [("مصر", "Q79")]
 
 
 def test_a_given_name_refers_back_to_the_person_named_in_full(linker: Linker) -> None:
     text = "زار أولاف شولتس باريس. وقال أولاف إن المحادثات مثمرة."
-    assert _links(linker, text)[-1] == ("أولاف", "Q61053")
-    assert ("أولاف", "Q61053") not in _links(linker, "وقال أولاف إن المحادثات مثمرة.")
+    assert links(linker, text)[-1] == ("أولاف", "Q61053")
+    assert ("أولاف", "Q61053") not in links(linker, "وقال أولاف إن المحادثات مثمرة.")
 
 
 def test_the_words_around_a_surname_choose_between_namesakes(linker: Linker) -> None:
-    assert _links(linker, "قال وزير الخارجية العراقي الجبوري إن") == [("الجبوري", "Q9000000104")]
-    assert _links(linker, "سجل لاعب كرة القدم الجبوري هدفا") == [("الجبوري", "Q9000000103")]
+    assert links(linker, "قال وزير الخارجية العراقي الجبوري إن") == [("الجبوري", "Q9000000104")]
+    assert links(linker, "سجل لاعب كرة القدم الجبوري هدفا") == [("الجبوري", "Q9000000103")]
 
 
 def test_the_fixture_has_no_variant_spelling() -> None:
     """The spellings the tests above link are in no name of the entities this module builds from."""
-    names = [
-        str(name)
-        for entity in _fixture_entities()
-        for name in (entity["label_ar"], *entity["aliases_ar"])  # type: ignore[misc]
-    ]
-    assert any("غوغل" in name for name in names)  # the label is there
+    names = arabic_names(_fixture_entities())
+    assert "غوغل" in names  # the label is there
     for spelling in ("جوجل", "قوقل", "اردغان", "عبدالمجيد", "بيونغيانغ", "شولتز"):
         assert not any(spelling in name for name in names), spelling
 
