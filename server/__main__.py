@@ -64,16 +64,8 @@ class StartError(Exception):
 
 
 def limits(settings: Settings) -> Limits:
-    """The per-process limits the settings ask for."""
-    return Limits(
-        max_text_bytes=settings.max_text_bytes,
-        threads=settings.threads,
-        max_concurrent_rpcs=settings.max_concurrent_rpcs,
-        max_streams=settings.max_streams,
-        stream_idle_seconds=settings.stream_idle_seconds,
-        max_call_seconds=settings.max_call_seconds,
-        max_connection_age_seconds=settings.max_connection_age_seconds,
-    )
+    """The per-process limits the settings ask for: each `Limits` field is the `Settings` field of its name."""
+    return Limits(**{field.name: getattr(settings, field.name) for field in dataclasses.fields(Limits)})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

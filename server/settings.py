@@ -1,12 +1,20 @@
-"""The server's settings: one frozen object, from flags with environment fallbacks."""
+"""The server's settings: one frozen object, from flags with environment fallbacks.
+
+Each flag fills the `Settings` field of its name (`--max-streams` → `max_streams`)
+and falls back to the environment variable ENTITYLINKER_<FIELD>, then to the
+field's default: `_add` is the one place that says so, so a new setting is a
+field and one line.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ENV_PREFIX = "ENTITYLINKER_"
 
@@ -46,130 +54,128 @@ class Settings:
     runtime_dir: Path = Path(tempfile.gettempdir()) / f"entitylinker-{os.getuid()}"
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(ENV_PREFIX + name, default)
+_DEFAULTS = Settings()
+
+
+def _truthy(value: str) -> bool:
+    return value.lower() in ("1", "true", "yes", "on")
+
+
+def _text_or_none(value: str) -> str | None:
+    return value or None
+
+
+def _add(
+    parser: argparse._ActionsContainer,
+    flag: str,
+    help: str,
+    kind: Callable[[str], Any] = str,
+    *,
+    field: str = "",
+    env: str = "",
+    **options: Any,
+) -> None:
+    """Add `flag`, parsed by `kind` into the `Settings` field of its name (or `field`).
+
+    Its default is ENTITYLINKER_<FIELD> (or ENTITYLINKER_<env>) when that is set and not empty, else the
+    field's default. `options` go to argparse; a flag with an `action` reads `kind` from the environment only.
+    """
+    field = field or flag.removeprefix("--").replace("-", "_")
+    variable = ENV_PREFIX + (env or field.upper())
+    raw = os.environ.get(variable, "")
+    default = kind(raw) if raw else getattr(_DEFAULTS, field)
+    shown = variable
+    if "action" in options:
+        shown += "=0" if options["action"] == "store_false" else "=1"
+    else:
+        options["type"] = kind
+    parser.add_argument(flag, dest=field, default=default, help=f"{help} (env {shown})", **options)
 
 
 def parse_settings(argv: list[str] | None = None) -> Settings:
     """Settings from command-line flags; each flag falls back to ENTITYLINKER_<NAME>."""
-    defaults = Settings()
     parser = argparse.ArgumentParser(prog="python -m server", description="Run the Arabic entity-linking gRPC server.")
-    parser.add_argument(
-        "--gazetteer",
-        type=Path,
-        default=Path(_env("GAZETTEER", str(defaults.gazetteer))),
-        help="gazetteer SQLite file (env ENTITYLINKER_GAZETTEER)",
-    )
-    parser.add_argument("--host", default=_env("HOST", defaults.host), help="address to bind (env ENTITYLINKER_HOST)")
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=int(_env("PORT", str(defaults.port))),
-        help="port, 0 for any (env ENTITYLINKER_PORT)",
-    )
-    parser.add_argument(
-        "--max-text-bytes",
-        type=int,
-        default=int(_env("MAX_TEXT_BYTES", str(defaults.max_text_bytes))),
-        help="largest text accepted, in UTF-8 bytes (env ENTITYLINKER_MAX_TEXT_BYTES)",
-    )
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=int(_env("THREADS", str(defaults.threads))),
-        help="request threads per process (env ENTITYLINKER_THREADS)",
-    )
-    parser.add_argument(
+    _add(parser, "--gazetteer", "gazetteer SQLite file", Path)
+    _add(parser, "--host", "address to bind")
+    _add(parser, "--port", "port, 0 for any", int)
+    _add(parser, "--max-text-bytes", "largest text accepted, in UTF-8 bytes", int)
+    _add(parser, "--threads", "request threads per process", int)
+    _add(
+        parser,
         "--grace",
-        type=float,
-        default=float(_env("GRACE_SECONDS", str(defaults.grace_seconds))),
-        help="seconds in-flight calls get to finish on shutdown (env ENTITYLINKER_GRACE_SECONDS)",
+        "seconds calls in flight get to finish at shutdown",
+        float,
+        field="grace_seconds",
+        metavar="SECONDS",
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=int(_env("WORKERS", str(defaults.workers))),
-        help="server processes sharing the port (SO_REUSEPORT), e.g. one per core (env ENTITYLINKER_WORKERS)",
-    )
-    parser.add_argument(
+    _add(parser, "--workers", "server processes sharing the port (SO_REUSEPORT), e.g. one per core", int)
+    _add(
+        parser,
         "--watch",
+        "reload the gazetteer when its file changes, checking every SECONDS, 2 if omitted",
+        float,
+        field="watch_seconds",
         nargs="?",
-        type=float,
         const=2.0,
-        default=float(_env("WATCH_SECONDS", "0")),
         metavar="SECONDS",
-        help="reload the gazetteer when its file changes, checking every SECONDS (2 if omitted; env "
-        "ENTITYLINKER_WATCH_SECONDS)",
     )
-    parser.add_argument(
+    _add(
+        parser,
         "--max-call-seconds",
-        type=float,
-        default=float(_env("MAX_CALL_SECONDS", str(defaults.max_call_seconds))),
-        help="the most one call (one LinkStream document) may run, whatever its deadline; past it the call "
-        "ends DEADLINE_EXCEEDED (env ENTITYLINKER_MAX_CALL_SECONDS)",
+        "the most one call (one LinkStream document) may run, whatever its deadline; past it the call "
+        "ends DEADLINE_EXCEEDED",
+        float,
     )
-    parser.add_argument(
+    _add(
+        parser,
         "--max-concurrent-rpcs",
-        type=int,
-        default=int(_env("MAX_CONCURRENT_RPCS", str(defaults.max_concurrent_rpcs))),
-        help="calls a process accepts at once, running or queued; more get RESOURCE_EXHAUSTED "
-        "(env ENTITYLINKER_MAX_CONCURRENT_RPCS)",
+        "calls a process accepts at once, running or queued; more get RESOURCE_EXHAUSTED",
+        int,
     )
-    parser.add_argument(
-        "--max-streams",
-        type=int,
-        default=int(_env("MAX_STREAMS", str(defaults.max_streams))),
-        help="open LinkStream calls per process, below --threads; more get RESOURCE_EXHAUSTED "
-        "(env ENTITYLINKER_MAX_STREAMS)",
+    _add(
+        parser, "--max-streams", "open LinkStream calls per process, below --threads; more get RESOURCE_EXHAUSTED", int
     )
-    parser.add_argument(
+    _add(
+        parser,
         "--stream-idle-seconds",
-        type=float,
-        default=float(_env("STREAM_IDLE_SECONDS", str(defaults.stream_idle_seconds))),
-        help="a LinkStream that sends nothing and takes no answer this long is cancelled "
-        "(env ENTITYLINKER_STREAM_IDLE_SECONDS)",
+        "a LinkStream that sends nothing and takes no answer this long is cancelled",
+        float,
     )
-    parser.add_argument(
+    _add(
+        parser,
         "--max-connection-age",
-        type=float,
-        default=float(_env("MAX_CONNECTION_AGE", str(defaults.max_connection_age_seconds))),
+        "connections are closed after this long (calls get 30 s more); clients reconnect",
+        float,
+        field="max_connection_age_seconds",
+        env="MAX_CONNECTION_AGE",
         metavar="SECONDS",
-        help="connections are closed after this long (calls get 30 s more); clients reconnect "
-        "(env ENTITYLINKER_MAX_CONNECTION_AGE)",
     )
-    parser.add_argument(
-        "--http-port",
-        type=int,
-        default=int(_env("HTTP_PORT", "")) if _env("HTTP_PORT", "") else None,
-        help="also serve HTTP/JSON and the web page on this port, 0 for any; off when not given "
-        "(env ENTITYLINKER_HTTP_PORT)",
+    _add(
+        parser, "--http-port", "also serve HTTP/JSON and the web page on this port, 0 for any; off when not given", int
     )
-    parser.add_argument(
+    _add(
+        parser,
         "--http-host",
-        default=_env("HTTP_HOST", ""),
-        help="address the HTTP server binds, e.g. 127.0.0.1 for this machine only; defaults to --host "
-        "(env ENTITYLINKER_HTTP_HOST)",
+        "address the HTTP server binds, e.g. 127.0.0.1 for this machine only; defaults to --host",
+        _text_or_none,
     )
-    parser.add_argument(
-        "--runtime-dir",
-        type=Path,
-        default=Path(_env("RUNTIME_DIR", str(defaults.runtime_dir))),
-        help="where the private copy of the gazetteer and the port lock live (env ENTITYLINKER_RUNTIME_DIR)",
-    )
+    _add(parser, "--runtime-dir", "where the private copy of the gazetteer and the port lock live", Path)
     _add_operations_flags(parser)
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
-    if not 0 <= args.port <= 65535:
-        parser.error(f"--port must be 0..65535, got {args.port}")
-    if args.http_port is not None and not 0 <= args.http_port <= 65535:
-        parser.error(f"--http-port must be 0..65535, got {args.http_port}")
+    for flag, port in (
+        ("--port", args.port),
+        ("--http-port", args.http_port),
+        ("--health-port", args.health_port),
+        ("--metrics-port", args.metrics_port),
+    ):
+        if port is not None and not 0 <= port <= 65535:
+            parser.error(f"{flag} must be 0..65535, got {port}")
     if (args.tls_cert is None) != (args.tls_key is None):
         parser.error("--tls-cert and --tls-key go together")
     if args.tls_client_ca is not None and args.tls_cert is None:
         parser.error("--tls-client-ca needs --tls-cert and --tls-key")
-    if args.metrics_port is not None and not 0 <= args.metrics_port <= 65535:
-        parser.error(f"--metrics-port must be 0..65535, got {args.metrics_port}")
     if args.max_text_bytes <= 0:
         parser.error("--max-text-bytes must be positive")
     if not 1 <= args.max_streams < args.threads:
@@ -179,111 +185,54 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     for flag, value in (
         ("--max-call-seconds", args.max_call_seconds),
         ("--stream-idle-seconds", args.stream_idle_seconds),
-        ("--max-connection-age", args.max_connection_age),
+        ("--max-connection-age", args.max_connection_age_seconds),
     ):
         if value <= 0:
             parser.error(f"{flag} must be positive")
-    return Settings(
-        gazetteer=args.gazetteer,
-        host=args.host,
-        port=args.port,
-        max_text_bytes=args.max_text_bytes,
-        threads=args.threads,
-        grace_seconds=args.grace,
-        workers=args.workers,
-        watch_seconds=args.watch,
-        max_call_seconds=args.max_call_seconds,
-        max_concurrent_rpcs=args.max_concurrent_rpcs,
-        max_streams=args.max_streams,
-        stream_idle_seconds=args.stream_idle_seconds,
-        max_connection_age_seconds=args.max_connection_age,
-        runtime_dir=args.runtime_dir,
-        http_port=args.http_port,
-        http_host=args.http_host or None,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
-        tls_client_ca=args.tls_client_ca,
-        auth_tokens_file=args.auth_tokens_file,
-        reflection=args.reflection,
-        health_port=args.health_port,
-        metrics_port=args.metrics_port,
-        metrics_host=args.metrics_host or None,
-        log_level=args.log_level,
-        log_format=args.log_format,
-        access_log=args.access_log,
-        tracing=args.tracing,
-    )
-
-
-def _optional_path(name: str) -> Path | None:
-    value = _env(name, "")
-    return Path(value) if value else None
-
-
-def _flag(name: str, default: bool) -> bool:
-    return _env(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+    return Settings(**vars(args))
 
 
 def _add_operations_flags(parser: argparse.ArgumentParser) -> None:
     """TLS, tokens, metrics, logs and tracing: what running in production asks for."""
     group = parser.add_argument_group("security and observability")
-    for flag, env, what in (
-        ("--tls-cert", "TLS_CERT", "server certificate chain (PEM); with --tls-key turns TLS on, gRPC and HTTP"),
-        ("--tls-key", "TLS_KEY", "the certificate's private key (PEM)"),
-        ("--tls-client-ca", "TLS_CLIENT_CA", "CA bundle (PEM) that client certificates must chain to: mTLS"),
-        ("--auth-tokens-file", "AUTH_TOKENS_FILE", "bearer tokens, one per line (# comments), reloaded on SIGHUP"),
-    ):
-        group.add_argument(flag, type=Path, default=_optional_path(env), help=f"{what} (env ENTITYLINKER_{env})")
-    group.add_argument(
+    _add(group, "--tls-cert", "server certificate chain (PEM); with --tls-key turns TLS on, gRPC and HTTP", Path)
+    _add(group, "--tls-key", "the certificate's private key (PEM)", Path)
+    _add(group, "--tls-client-ca", "CA bundle (PEM) that client certificates must chain to: mTLS", Path)
+    _add(group, "--auth-tokens-file", "bearer tokens, one per line (# comments), reloaded on SIGHUP", Path)
+    _add(
+        group,
         "--no-reflection",
-        dest="reflection",
+        "do not serve gRPC server reflection",
+        _truthy,
+        field="reflection",
         action="store_false",
-        default=_flag("REFLECTION", True),
-        help="do not serve gRPC server reflection (env ENTITYLINKER_REFLECTION=0)",
     )
-    group.add_argument(
+    _add(
+        group,
         "--health-port",
-        type=int,
-        default=int(_env("HEALTH_PORT", "")) if _env("HEALTH_PORT", "") else None,
-        help="also serve grpc.health.v1 alone, in plaintext, on this port (for probes that cannot do TLS, "
-        "e.g. Kubernetes' gRPC probes) (env ENTITYLINKER_HEALTH_PORT)",
+        "also serve grpc.health.v1 alone, in plaintext, on this port (for probes that cannot do TLS, "
+        "e.g. Kubernetes' gRPC probes)",
+        int,
     )
-    group.add_argument(
-        "--metrics-port",
-        type=int,
-        default=int(_env("METRICS_PORT", "")) if _env("METRICS_PORT", "") else None,
-        help="serve Prometheus metrics at /metrics on this port, 0 for any; off when not given "
-        "(env ENTITYLINKER_METRICS_PORT)",
+    _add(
+        group, "--metrics-port", "serve Prometheus metrics at /metrics on this port, 0 for any; off when not given", int
     )
-    group.add_argument(
-        "--metrics-host",
-        default=_env("METRICS_HOST", ""),
-        help="address the metrics server binds; defaults to --host (env ENTITYLINKER_METRICS_HOST)",
-    )
-    group.add_argument(
-        "--log-level",
-        default=_env("LOG_LEVEL", "INFO").upper(),
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        type=str.upper,
-        help="(env ENTITYLINKER_LOG_LEVEL)",
-    )
-    group.add_argument(
-        "--log-format",
-        default=_env("LOG_FORMAT", "text"),
-        choices=["text", "json"],
-        help="json: one JSON object per line, for log collectors (env ENTITYLINKER_LOG_FORMAT)",
-    )
-    group.add_argument(
+    _add(group, "--metrics-host", "address the metrics server binds; defaults to --host", _text_or_none)
+    _add(group, "--log-level", "how much to log", str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    _add(group, "--log-format", "json: one JSON object per line, for log collectors", choices=["text", "json"])
+    _add(
+        group,
         "--access-log",
+        "one log line per call: method, status, duration, sizes, mentions, peer, document_id, request id; "
+        "never the text",
+        _truthy,
         action=argparse.BooleanOptionalAction,
-        default=_flag("ACCESS_LOG", False),
-        help="one log line per call: method, status, duration, sizes, mentions, peer, document_id, request id; "
-        "never the text (env ENTITYLINKER_ACCESS_LOG=1)",
     )
-    group.add_argument(
+    _add(
+        group,
         "--tracing",
+        "OpenTelemetry traces over OTLP (needs the OpenTelemetry packages; also on when "
+        "OTEL_EXPORTER_OTLP_ENDPOINT is set)",
+        _truthy,
         action="store_true",
-        default=_flag("TRACING", False),
-        help="OpenTelemetry traces over OTLP (needs the OpenTelemetry packages; also on when "
-        "OTEL_EXPORTER_OTLP_ENDPOINT is set) (env ENTITYLINKER_TRACING=1)",
     )
