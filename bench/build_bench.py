@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import bz2
+import contextlib
 import gzip
 import json
 import logging
@@ -27,6 +28,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from bench.make_dump import write_dump
 
@@ -68,18 +71,17 @@ def prepare_dumps(entities: int, in_scope: float, formats: list[str], seed: int 
 
 
 def _tree_rss_kib(pid: int) -> int:
-    """Summed VmRSS of a process and all its descendants, from /proc (0 when gone)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack.extend(int(c) for c in (task / "children").read_text().split())
-        except (OSError, ValueError):
-            continue
-    return total
+    """Summed resident memory (VmRSS) of a process and all its descendants, in KiB (0 when gone)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):  # a child may end between the listing and the reading
+            total += process.memory_info().rss
+    return total // 1024
 
 
 def run_build(dump: Path, fmt: str, out: Path, workers: int | None) -> dict[str, Any]:

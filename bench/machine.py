@@ -1,4 +1,4 @@
-"""How busy the machine was with other work while we measured: CPU time from /proc.
+"""How busy the machine was with other work while we measured: CPU time from psutil.
 
 On a 2-core machine one stray build halves what a server can do, so every
 measured phase records the CPU that processes other than the benchmark and
@@ -12,28 +12,31 @@ import logging
 import os
 import time
 from collections.abc import Iterable
-from pathlib import Path
+from typing import Any
+
+import psutil
 
 _LOGGER = logging.getLogger(__name__)
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process (all its threads) so far; 0 when it is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime
+    return float(times.user + times.system)
 
 
 def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine spent not idle, summed over its cores, since boot."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    busy = sum(fields[:8]) - idle  # user nice system idle iowait irq softirq steal
-    return busy / _CLOCK_TICKS
+    """CPU seconds the whole machine spent not idle (nor waiting for I/O), summed over its cores, since boot."""
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0) - _guest(times))
+
+
+def _guest(times: Any) -> float:
+    """Guest time, which Linux also counts in user and nice time."""
+    return float(getattr(times, "guest", 0.0) + getattr(times, "guest_nice", 0.0))
 
 
 def _probe_workload() -> int:
@@ -90,14 +93,9 @@ def heavy_jobs() -> list[str]:
     """Command lines of running jobs, not started by this process, that would compete for the CPU."""
     mine = os.getpid()
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == mine:
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if parent != mine and any(job in command for job in _HEAVY):
-            found.append(f"{entry.name}: {command[:120]}")
+    for process in psutil.process_iter(["pid", "ppid", "cmdline"]):
+        info = process.info
+        command = " ".join(info["cmdline"] or ())
+        if info["pid"] != mine and info["ppid"] != mine and any(job in command for job in _HEAVY):
+            found.append(f"{info['pid']}: {command[:120]}")
     return found

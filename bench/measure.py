@@ -4,13 +4,16 @@ Each size is measured in three phases that never overlap, so no phase
 competes for the two cores with another: the core (`Linker.resolve`,
 `Linker.link`) in this process on a warm linker; the alternatives in this
 process on the same names and text; then `python -m server --workers N` as
-a subprocess driven over loopback by concurrent callers.
+a subprocess driven over loopback by concurrent callers, twice at once: plain,
+and with TLS, a bearer token, metrics and the access log, loaded in turn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +34,17 @@ from bench.alternatives import (
 )
 from bench.echo import echo_call
 from bench.machine import OtherCpu
-from bench.serving import LoadResult, ServedProcess, WorkerMemory, echo_command, free_port, run_load, server_command
+from bench.serving import (
+    Endpoint,
+    Load,
+    LoadResult,
+    ServedProcess,
+    WorkerMemory,
+    echo_command,
+    free_port,
+    run_loads,
+    server_command,
+)
 from bench.timing import Summary, flat, summarize, time_each
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
@@ -41,10 +54,13 @@ from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.heap import settle_after_load
 from server.linking import Linker
+from tests.certs import Authority  # cryptography, a dev requirement like the benchmarks
 
 _LOGGER = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+SECURED_TOKEN = "bench-token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +75,9 @@ class BenchConfig:
     long_rounds: int = 5  # pairs of Aho-Corasick and Link runs on the long text, interleaved
     callers: int = 8
     workers: int = 2
-    warm_seconds: float = 2.0
-    load_seconds: float = 10.0
+    warm_seconds: float = 2.0  # before every measured round
+    load_seconds: float = 10.0  # measured per server, over all its rounds
+    load_rounds: int = 2  # rounds of the plain and the secured server, alternating
 
 
 QUICK = BenchConfig(resolve_rounds=2, fts_rounds=2, link_rounds=30, long_rounds=1, warm_seconds=1.0, load_seconds=3.0)
@@ -152,6 +169,7 @@ class ServedResult:
     memory: list[WorkerMemory]
     request_bytes: int
     response_bytes: int
+    log_lines: int = 0  # lines it wrote to standard error while it ran (with the access log, one per call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +180,8 @@ class SizeResult:
     facts: datasets.GazetteerFacts
     core: CoreResult
     alternatives: AlternativesResult
-    served: ServedResult
+    served: ServedResult  # plain: no TLS, tokens, metrics or access log
+    secured: ServedResult  # the same load with TLS, a bearer token, metrics and the JSON access log, alternating
     phase_seconds: dict[str, float] = field(default_factory=dict)
     other_cores: dict[str, float] = field(default_factory=dict)  # CPU other processes took during each phase
 
@@ -284,33 +303,69 @@ def _healthy(channel: grpc.Channel) -> bool:
     return bool(answer.status == health_pb2.HealthCheckResponse.SERVING)
 
 
-def measure_served(path: Path, config: BenchConfig, texts: Texts) -> ServedResult:
-    """`python -m server --workers N`: start-up, the seed article from concurrent callers, worker memory."""
-    port = free_port()
-    address = f"127.0.0.1:{port}"
-    request = pb.LinkRequest(text=texts.article)
+def secured_flags(folder: Path) -> tuple[bytes, tuple[str, ...]]:
+    """A throw-away CA and a server certificate for 127.0.0.1 (made now, with `cryptography`) and a token
+    file, in `folder`; returns the CA certificate and the flags that turn on TLS, the token check, metrics
+    (on a port of their own, multiprocess under --workers) and the JSON access log."""
+    ca = Authority(folder, "bench CA")
+    cert = ca.issue("server", server=True)
+    tokens = folder / "tokens"
+    tokens.write_text(SECURED_TOKEN + "\n")
+    flags = (
+        *("--tls-cert", str(cert.cert_path), "--tls-key", str(cert.key_path)),
+        *("--auth-tokens-file", str(tokens), "--metrics-port", "0"),
+        *("--access-log", "--log-format", "json"),
+    )
+    return ca.pem.cert, flags
 
-    def link_call(channel: grpc.Channel) -> Callable[[], object]:
+
+def _start(served: ServedProcess, make_call: Callable[[grpc.Channel], Callable[[], T]]) -> tuple[float, float, T]:
+    """Start `served`, then make one call on a cold worker: start-up seconds, that call's ms, its answer."""
+    startup = served.start()
+    with served.endpoint.channel() as channel:
+        call = make_call(channel)
+        first = time.perf_counter()
+        answer = call()
+        return startup, (time.perf_counter() - first) * 1000, answer
+
+
+def _link_call(request: pb.LinkRequest, endpoint: Endpoint) -> Callable[[grpc.Channel], Callable[[], pb.LinkResponse]]:
+    """For a channel to `endpoint`: a callable that sends `request` to Link (with the endpoint's token)."""
+
+    def make(channel: grpc.Channel) -> Callable[[], pb.LinkResponse]:
         stub = pb_grpc.EntityLinkerServiceStub(channel)
-        return lambda: stub.Link(request, timeout=60)
+        return lambda: stub.Link(request, timeout=60, metadata=endpoint.metadata)
 
-    with ServedProcess(server_command(path, port, config.workers), config.workers, _healthy, address) as served:
-        startup = served.start()
-        with grpc.insecure_channel(address) as channel:
-            first = time.perf_counter()
-            response = pb_grpc.EntityLinkerServiceStub(channel).Link(request, timeout=60)
-            first_ms = (time.perf_counter() - first) * 1000
-        load = run_load(
-            address, link_call, config.callers, config.warm_seconds, config.load_seconds, served.worker_pids()
+    return make
+
+
+def measure_served(path: Path, config: BenchConfig, article: str) -> tuple[ServedResult, ServedResult]:
+    """`python -m server --workers N` twice, plain and with TLS, a token, metrics and the JSON access log:
+    start-up, the seed article from concurrent callers, worker memory. Both serve at once (started one
+    after the other) and are loaded in alternating rounds, so the machine's drift falls on both."""
+    request = pb.LinkRequest(text=article)
+    with tempfile.TemporaryDirectory(prefix="bench-secured-") as folder, contextlib.ExitStack() as stack:
+        ca, flags = secured_flags(Path(folder))
+        served = []
+        for root_certificates, token, extra in ((None, None, ()), (ca, SECURED_TOKEN, flags)):
+            port = free_port()
+            endpoint = Endpoint(f"127.0.0.1:{port}", root_certificates, token)
+            command = server_command(path, port, config.workers, *extra)
+            served.append(stack.enter_context(ServedProcess(command, config.workers, _healthy, endpoint)))
+        starts = [_start(s, _link_call(request, s.endpoint)) for s in served]
+        loads = [Load(s.endpoint, _link_call(request, s.endpoint), s.worker_pids()) for s in served]
+        results = run_loads(loads, config.callers, config.warm_seconds, config.load_seconds, config.load_rounds)
+        plain, secured = (
+            ServedResult(startup, first_ms, load, s.memory(), request.ByteSize(), response.ByteSize(), len(s.lines))
+            for s, (startup, first_ms, response), load in zip(served, starts, results, strict=True)
         )
-        memory = served.memory()
-    return ServedResult(startup, first_ms, load, memory, request.ByteSize(), response.ByteSize())
+    return plain, secured
 
 
 def measure_echo(config: BenchConfig, request: bytes, response_bytes: int) -> ServedResult:
     """The echo service, `config.workers` processes, under the load Link had: the floor of Python gRPC."""
     port = free_port()
-    address = f"127.0.0.1:{port}"
+    endpoint = Endpoint(f"127.0.0.1:{port}")
 
     def answers(channel: grpc.Channel) -> bool:
         return len(echo_call(channel)(request, timeout=2)) == response_bytes
@@ -319,16 +374,12 @@ def measure_echo(config: BenchConfig, request: bytes, response_bytes: int) -> Se
         echo = echo_call(channel)
         return lambda: echo(request, timeout=60)
 
-    command = echo_command(port, config.workers, response_bytes)
-    with ServedProcess(command, config.workers, answers, address) as served:
-        startup = served.start()
-        with grpc.insecure_channel(address) as channel:
-            first = time.perf_counter()
-            echo_call(channel)(request, timeout=60)
-            first_ms = (time.perf_counter() - first) * 1000
-        load = run_load(address, call, config.callers, config.warm_seconds, config.load_seconds, served.worker_pids())
+    with ServedProcess(echo_command(port, config.workers, response_bytes), config.workers, answers, endpoint) as served:
+        startup, first_ms, _ = _start(served, call)
+        load = Load(endpoint, call, served.worker_pids())
+        (result,) = run_loads([load], config.callers, config.warm_seconds, config.load_seconds)
         memory = served.memory()
-    return ServedResult(startup, first_ms, load, memory, len(request), response_bytes)
+    return ServedResult(startup, first_ms, result, memory, len(request), response_bytes)
 
 
 def measure_size(label: str, path: Path, config: BenchConfig, texts: Texts) -> SizeResult:
@@ -347,8 +398,8 @@ def measure_size(label: str, path: Path, config: BenchConfig, texts: Texts) -> S
 
     core = phase("core", lambda: measure_core(path, config, texts))
     alternatives = phase("alternatives", lambda: measure_alternatives(path, config, texts))
-    served = phase("served", lambda: measure_served(path, config, texts), in_process=False)
-    others["served"] = round(served.load.other_cores, 2)
+    plain, secured = phase("served", lambda: measure_served(path, config, texts.article), in_process=False)
+    others["served"] = round((plain.load.other_cores + secured.load.other_cores) / 2, 2)
     for name in seconds:
         _LOGGER.info("%s: %s in %.1fs; other processes used %.2f cores", label, name, seconds[name], others[name])
-    return SizeResult(label, datasets.gazetteer_facts(path), core, alternatives, served, seconds, others)
+    return SizeResult(label, datasets.gazetteer_facts(path), core, alternatives, plain, secured, seconds, others)

@@ -1,139 +1,80 @@
-"""What production settings cost: Link docs/s on the seed article against one worker, plain vs all on.
+"""The served phase of `make bench` alone: Link docs/s plain, and with TLS, a token, metrics and the access log.
 
-    python -m bench.ops_bench [--seconds 10] [--callers 8]
+    python -m bench.ops_bench [--size 1000000 | --gazetteer PATH] [--seconds 10] [--rounds 2] [--callers 8]
 
-Two servers (one process each) on loopback over the seed gazetteer: one with
-everything off, one with TLS, a bearer token, metrics and the JSON access log
-(written to a file, as a collector would read it). Each is loaded in turn by
-`--callers` threads of the shipped client for `--seconds`, twice, alternating,
-so drift of the machine falls on both; the table gives docs/s per server
-process (one core's worth of linking) and the cost of the secured row.
+`bench.measure.measure_served`, exactly as `make bench` runs it on each
+gazetteer: two `python -m server --workers 2` on loopback, one with everything
+off, one with TLS (a CA and a certificate made for the run), a bearer token,
+Prometheus metrics and the JSON access log, loaded in turn by the same callers
+with the seed article, round after round, so the machine's drift falls on both.
+Prints those two rows of the service table (bench/table.py) with the cost of
+the secured one, and their notes. The gazetteer: `--size N` is `make bench`'s
+synthetic one of N entities (bench/data/, built when missing), `--gazetteer` any
+file; without either, the seed gazetteer built afresh for the run.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import dataclasses
+import logging
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from entitylinker_client import EntityLinkerClient
+from bench import datasets
+from bench.measure import BenchConfig, measure_served
+from bench.table import format_table, served_figures, served_note, served_rows, size_label
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_ARTICLE = ROOT / "seeds" / "000_56f59e649abf86c3.txt"
-SERVING = re.compile(r"serving on \S+:(\d+)")
-
-
-@contextmanager
-def server(gazetteer: Path, log: Path, *flags: str) -> Iterator[int]:
-    """`python -m server` on 127.0.0.1, port 0; yields its port; log to `log`."""
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server",
-                "--gazetteer",
-                str(gazetteer),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                *flags,
-            ],
-            cwd=ROOT,
-            stderr=sink,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not (match := SERVING.search(log.read_text())):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start:\n" + log.read_text())
-                time.sleep(0.1)
-            yield int(match.group(1))
-        finally:
-            process.terminate()
-            process.wait(30)
+_LOGGER = logging.getLogger(__name__)
 
 
-def load(client: EntityLinkerClient, text: str, callers: int, seconds: float) -> float:
-    """Documents per second that `callers` threads get through `client` in `seconds`."""
-    counts = [0] * callers
-    stop = time.monotonic() + seconds
-
-    def caller(slot: int) -> None:
-        while time.monotonic() < stop:
-            client.link(text)
-            counts[slot] += 1
-
-    client.link(text)  # connected and warm
-    started = time.monotonic()
-    threads = [threading.Thread(target=caller, args=(i,)) for i in range(callers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.monotonic() - started)
+def seed_gazetteer(folder: Path) -> Path:
+    """The seed gazetteer, built into `folder`."""
+    path = folder / "gazetteer.sqlite"
+    command = [sys.executable, "-m", "gazetteer", "build", "--out", str(path)]
+    subprocess.run(command, cwd=datasets.ROOT, check=True, capture_output=True)
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="load per row and round (default 10)")
-    parser.add_argument("--callers", type=int, default=8, help="concurrent callers (default 8)")
-    parser.add_argument("--gazetteer", type=Path, help="default: the seed gazetteer, built afresh for the run")
-    args = parser.parse_args(argv)
-    from tests.certs import Authority  # cryptography: a dev requirement, like this script
-
-    text = SEED_ARTICLE.read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        gazetteer = args.gazetteer
-        if gazetteer is None:
-            gazetteer = folder / "gazetteer.sqlite"
-            subprocess.run(
-                [sys.executable, "-m", "gazetteer", "build", "--out", str(gazetteer)],
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-            )
-        ca = Authority(folder)
-        cert = ca.issue("server", server=True)
-        (folder / "tokens").write_text("bench-token\n")
-        secured_flags = (
-            *("--tls-cert", str(cert.cert_path), "--tls-key", str(cert.key_path)),
-            *("--auth-tokens-file", str(folder / "tokens"), "--metrics-port", "0"),
-            *("--access-log", "--log-format", "json"),
-        )
-        with (
-            server(gazetteer, folder / "plain.log") as plain_port,
-            server(gazetteer, folder / "secured.log", *secured_flags) as secured_port,
-            EntityLinkerClient(f"127.0.0.1:{plain_port}") as plain,
-            EntityLinkerClient(
-                f"127.0.0.1:{secured_port}", root_certificates=ca.pem.cert, token="bench-token"
-            ) as secured,
-        ):
-            rates: dict[str, list[float]] = {"plain": [], "secured": []}
-            for _ in range(2):
-                rates["plain"].append(load(plain, text, args.callers, args.seconds / 2))
-                rates["secured"].append(load(secured, text, args.callers, args.seconds / 2))
-        access_lines = (folder / "secured.log").read_text().count('"event": "access"')
-    plain_rate = sum(rates["plain"]) / 2
-    secured_rate = sum(rates["secured"]) / 2
-    print(f"Link on the seed article ({len(text)} characters), 1 server process, {args.callers} callers")
-    print(f"{'row':<44}{'docs/s':>10}{'cost':>10}")
-    print(f"{'plain (no TLS, tokens, metrics, access log)':<44}{plain_rate:>10.1f}{'':>10}")
-    cost = 1 - secured_rate / plain_rate
-    print(f"{'TLS + token + metrics + JSON access log':<44}{secured_rate:>10.1f}{cost:>9.1%}")
-    print(
-        f"(rounds: plain {', '.join(f'{r:.1f}' for r in rates['plain'])}; "
-        f"secured {', '.join(f'{r:.1f}' for r in rates['secured'])}; {access_lines} access lines written)"
+    defaults = BenchConfig()
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.ops_bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--size", type=int, help="make bench's synthetic gazetteer of this many entities")
+    which.add_argument("--gazetteer", type=Path, help="this gazetteer file")
+    parser.add_argument(
+        "--seconds", type=float, default=defaults.load_seconds, help="measured per server over all rounds (%(default)s)"
+    )
+    parser.add_argument(
+        "--warm", type=float, default=defaults.warm_seconds, help="warm-up before each round (%(default)s)"
+    )
+    parser.add_argument("--rounds", type=int, default=defaults.load_rounds, help="rounds per server (%(default)s)")
+    parser.add_argument("--callers", type=int, default=defaults.callers, help="concurrent callers (%(default)s)")
+    parser.add_argument("--workers", type=int, default=defaults.workers, help="server processes (%(default)s)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = dataclasses.replace(
+        defaults,
+        callers=args.callers,
+        workers=args.workers,
+        warm_seconds=args.warm,
+        load_seconds=args.seconds,
+        load_rounds=args.rounds,
+    )
+    with tempfile.TemporaryDirectory(prefix="ops-bench-") as folder:
+        if args.size is not None:
+            label, gazetteer = size_label(args.size), datasets.ensure_gazetteer(args.size)
+        elif args.gazetteer is not None:
+            label, gazetteer = "file", args.gazetteer
+        else:
+            label, gazetteer = "seeds", seed_gazetteer(Path(folder))
+        plain, secured = measure_served(gazetteer, config, datasets.seed_article())
+    print(format_table(served_rows(label, plain, secured, config)))
+    print(f"\n[1] {served_note(config)}\n[2] {gazetteer}: {served_figures(plain, secured)}.", flush=True)
     return 0
 
 

@@ -17,7 +17,10 @@ phase after the other (bench/measure.py):
   rounds (the machine's speed drifts over seconds) and compared round by round.
 - End to end: `python -m server --workers 2` as a subprocess: start-up until
   SERVING, the seed article from 8 concurrent callers over loopback, and the
-  resident memory of each worker.
+  resident memory of each worker; beside it a second one with TLS, a bearer
+  token, Prometheus metrics and the JSON access log, under the same load in
+  alternating rounds, and its cost in docs/s against the plain one
+  (`python -m bench.ops_bench` runs this phase alone).
 
 Then, once, an echo gRPC service with Link's payload sizes under the same
 load: the floor of Python gRPC here. One table (bench/table.py) gives p50,

@@ -3,10 +3,14 @@
 `ServedProcess` starts a server command (`python -m server …` or
 `python -m bench.echo …`), reads its log as it comes, and times start-up
 from process start until every worker has logged "serving on" and a probe
-call succeeds (the health service says SERVING). Worker figures come from /proc: VmRSS and RssAnon of each
-child of the parent process, and their CPU time. `run_load` drives a server
-with N concurrent callers, each on its own channel and TCP connection, so
-SO_REUSEPORT spreads them over the workers.
+call succeeds (the health service says SERVING). Worker figures come from
+psutil: the resident memory of each child of the parent process, its anonymous
+part, and their CPU time. An `Endpoint` says how to reach a server: plaintext,
+or TLS with the CA that signed its certificate and a bearer token. `run_loads`
+drives one or more servers with N concurrent callers, each on its own channel
+and TCP connection, so SO_REUSEPORT spreads them over the workers; several
+servers are loaded in turn, round after round, so that the machine's drift
+falls on each of them alike.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import grpc
+import psutil
 
 from bench.machine import OtherCpu, cpu_seconds
 from bench.timing import Summary, summarize
@@ -35,6 +40,7 @@ _LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 SERVING_LINE = re.compile(r"serving on ")
 START_TIMEOUT_SECONDS = 120.0
+CHANNEL_OPTIONS = (("grpc.use_local_subchannel_pool", 1), ("grpc.max_receive_message_length", 64 * 1024 * 1024))
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -45,14 +51,25 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def _status_kib(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """How to reach a server: its address; with `root_certificates`, over TLS; with `token`, as a bearer."""
+
+    address: str
+    root_certificates: bytes | None = None
+    token: str | None = None
+
+    def channel(self, options: Sequence[tuple[str, Any]] = ()) -> grpc.Channel:
+        """A new channel to the server, plaintext or TLS."""
+        if self.root_certificates is None:
+            return grpc.insecure_channel(self.address, options=list(options))
+        credentials = grpc.ssl_channel_credentials(root_certificates=self.root_certificates)
+        return grpc.secure_channel(self.address, credentials, options=list(options))
+
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        """What every call sends: `authorization: Bearer <token>` when there is a token."""
+        return (("authorization", f"Bearer {self.token}"),) if self.token else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +77,31 @@ class WorkerMemory:
     """Resident memory of one worker process, in MiB."""
 
     pid: int
-    rss_mib: float  # VmRSS: includes the gazetteer pages it has touched (shared page cache)
-    anon_mib: float  # RssAnon: the process's own heap
+    rss_mib: float  # resident set: includes the gazetteer pages it has touched (shared page cache)
+    anon_mib: float  # resident minus file-backed and shared pages (Linux's RssAnon): the process's own heap
+
+
+def worker_memory(pid: int) -> WorkerMemory:
+    """Resident and anonymous memory of `pid` (zeros when it is gone)."""
+    try:
+        info = psutil.Process(pid).memory_info()
+    except psutil.Error:
+        return WorkerMemory(pid, 0.0, 0.0)
+    shared = getattr(info, "shared", 0)  # Linux: file-backed and shmem resident pages
+    return WorkerMemory(pid, info.rss / 2**20, (info.rss - shared) / 2**20)
 
 
 class ServedProcess:
     """A server child process: start it, wait until it serves, read its workers, stop it."""
 
-    def __init__(self, command: list[str], workers: int, probe: Callable[[grpc.Channel], bool], address: str) -> None:
+    def __init__(
+        self, command: list[str], workers: int, probe: Callable[[grpc.Channel], bool], endpoint: Endpoint
+    ) -> None:
         self.command = command
         self.workers = workers
         self.probe = probe
-        self.address = address
-        self.lines: list[str] = []
+        self.endpoint = endpoint
+        self.lines: list[str] = []  # its standard error so far
         self._serving = 0
         self._changed = threading.Condition()
         self.process: subprocess.Popen[str] | None = None
@@ -97,10 +126,12 @@ class ServedProcess:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{self.command[2]} did not start:\n" + "".join(self.lines[-30:]))
                 self._changed.wait(0.05)
-        with grpc.insecure_channel(self.address) as channel:
+        with self.endpoint.channel() as channel:
             while not self._probe(channel):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.address} never answered the probe:\n" + "".join(self.lines[-30:]))
+                    raise RuntimeError(
+                        f"{self.endpoint.address} never answered the probe:\n" + "".join(self.lines[-30:])
+                    )
                 time.sleep(0.01)
         self.startup_seconds = time.monotonic() - started
         return self.startup_seconds
@@ -124,20 +155,15 @@ class ServedProcess:
         """The children of the parent process (the parent itself with one worker)."""
         assert self.process is not None
         pid = self.process.pid
-        children: list[int] = []
         try:
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                children.extend(int(c) for c in (task / "children").read_text().split())
-        except OSError:
-            pass
+            children = [child.pid for child in psutil.Process(pid).children()]
+        except psutil.Error:
+            children = []
         return children or [pid]
 
     def memory(self) -> list[WorkerMemory]:
-        """VmRSS and RssAnon of every worker."""
-        return [
-            WorkerMemory(pid, _status_kib(pid, "VmRSS") / 1024, _status_kib(pid, "RssAnon") / 1024)
-            for pid in self.worker_pids()
-        ]
+        """Resident and anonymous memory of every worker."""
+        return [worker_memory(pid) for pid in self.worker_pids()]
 
     def stop(self) -> None:
         """SIGTERM, then wait (SIGKILL after a while)."""
@@ -157,38 +183,19 @@ class ServedProcess:
         self.stop()
 
 
-def server_command(gazetteer: Path, port: int, workers: int) -> list[str]:
-    """`python -m server` on loopback with `workers` processes."""
-    return [
-        sys.executable,
-        "-m",
-        "server",
-        "--gazetteer",
-        str(gazetteer),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
+def _loopback_command(module: str, port: int, workers: int, *flags: str) -> list[str]:
+    """`python -m <module>` on 127.0.0.1:`port` with `workers` processes and `flags`."""
+    return [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), *flags]
+
+
+def server_command(gazetteer: Path, port: int, workers: int, *flags: str) -> list[str]:
+    """`python -m server` on loopback with `workers` processes, plus `flags` (TLS, tokens, metrics, logs)."""
+    return _loopback_command("server", port, workers, "--gazetteer", str(gazetteer), *flags)
 
 
 def echo_command(port: int, workers: int, reply_bytes: int) -> list[str]:
     """`python -m bench.echo` on loopback with `workers` processes."""
-    return [
-        sys.executable,
-        "-m",
-        "bench.echo",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--reply-bytes",
-        str(reply_bytes),
-    ]
+    return _loopback_command("bench.echo", port, workers, "--reply-bytes", str(reply_bytes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,16 +208,28 @@ class LoadResult:
     cpu_share: tuple[float, ...]  # each worker's share of the servers' CPU time during the measured phase
     server_cpu_ms: float  # server CPU time per call (all workers)
     other_cores: float  # cores used by processes other than this one and the workers meanwhile
+    round_per_second: tuple[float, ...] = ()  # calls per second in each measured round
 
 
-def run_load(
-    address: str,
-    make_call: Callable[[grpc.Channel], Callable[[], Any]],
-    callers: int,
-    warm_seconds: float,
-    seconds: float,
-    worker_pids: list[int] | None = None,
-) -> LoadResult:
+@dataclass(frozen=True, slots=True)
+class Load:
+    """One server to load: where it is, the call to make on a channel, and its worker pids (for their CPU)."""
+
+    endpoint: Endpoint
+    make_call: Callable[[grpc.Channel], Callable[[], Any]]
+    worker_pids: Sequence[int] = ()
+
+
+@dataclass(slots=True)
+class _Window:
+    """One measured round on one server: every call's milliseconds, each worker's CPU seconds, other cores."""
+
+    samples: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    other_cores: float = 0.0
+
+
+def _run_window(load: Load, callers: int, warm_seconds: float, seconds: float) -> _Window:
     """`callers` threads call as fast as they can: warm for `warm_seconds`, then measure `seconds`.
 
     Each caller has its own channel with a local subchannel pool (its own TCP
@@ -223,9 +242,8 @@ def run_load(
     window = {"begin": 0.0, "end": 0.0}
 
     def caller(index: int) -> None:
-        options = [("grpc.use_local_subchannel_pool", 1), ("grpc.max_receive_message_length", 64 * 1024 * 1024)]
-        with grpc.insecure_channel(address, options=options) as channel:
-            call = make_call(channel)
+        with load.endpoint.channel(CHANNEL_OPTIONS) as channel:
+            call = load.make_call(channel)
             try:
                 call()  # connect before the clock starts
                 connected.wait()
@@ -251,22 +269,43 @@ def run_load(
     window["end"] = now + warm_seconds + seconds
     go.set()
     time.sleep(warm_seconds)
-    cpu_before = [cpu_seconds(pid) for pid in worker_pids or []]
-    others = OtherCpu().start(worker_pids or [])
+    cpu_before = [cpu_seconds(pid) for pid in load.worker_pids]
+    others = OtherCpu().start(load.worker_pids)
     for thread in threads:
         thread.join()
     other_cores = others.stop()
-    cpu_after = [cpu_seconds(pid) for pid in worker_pids or []]
+    cpu_after = [cpu_seconds(pid) for pid in load.worker_pids]
     if errors:
         raise RuntimeError(f"{len(errors)} caller(s) failed: {errors[0]!r}") from errors[0]
-    flat = [s for per_caller in samples for s in per_caller]
     used = [after - before for before, after in zip(cpu_before, cpu_after, strict=True)]
+    return _Window([s for per_caller in samples for s in per_caller], used, other_cores)
+
+
+def _combine(windows: Sequence[_Window], seconds: float) -> LoadResult:
+    """The rounds of one server as one result; each round measured `seconds`."""
+    flat = [s for w in windows for s in w.samples]
+    used = [sum(per_worker) for per_worker in zip(*(w.cpu for w in windows), strict=True)]
     total = sum(used) or 1.0
     return LoadResult(
         summarize(flat),
-        len(flat) / seconds,
+        len(flat) / (seconds * len(windows)),
         len(flat),
         tuple(u / total for u in used),
         sum(used) / max(len(flat), 1) * 1000,
-        other_cores,
+        sum(w.other_cores for w in windows) / len(windows),
+        tuple(len(w.samples) / seconds for w in windows),
     )
+
+
+def run_loads(
+    loads: Sequence[Load], callers: int, warm_seconds: float, seconds: float, rounds: int = 1
+) -> list[LoadResult]:
+    """Each of `loads` in turn, `rounds` times over: every round warms `warm_seconds`, then measures
+    `seconds / rounds`, so each server is measured `seconds` in all, in stretches interleaved with the
+    others' (the machine's speed drifts by up to 2x over seconds). One result per load, in order."""
+    per_round = seconds / rounds
+    windows: list[list[_Window]] = [[] for _ in loads]
+    for _ in range(rounds):
+        for load, done in zip(loads, windows, strict=True):
+            done.append(_run_window(load, callers, warm_seconds, per_round))
+    return [_combine(done, per_round) for done in windows]

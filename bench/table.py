@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from bench.measure import BenchConfig, ServedResult, SizeResult
+from bench.timing import Summary
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ LONG_TEXT_SHARE = 0.5
 GROWTH_RATIO = 2.0
 STARTUP_SECONDS = 10.0
 RSS_MIB = 1024.0
+SECURED = "TLS + token + metrics + access log"  # the secured row: every production switch on
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +93,68 @@ def _rss(served: ServedResult) -> str:
     return "/".join(f"{m.rss_mib:.0f}" for m in served.memory)
 
 
+def _rate(per_second: float, unit: str) -> str:
+    return f"{per_second:,.1f} {unit}" if per_second < 10 else f"{per_second:,.0f} {unit}"
+
+
+def _timed(size: str, what: str, summary: Summary, unit: str, p99: bool = True, **cells: str) -> Row:
+    """A row of calls timed one by one: p50, p99 (unless too few calls) and calls per second from their mean."""
+    return Row(
+        size, what, _ms(summary.p50), _ms(summary.p99) if p99 else "—", _rate(1000 / summary.mean, unit), **cells
+    )
+
+
+def _served(size: str, what: str, served: ServedResult, unit: str, **cells: str) -> Row:
+    """A row of a server under load: client-side p50 and p99, calls per second, each worker's RSS, start-up."""
+    latency, rate = served.load.latency, _rate(served.load.per_second, unit)
+    return Row(
+        size, what, _ms(latency.p50), _ms(latency.p99), rate, _rss(served), f"{served.startup_seconds:.2f}", **cells
+    )
+
+
+def _link_targets(served: ServedResult) -> dict[str, str]:
+    """The served Link targets and whether `served` meets them: docs/s, RSS per worker, start-up."""
+    met = (
+        served.load.per_second >= LINK_DOCS_PER_SECOND,
+        max(m.rss_mib for m in served.memory) <= RSS_MIB,
+        served.startup_seconds <= STARTUP_SECONDS,
+    )
+    target = f"≥{LINK_DOCS_PER_SECOND:g}/s ≤{RSS_MIB / 1024:g}GiB ≤{STARTUP_SECONDS:g}s"
+    return {"target": target, "met": ",".join(_yes(ok) for ok in met)}
+
+
+def secured_cost(plain: ServedResult, secured: ServedResult) -> float:
+    """What TLS, a token, metrics and the access log cost: the share of plain's docs/s lost."""
+    return 1 - secured.load.per_second / plain.load.per_second
+
+
+def served_rows(
+    size: str, plain: ServedResult, secured: ServedResult, config: BenchConfig, ratio: str = ""
+) -> list[Row]:
+    """The seed article over gRPC: the plain server, then the secured one under the same load, its cost."""
+    return [
+        _served(
+            size,
+            f"Link, seed article, gRPC, {config.callers} callers, --workers {config.workers}",
+            plain,
+            "doc/s",
+            ratio=ratio,
+            **_link_targets(plain),
+        ),
+        _served(
+            size,
+            f"  {SECURED}, same",
+            secured,
+            "doc/s",
+            ratio=f"cost {secured_cost(plain, secured):.1%} of doc/s",
+            **_link_targets(secured),
+        ),
+    ]
+
+
 def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: BenchConfig) -> list[Row]:
     """The rows of one gazetteer."""
-    f, core, alt, served = r.facts, r.core, r.alternatives, r.served
+    f, core, alt = r.facts, r.core, r.alternatives
     rows = [
         Row(
             r.label,
@@ -103,12 +164,11 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
     ]
     ok = core.resolve.p50 <= RESOLVE_P50_MS and core.resolve.p99 <= RESOLVE_P99_MS
     rows.append(
-        Row(
+        _timed(
             r.label,
             f"Resolve, service core, {queries} dev names ×{config.resolve_rounds}",
-            _ms(core.resolve.p50),
-            _ms(core.resolve.p99),
-            f"{1000 / core.resolve.mean:,.0f} q/s",
+            core.resolve,
+            "q/s",
             accuracy=f"{core.accuracy.at_1:.3f}",
             target=f"p50≤{RESOLVE_P50_MS:g} p99≤{RESOLVE_P99_MS:g} ms",
             met=_yes(ok),
@@ -116,12 +176,11 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
     )
     ratio = alt.fts.p99 / core.resolve.p99
     rows.append(
-        Row(
+        _timed(
             r.label,
             f"  FTS5 trigram + rapidfuzz, same names ×{config.fts_rounds}",
-            _ms(alt.fts.p50),
-            _ms(alt.fts.p99),
-            f"{1000 / alt.fts.mean:,.0f} q/s",
+            alt.fts,
+            "q/s",
             accuracy=f"{alt.fts_accuracy.at_1:.3f}",
             ratio=f"svc p99 ×{_times(ratio)} lower",
             target=f"≥{FTS_P99_RATIO:g}× p99, acc ≥",
@@ -131,12 +190,12 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
     same = core.resolve_on_extract_queries.p50
     ratio = alt.extract_all.p50 / same
     rows.append(
-        Row(
+        _timed(
             r.label,
             f"  process.extract, all {_count(f.names)} names, {alt.extract_all.count} queries",
-            _ms(alt.extract_all.p50),
-            "—",
-            f"{1000 / alt.extract_all.mean:,.1f} q/s",
+            alt.extract_all,
+            "q/s",
+            p99=False,
             accuracy=f"{alt.extract_accuracy.at_1:.3f}",
             ratio=f"svc p50 ×{_times(ratio)} lower",
             target=f"≥{EXTRACT_P50_RATIO:g}× p50, acc ≥",
@@ -144,23 +203,22 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
         )
     )
     rows.append(
-        Row(
+        _timed(
             r.label,
             f"  process.extract, {_count(f.distinct_keys)} distinct keys (reference)",
-            _ms(alt.extract_distinct.p50),
-            "—",
-            f"{1000 / alt.extract_distinct.mean:,.0f} q/s",
+            alt.extract_distinct,
+            "q/s",
+            p99=False,
             accuracy=f"{alt.extract_accuracy.at_1:.3f}",
             ratio=f"svc p50 ×{_times(alt.extract_distinct.p50 / same)} lower",
         )
     )
     rows.append(
-        Row(
+        _timed(
             r.label,
             f"Link, seed article, service core ×{core.link.count}",
-            _ms(core.link.p50),
-            _ms(core.link.p99),
-            f"{1000 / core.link.mean:,.0f} doc/s",
+            core.link,
+            "doc/s",
             target=f"p50≤{LINK_P50_MS:g} ms",
             met=_yes(core.link.p50 <= LINK_P50_MS),
         )
@@ -187,27 +245,8 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
             f"{core.spotter_mb_per_second:.1f} MB/s",
         )
     )
-    rss = max(m.rss_mib for m in served.memory)
-    rows.append(
-        Row(
-            r.label,
-            f"Link, seed article, gRPC, {config.callers} callers, --workers {config.workers}",
-            _ms(served.load.latency.p50),
-            _ms(served.load.latency.p99),
-            f"{served.load.per_second:,.0f} doc/s",
-            _rss(served),
-            f"{served.startup_seconds:.2f}",
-            ratio=f"echo p50 = {echo.load.latency.p50 / served.load.latency.p50:.0%} of it" if echo else "",
-            target=f"≥{LINK_DOCS_PER_SECOND:g}/s ≤{RSS_MIB / 1024:g}GiB ≤{STARTUP_SECONDS:g}s",
-            met=",".join(
-                (
-                    _yes(served.load.per_second >= LINK_DOCS_PER_SECOND),
-                    _yes(rss <= RSS_MIB),
-                    _yes(served.startup_seconds <= STARTUP_SECONDS),
-                )
-            ),
-        )
-    )
+    echo_share = f"echo p50 = {echo.load.latency.p50 / r.served.load.latency.p50:.0%} of it" if echo else ""
+    rows.extend(served_rows(r.label, r.served, r.secured, config, echo_share))
     return rows
 
 
@@ -216,39 +255,28 @@ def growth_rows(results: Sequence[SizeResult]) -> list[Row]:
     if len(results) < 2:
         return []
     small, large = results[0], results[-1]
-    label = f"{large.label}/{small.label}"
-    resolve = large.core.resolve.p50 / small.core.resolve.p50
-    link = large.core.link.p50 / small.core.link.p50
-    target = f"≤{GROWTH_RATIO:g}×"
+    growth = {
+        "Resolve p50, service core": large.core.resolve.p50 / small.core.resolve.p50,
+        "Link p50, seed article, core": large.core.link.p50 / small.core.link.p50,
+    }
     return [
         Row(
-            label,
-            "growth of Resolve p50, service core",
-            ratio=f"×{resolve:.2f}",
-            target=target,
-            met=_yes(resolve <= GROWTH_RATIO),
-        ),
-        Row(
-            label,
-            "growth of Link p50, seed article, core",
-            ratio=f"×{link:.2f}",
-            target=target,
-            met=_yes(link <= GROWTH_RATIO),
-        ),
+            f"{large.label}/{small.label}",
+            f"growth of {what}",
+            ratio=f"×{ratio:.2f}",
+            target=f"≤{GROWTH_RATIO:g}×",
+            met=_yes(ratio <= GROWTH_RATIO),
+        )
+        for what, ratio in growth.items()
     ]
 
 
 def echo_row(echo: ServedResult, config: BenchConfig) -> Row:
     """The floor: the echo service under Link's load and payload sizes."""
-    return Row(
-        "any",
-        f"echo gRPC {echo.request_bytes}→{echo.response_bytes} B, {config.callers} callers, --workers {config.workers}",
-        _ms(echo.load.latency.p50),
-        _ms(echo.load.latency.p99),
-        f"{echo.load.per_second:,.0f} call/s",
-        _rss(echo),
-        f"{echo.startup_seconds:.2f}",
+    what = (
+        f"echo gRPC {echo.request_bytes}→{echo.response_bytes} B, {config.callers} callers, --workers {config.workers}"
     )
+    return _served("any", what, echo, "call/s")
 
 
 def format_table(rows: Sequence[Row]) -> str:
@@ -268,6 +296,34 @@ def format_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def served_note(config: BenchConfig) -> str:
+    """How the secured row differs from the plain one and how the two were measured."""
+    per_round = config.load_seconds / config.load_rounds
+    return (
+        f"{SECURED}: the same server with --tls-cert/--tls-key (a CA and a certificate made at run time), "
+        "--auth-tokens-file (the token sent as authorization: Bearer on every call), --metrics-port (Prometheus, "
+        "multiprocess) and --access-log --log-format json (one line per call on standard error, read by the "
+        "bench as a collector would). Both servers run at once and take the same load in turn, "
+        f"{config.load_rounds} rounds each of {config.warm_seconds:g} s warm-up and {per_round:g} s measured; "
+        "cost = 1 - its doc/s over the plain row's. The callers, and their side of TLS, share the cores."
+    )
+
+
+def served_figures(plain: ServedResult, secured: ServedResult) -> str:
+    """The figures of the two served rows that did not fit in a column."""
+    parts = []
+    for name, served in (("plain", plain), ("secured", secured)):
+        rounds = "/".join(f"{rate:,.0f}" for rate in served.load.round_per_second)
+        share = "/".join(f"{s:.0%}" for s in served.load.cpu_share)
+        anon = "/".join(f"{m.anon_mib:.0f}" for m in served.memory)
+        parts.append(
+            f"{name}: doc/s by round {rounds}, first Link after SERVING {served.first_call_ms:,.0f} ms, "
+            f"server CPU per Link {served.load.server_cpu_ms:.1f} ms split {share} over the workers, "
+            f"workers' RssAnon {anon} MiB"
+        )
+    return "; ".join(parts) + f"; {secured.log_lines:,} log lines from the secured server"
+
+
 def notes(results: Sequence[SizeResult], config: BenchConfig, queries: int) -> list[str]:
     """What each row measured, and the figures that did not fit in a column."""
     out = [
@@ -278,13 +334,12 @@ def notes(results: Sequence[SizeResult], config: BenchConfig, queries: int) -> l
         "acc@1 comes from the distinct-key variant over every query (both variants put the same key first).",
         f"process.extract rows: {config.extract_queries} fixed dev queries, one call each (p50 = their median), "
         "against the service's p50 on the same queries.",
-        "gRPC rows: client-side latency and calls/s over loopback, one connection per caller; RSS = VmRSS of "
-        "each worker (it counts the memory-mapped gazetteer pages the worker touched); start = process start "
-        "until every worker logs serving and Health answers SERVING.",
+        "gRPC rows: client-side latency and calls/s over loopback, one connection per caller; RSS = resident "
+        "memory (VmRSS) of each worker (it counts the memory-mapped gazetteer pages the worker touched); start = "
+        "process start until every worker logs serving and Health answers SERVING.",
+        served_note(config),
     ]
     for r in results:
-        anon = "/".join(f"{m.anon_mib:.0f}" for m in r.served.memory)
-        share = "/".join(f"{s:.0%}" for s in r.served.load.cpu_share)
         disagree = "" if r.alternatives.extract_agree else "; all-names and distinct-key extract DISAGREE"
         busy = ", ".join(f"{phase} {cores:.2f}" for phase, cores in r.other_cores.items())
         out.append(
@@ -293,9 +348,7 @@ def notes(results: Sequence[SizeResult], config: BenchConfig, queries: int) -> l
             f"{r.alternatives.extract_accuracy.false_matches:.2f}; 1 MB text: {r.core.long_mentions:,} mentions "
             f"linked, {r.core.spotter_matches:,} AC matches (automaton built in "
             f"{r.core.spotter_build_seconds:.1f}s), Link and AC timed in alternating rounds; "
-            f"first Link after SERVING {r.served.first_call_ms:,.0f} ms; "
-            f"server CPU per Link {r.served.load.server_cpu_ms:.1f} ms, split {share} over the workers; "
-            f"workers' RssAnon {anon} MiB; cores used by other processes: {busy}{disagree}."
+            f"{served_figures(r.served, r.secured)}; cores used by other processes: {busy}{disagree}."
         )
     return out
 
