@@ -13,7 +13,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.json_format import MessageToDict
@@ -38,42 +38,34 @@ MAX_CANDIDATES = 50  # the server's limits, checked here so a typo is a usage er
 MAX_LIMIT = 100
 DESCRIPTION_CHARS = 48
 
+_N = TypeVar("_N", int, float)
+
 
 class UsageError(Exception):
     """Bad command-line input, reported in one line."""
 
 
-def _bounded_int(low: int, high: int) -> Callable[[str], int]:
-    def parse(value: str) -> int:
+def _number(parse: Callable[[str], _N], noun: str, ok: Callable[[_N], bool], allowed: str) -> Callable[[str], _N]:
+    """An argparse type: `parse` the value, named `noun` when it does not parse, and refuse it unless `ok`."""
+
+    def convert(value: str) -> _N:
         try:
-            number = int(value)
+            number = parse(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-        if not low <= number <= high:
-            raise argparse.ArgumentTypeError(f"{number} is out of range; give {low} to {high}")
+            raise argparse.ArgumentTypeError(f"{value!r} is not {noun}") from None
+        if not ok(number):
+            raise argparse.ArgumentTypeError(f"{number} {allowed}")
         return number
 
-    return parse
+    return convert
 
 
-def _fraction(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not 0.0 <= number <= 1.0:
-        raise argparse.ArgumentTypeError(f"{number} is out of range; give 0 to 1")
-    return number
+def _bounded_int(low: int, high: int) -> Callable[[str], int]:
+    return _number(int, "a whole number", lambda n: low <= n <= high, f"is out of range; give {low} to {high}")
 
 
-def _seconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not number > 0:
-        raise argparse.ArgumentTypeError(f"{number} is not a positive number of seconds")
-    return number
+_fraction = _number(float, "a number", lambda n: 0.0 <= n <= 1.0, "is out of range; give 0 to 1")
+_seconds = _number(float, "a number of seconds", lambda n: n > 0, "is not a positive number of seconds")
 
 
 def _type_name(value: int) -> str:

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
 from importlib import resources
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import grpc
 import grpc.aio
@@ -44,6 +44,7 @@ OFFSETS: dict[str, pb.OffsetEncoding] = {
 }
 
 EntityTypes = Iterable["pb.EntityType | str"]
+_ChannelT = TypeVar("_ChannelT", grpc.Channel, grpc.aio.Channel)
 
 
 def channel_options(extra: Sequence[tuple[str, Any]] = ()) -> list[tuple[str, Any]]:
@@ -102,44 +103,13 @@ def error_reason(error: grpc.RpcError) -> str | None:
     return None
 
 
-class _Options:
-    """What both clients share: the target, the deadline, the call metadata and the channel credentials."""
+class _Client(Generic[_ChannelT]):
+    """What both clients share: the channel, its credentials, the default deadline and the token.
 
-    def __init__(
-        self,
-        target: str,
-        timeout: float | None,
-        token: str | None,
-        tls: bool,
-        root_certificates: bytes | None,
-        private_key: bytes | None = None,
-        certificate_chain: bytes | None = None,
-    ) -> None:
-        self.target = target
-        self.timeout = timeout
-        token = token if token is not None else os.environ.get(TOKEN_ENV) or None
-        self.metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
-        if (private_key is None) != (certificate_chain is None):
-            raise ValueError("private_key and certificate_chain go together (a client certificate for mTLS)")
-        secure = tls or root_certificates is not None or certificate_chain is not None
-        self.credentials = (
-            grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain) if secure else None
-        )
-
-    def deadline(self, timeout: float | None) -> float | None:
-        return self.timeout if timeout is None else timeout
-
-
-class EntityLinkerClient:
-    """A blocking client; use it as a context manager, or call `close()`.
-
-    `timeout` is the default deadline of every call in seconds (None: no
-    deadline); each method takes its own `timeout` too. `tls` makes a TLS
-    channel trusting the system's roots, or `root_certificates` (PEM) when
-    given; `private_key` and `certificate_chain` (PEM) present a client
-    certificate (mTLS). `token` (default: the ENTITYLINKER_TOKEN environment
-    variable) is sent as `authorization: Bearer <token>` on every call.
+    The subclass opens the channel its way (`_open`); the options are documented on `EntityLinkerClient`.
     """
+
+    channel: _ChannelT
 
     def __init__(
         self,
@@ -153,14 +123,42 @@ class EntityLinkerClient:
         certificate_chain: bytes | None = None,
         options: Sequence[tuple[str, Any]] = (),
     ) -> None:
-        self._options = _Options(target, timeout, token, tls, root_certificates, private_key, certificate_chain)
-        credentials = self._options.credentials
-        self.channel: grpc.Channel = (
-            grpc.secure_channel(target, credentials, options=channel_options(options))
-            if credentials
-            else grpc.insecure_channel(target, options=channel_options(options))
-        )
+        if (private_key is None) != (certificate_chain is None):
+            raise ValueError("private_key and certificate_chain go together (a client certificate for mTLS)")
+        self._timeout = timeout
+        token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+        self._metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
+        credentials = None
+        if tls or root_certificates is not None or certificate_chain is not None:
+            credentials = grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
+        self.channel = self._open(target, credentials, channel_options(options))
         self.stub = pb_grpc.EntityLinkerServiceStub(self.channel)
+
+    @staticmethod
+    def _open(target: str, credentials: grpc.ChannelCredentials | None, options: list[tuple[str, Any]]) -> _ChannelT:
+        raise NotImplementedError
+
+    def _call(self, timeout: float | None) -> dict[str, Any]:
+        """The keyword arguments of one stub call: its deadline and the metadata."""
+        return {"timeout": self._timeout if timeout is None else timeout, "metadata": self._metadata}
+
+
+class EntityLinkerClient(_Client[grpc.Channel]):
+    """A blocking client; use it as a context manager, or call `close()`.
+
+    `timeout` is the default deadline of every call in seconds (None: no
+    deadline); each method takes its own `timeout` too. `tls` makes a TLS
+    channel trusting the system's roots, or `root_certificates` (PEM) when
+    given; `private_key` and `certificate_chain` (PEM) present a client
+    certificate (mTLS). `token` (default: the ENTITYLINKER_TOKEN environment
+    variable) is sent as `authorization: Bearer <token>` on every call.
+    """
+
+    @staticmethod
+    def _open(target: str, credentials: grpc.ChannelCredentials | None, options: list[tuple[str, Any]]) -> grpc.Channel:
+        if credentials is None:
+            return grpc.insecure_channel(target, options=options)
+        return grpc.secure_channel(target, credentials, options=options)
 
     def __enter__(self) -> Self:
         return self
@@ -171,9 +169,6 @@ class EntityLinkerClient:
     def close(self) -> None:
         """Close the channel; calls in flight are cancelled."""
         self.channel.close()
-
-    def _call(self, timeout: float | None) -> dict[str, Any]:
-        return {"timeout": self._options.deadline(timeout), "metadata": self._options.metadata}
 
     def link(self, text: str, *, timeout: float | None = None, **options: Any) -> pb.LinkResponse:
         """Every mention in `text`; `options` are `link_request`'s (document_id, types, min_score, ...)."""
@@ -219,29 +214,16 @@ class EntityLinkerClient:
         return response
 
 
-class AsyncEntityLinkerClient:
+class AsyncEntityLinkerClient(_Client[grpc.aio.Channel]):
     """The asyncio client on `grpc.aio`, with the same options; `async with` it, or `await close()`."""
 
-    def __init__(
-        self,
-        target: str = DEFAULT_TARGET,
-        *,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        token: str | None = None,
-        tls: bool = False,
-        root_certificates: bytes | None = None,
-        private_key: bytes | None = None,
-        certificate_chain: bytes | None = None,
-        options: Sequence[tuple[str, Any]] = (),
-    ) -> None:
-        self._options = _Options(target, timeout, token, tls, root_certificates, private_key, certificate_chain)
-        credentials = self._options.credentials
-        self.channel: grpc.aio.Channel = (
-            grpc.aio.secure_channel(target, credentials, options=channel_options(options))
-            if credentials
-            else grpc.aio.insecure_channel(target, options=channel_options(options))
-        )
-        self.stub = pb_grpc.EntityLinkerServiceStub(self.channel)
+    @staticmethod
+    def _open(
+        target: str, credentials: grpc.ChannelCredentials | None, options: list[tuple[str, Any]]
+    ) -> grpc.aio.Channel:
+        if credentials is None:
+            return grpc.aio.insecure_channel(target, options=options)
+        return grpc.aio.secure_channel(target, credentials, options=options)
 
     async def __aenter__(self) -> Self:
         return self
@@ -252,9 +234,6 @@ class AsyncEntityLinkerClient:
     async def close(self) -> None:
         """Close the channel; calls in flight are cancelled."""
         await self.channel.close()
-
-    def _call(self, timeout: float | None) -> dict[str, Any]:
-        return {"timeout": self._options.deadline(timeout), "metadata": self._options.metadata}
 
     async def link(self, text: str, *, timeout: float | None = None, **options: Any) -> pb.LinkResponse:
         """Every mention in `text`; `options` are `link_request`'s."""
