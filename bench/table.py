@@ -319,7 +319,7 @@ def served_figures(plain: ServedResult, secured: ServedResult) -> str:
         parts.append(
             f"{name}: doc/s by round {rounds}, first Link after SERVING {served.first_call_ms:,.0f} ms, "
             f"server CPU per Link {served.load.server_cpu_ms:.1f} ms split {share} over the workers, "
-            f"workers' RssAnon {anon} MiB"
+            f"workers' RssAnon {anon} MiB, other processes took {served.load.other_cores:.2f} cores meanwhile"
         )
     return "; ".join(parts) + f"; {secured.log_lines:,} log lines from the secured server"
 
