@@ -14,24 +14,15 @@ from evaluation.running import linker_for_records, predict
 from gazetteer.keys import name_key
 from gazetteer.records import EntityKind, EntityRecord
 
+
+def _record(qid: str, kind: EntityKind, label_ar: str, label_en: str, sitelinks: int, *aliases: str) -> EntityRecord:
+    return EntityRecord(qid, kind, label_ar, label_en, aliases_ar=aliases, sitelinks=sitelinks)
+
+
 RECORDS = [
-    EntityRecord(
-        qid="Q1426396",
-        kind=EntityKind.PERSON,
-        label_ar="بني غانتس",
-        label_en="Benny Gantz",
-        aliases_ar=("بيني غانتس",),
-        sitelinks=60,
-    ),
-    EntityRecord(qid="Q3551", kind=EntityKind.PLACE, label_ar="الرباط", label_en="Rabat", sitelinks=150),
-    EntityRecord(
-        qid="Q40464",
-        kind=EntityKind.ORGANIZATION,
-        label_ar="وكالة الصحافة الفرنسية",
-        label_en="Agence France-Presse",
-        aliases_ar=("فرانس برس",),
-        sitelinks=80,
-    ),
+    _record("Q1426396", EntityKind.PERSON, "بني غانتس", "Benny Gantz", 60, "بيني غانتس"),
+    _record("Q3551", EntityKind.PLACE, "الرباط", "Rabat", 150),
+    _record("Q40464", EntityKind.ORGANIZATION, "وكالة الصحافة الفرنسية", "Agence France-Presse", 80, "فرانس برس"),
 ]
 KIND_OF = {r.qid: r.kind.value for r in RECORDS}
 MARKUP = (

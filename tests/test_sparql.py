@@ -107,18 +107,12 @@ def server() -> Iterator[tuple[str, Replay]]:
         thread.join()
 
 
+# Quick retries and pages of two, so a few scripted replies exercise paging and backoff.
+FAST = {"timeout": 5.0, "max_retries": 3, "backoff_base": 0.01, "backoff_max": 5.0, "page_size": 2, "min_page_size": 1}
+
+
 def client(endpoint: str, sleeps: list[float] | None = None, **overrides: object) -> WdqsClient:
-    settings = WdqsSettings(
-        endpoint=endpoint,
-        user_agent=USER_AGENT,
-        timeout=5.0,
-        max_retries=3,
-        backoff_base=0.01,
-        backoff_max=5.0,
-        page_size=2,
-        min_page_size=1,
-    )
-    settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
+    settings = dataclasses.replace(WdqsSettings(endpoint, USER_AGENT), **{**FAST, **overrides})  # type: ignore[arg-type]
     recorded = sleeps if sleeps is not None else []
     return WdqsClient(settings, sleep=recorded.append)
 
