@@ -27,12 +27,14 @@ import socket
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import grpc
+
+from server.interceptors import HandlerInterceptor
 
 _LOGGER = logging.getLogger(__name__)
 ACCESS_LOGGER = logging.getLogger("entitylinker.access")
@@ -252,23 +254,16 @@ class _Call:
             self.mentions += len(mentions)
 
 
-class CallObserver(grpc.ServerInterceptor):
+class CallObserver(HandlerInterceptor):
     """Times and records every call: metrics (if `metrics`) and one access-log line (if `access_log`)."""
 
     def __init__(self, metrics: Metrics | None, access_log: bool) -> None:
         self.metrics = metrics
         self.access_log = access_log
 
-    def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler | None:
-        handler = continuation(handler_call_details)
-        if handler is None:
-            return None
-        full: str = handler_call_details.method  # type: ignore[attr-defined]
-        metadata = handler_call_details.invocation_metadata or ()  # type: ignore[attr-defined]
+    def wrap(
+        self, handler: grpc.RpcMethodHandler, full: str, metadata: Sequence[tuple[str, Any]]
+    ) -> grpc.RpcMethodHandler:
         method = full.rpartition("/")[2]
         request_id = next((str(v) for k, v in metadata if k == "x-request-id"), "") or uuid.uuid4().hex
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import grpc
 
 from server.errors import RequestError, abort
+from server.interceptors import HandlerInterceptor
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -97,22 +98,18 @@ def _refusing(handler: grpc.RpcMethodHandler, error: RequestError) -> grpc.RpcMe
     return handler._replace(**{kind: refuse})  # type: ignore[attr-defined]  # RpcMethodHandler is a namedtuple
 
 
-class AuthInterceptor(grpc.ServerInterceptor):
+class AuthInterceptor(HandlerInterceptor):
     """Refuses calls without a valid bearer token, before any work; health is open."""
 
     def __init__(self, tokens: TokenStore) -> None:
         self.tokens = tokens
 
-    def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler | None:
-        handler = continuation(handler_call_details)
-        method: str = handler_call_details.method  # type: ignore[attr-defined]
-        if handler is None or method.startswith(OPEN_SERVICES):
+    def wrap(
+        self, handler: grpc.RpcMethodHandler, method: str, metadata: Sequence[tuple[str, Any]]
+    ) -> grpc.RpcMethodHandler:
+        if method.startswith(OPEN_SERVICES):
             return handler
-        error = self.tokens.check(handler_call_details.invocation_metadata or ())  # type: ignore[attr-defined]
+        error = self.tokens.check(metadata)
         return handler if error is None else _refusing(handler, error)
 
 
