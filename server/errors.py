@@ -42,11 +42,15 @@ def not_found(reason: str, message: str, **metadata: str) -> RequestError:
     return RequestError(grpc.StatusCode.NOT_FOUND, reason, message, **metadata)
 
 
-def abort(context: grpc.ServicerContext, error: RequestError) -> None:
-    """End the call with `error` as a rich status; never returns."""
+def status_of(error: RequestError) -> status_pb2.Status:
+    """`error` as a google.rpc.Status: its code, its clipped message and one ErrorInfo detail."""
     detail = any_pb2.Any()
     metadata = {key: clip(value, MAX_METADATA_CHARS) for key, value in error.metadata.items()}
     detail.Pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=metadata))
     code = getattr(code_pb2, error.code.name)
-    status = status_pb2.Status(code=code, message=clip(error.message, MAX_MESSAGE_CHARS), details=[detail])
-    context.abort_with_status(rpc_status.to_status(status))
+    return status_pb2.Status(code=code, message=clip(error.message, MAX_MESSAGE_CHARS), details=[detail])
+
+
+def abort(context: grpc.ServicerContext, error: RequestError) -> None:
+    """End the call with `error` as a rich status; never returns."""
+    context.abort_with_status(rpc_status.to_status(status_of(error)))

@@ -36,7 +36,7 @@ from google.api import annotations_pb2, http_pb2
 from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
-from google.rpc import error_details_pb2, status_pb2
+from google.rpc import status_pb2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -48,7 +48,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
 from entitylinker.v1 import entity_linker_service_pb2 as pb
-from server.errors import ERROR_DOMAIN, MAX_MESSAGE_CHARS, RequestError, clip
+from server.errors import RequestError, invalid_argument, status_of
 from server.security import TokenStore
 
 _LOGGER = logging.getLogger(__name__)
@@ -223,14 +223,6 @@ def error_response(
     return Response(json.dumps(body, ensure_ascii=False), http_status, media_type="application/json")
 
 
-def _refusal(reason: str, message: str, **metadata: str) -> CallAbortedError:
-    """An INVALID_ARGUMENT with ErrorInfo for what fails before the servicer runs (the request's JSON)."""
-    info = error_details_pb2.ErrorInfo(reason=reason, domain=ERROR_DOMAIN, metadata=metadata)
-    detail = status_pb2.Status().details.add()
-    detail.Pack(info)
-    return CallAbortedError(grpc.StatusCode.INVALID_ARGUMENT, clip(message, MAX_MESSAGE_CHARS), [detail])
-
-
 def _field_values(message: Message, params: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Query or path parameters as a proto3-JSON dict: repeated fields collect, booleans and numbers parse."""
     fields = message.DESCRIPTOR.fields_by_name
@@ -239,7 +231,7 @@ def _field_values(message: Message, params: Iterable[tuple[str, str]]) -> dict[s
     for name, raw in params:
         field = fields.get(name) or by_json.get(name)
         if field is None:
-            raise _refusal("INVALID_ARGUMENT", f"{message.DESCRIPTOR.name} has no field {name!r}", field=name)
+            raise invalid_argument("INVALID_ARGUMENT", f"{message.DESCRIPTOR.name} has no field {name!r}", field=name)
         value: Any = raw
         if field.type == field.TYPE_BOOL:
             value = {"true": True, "false": False}.get(raw.lower(), raw)
@@ -251,23 +243,23 @@ def _field_values(message: Message, params: Iterable[tuple[str, str]]) -> dict[s
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
+    too_large = invalid_argument("REQUEST_TOO_LARGE", f"the request body is over {limit} bytes", limit_bytes=str(limit))
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _refusal("REQUEST_TOO_LARGE", f"the request body is over {limit} bytes", limit_bytes=str(limit))
+        raise too_large
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _refusal("REQUEST_TOO_LARGE", f"the request body is over {limit} bytes", limit_bytes=str(limit))
+            raise too_large
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _error_info(error: RequestError) -> Response:
-    info = error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata)
-    detail = status_pb2.Status().details.add()
-    detail.Pack(info)
-    return error_response(error.code, error.message, [detail])
+def _refused(error: RequestError) -> Response:
+    """A refusal the gateway makes itself (a token, the request's JSON), shaped as the servicer's are."""
+    status = status_of(error)
+    return error_response(error.code, status.message, status.details)
 
 
 async def transcode(binding: Binding, max_body_bytes: int, tokens: TokenStore | None, request: Request) -> Response:
@@ -276,7 +268,7 @@ async def transcode(binding: Binding, max_body_bytes: int, tokens: TokenStore | 
     With `tokens`, the gRPC interceptor's check comes first: 401 with the same ErrorInfo reasons.
     """
     if tokens is not None and (refused := tokens.check(request.headers.items())) is not None:
-        response = _error_info(refused)
+        response = _refused(refused)
         response.headers["www-authenticate"] = "Bearer"
         return response
     message = message_factory.GetMessageClass(binding.method.input_type)()
@@ -289,7 +281,7 @@ async def transcode(binding: Binding, max_body_bytes: int, tokens: TokenStore | 
                 else:
                     json_format.Parse(raw.decode("utf-8") or "{}", getattr(message, binding.body))
             except (json_format.ParseError, UnicodeDecodeError) as exc:
-                raise _refusal(
+                raise invalid_argument(
                     "INVALID_JSON",
                     f"the body is not a valid {binding.method.input_type.name} in proto3 JSON: {exc}",
                 ) from None
@@ -297,10 +289,10 @@ async def transcode(binding: Binding, max_body_bytes: int, tokens: TokenStore | 
         if binding.body != "*":
             json_format.ParseDict(_field_values(message, request.query_params.multi_items()), message)
         timeout = _timeout(request.headers.get(TIMEOUT_HEADER))
-    except CallAbortedError as refused:
-        return error_response(refused.code, refused.message, refused.details)
+    except RequestError as refused:
+        return _refused(refused)
     except json_format.ParseError as exc:
-        return error_response(*_invalid(f"bad parameter: {exc}"))
+        return _refused(invalid_argument("INVALID_ARGUMENT", f"bad parameter: {exc}"))
     client = request.client
     context = HttpContext(
         ((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw),
@@ -317,11 +309,6 @@ async def transcode(binding: Binding, max_body_bytes: int, tokens: TokenStore | 
     return Response(body, 200, media_type="application/json")
 
 
-def _invalid(message: str) -> tuple[grpc.StatusCode, str, list[Any]]:
-    refused = _refusal("INVALID_ARGUMENT", message)
-    return refused.code, refused.message, refused.details
-
-
 def _timeout(value: str | None) -> float | None:
     if value is None:
         return None
@@ -330,7 +317,7 @@ def _timeout(value: str | None) -> float | None:
     except ValueError:
         seconds = -1.0
     if not seconds > 0:
-        raise _refusal("INVALID_ARGUMENT", f"{TIMEOUT_HEADER} is {value!r}; give a positive number of seconds")
+        raise invalid_argument("INVALID_ARGUMENT", f"{TIMEOUT_HEADER} is {value!r}; give a positive number of seconds")
     return seconds
 
 
