@@ -14,6 +14,7 @@ import pytest
 from grpc_health.v1 import health
 
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
+from evaluation.devset import SEED_ARTICLE_ID, load_passages
 from gazetteer.build import Source, build
 from gazetteer.loader import Gazetteer, load_gazetteer
 from gazetteer.readers.seeds import read_seeds
@@ -24,6 +25,13 @@ from server.linking import Linker
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 SEED_ARTICLE = SEEDS_DIR / "000_56f59e649abf86c3.txt"
+
+
+def seed_article_gold() -> list[tuple[int, int, str, str]]:
+    """(start, end, surface, QID) of the seed article's gold mentions in the development set."""
+    [passage] = [p for p in load_passages() if p.id == SEED_ARTICLE_ID]
+    assert passage.text == SEED_ARTICLE.read_text(encoding="utf-8")
+    return [(g.start, g.end, g.surface, g.qid) for g in passage.gold]
 
 
 def build_from_seed_dir(seeds_dir: Path, out: Path) -> Path:

@@ -6,11 +6,12 @@ import json
 import socket
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, seed_article_gold
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +60,11 @@ def test_json_is_one_document_per_call(server_address: str) -> None:
     text = SEED_ARTICLE.read_text(encoding="utf-8")
     document = json.loads(result.stdout)
     assert document["document_id"] == str(SEED_ARTICLE) and document["gazetteer_version"]
-    assert len(document["mentions"]) > 20 and document["entities"]
-    for mention in document["mentions"]:
-        assert text[mention["start"] : mention["end"]] == mention["surface"]
+    mentions = [(m["start"], m["end"], m["surface"], m["entity"]["qid"]) for m in document["mentions"]]
+    assert mentions == seed_article_gold()
+    assert {e["entity"]["qid"]: e["mention_count"] for e in document["entities"]} == Counter(q for *_, q in mentions)
+    for start, end, surface, _qid in mentions:
+        assert text[start:end] == surface
     nothing = json.loads(run_client("--server", server_address, "--json", "link", "لا شيء هنا").stdout)
     assert nothing["mentions"] == [] and nothing["entities"] == [] and nothing["gazetteer_version"]
 

@@ -14,7 +14,7 @@ from google.protobuf.json_format import MessageToDict
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from server.gateway import SERVICE, bindings
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, seed_article_gold
 from tests.test_server_process import ServerProcess
 
 
@@ -58,7 +58,8 @@ def test_link_answers_what_grpc_answers(http: httpx.Client, stub: pb_grpc.Entity
     expected = stub.Link(pb.LinkRequest(text=text, document_id="seed", max_candidates=2))
     assert body == _as_json(expected)
     assert body["documentId"] == "seed" and body["gazetteerVersion"]
-    assert len(body["mentions"]) > 20
+    found = [(m["start"], m["end"], m["surface"], m["entity"]["qid"]) for m in body["mentions"]]
+    assert found == seed_article_gold()
     for mention in body["mentions"]:
         assert text[mention["start"] : mention["end"]] == mention["surface"]
     assert sum(e["mentionCount"] for e in body["entities"]) == len(body["mentions"])

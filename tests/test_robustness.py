@@ -84,7 +84,8 @@ def test_worst_case_inputs_end_ok_or_with_a_clean_error(bounded: tuple[RunningSe
             (grpc.StatusCode.RESOURCE_EXHAUSTED, "RESPONSE_TOO_LARGE"),
         }, error.details()
     assert _serving(channel) == health_pb2.HealthCheckResponse.SERVING
-    assert running.stub(channel).Link(pb.LinkRequest(text="زار بوريطة الرباط"), timeout=WAIT).mentions
+    mentions = running.stub(channel).Link(pb.LinkRequest(text="زار بوريطة الرباط"), timeout=WAIT).mentions
+    assert [m.entity.qid for m in mentions] == ["Q24893357", "Q3551"]
 
 
 def test_resolve_context_is_bounded_too(bounded: tuple[RunningServer, grpc.Channel]) -> None:
@@ -167,12 +168,13 @@ def test_idle_streams_leave_health_and_unary_calls_answering(start_server: Calla
     streams = [_IdleStream(c) for c in channels[:8]]
     try:
         for stream in streams:
-            assert stream.first().response.mentions  # the server holds this stream now
+            assert [m.entity.qid for m in stream.first().response.mentions] == ["Q3551"]  # the server holds it now
         with grpc.insecure_channel(running.address) as channel:
             assert _serving(channel) == health_pb2.HealthCheckResponse.SERVING
             stub = running.stub(channel)
             for _ in range(20):
-                assert stub.Link(pb.LinkRequest(text="زار بوريطة الرباط"), timeout=WAIT).mentions
+                mentions = stub.Link(pb.LinkRequest(text="زار بوريطة الرباط"), timeout=WAIT).mentions
+                assert [m.entity.qid for m in mentions] == ["Q24893357", "Q3551"]
             assert stub.GetEntity(pb.GetEntityRequest(qid="Q1028"), timeout=WAIT).entity.label_en == "Morocco"
         ninth = _IdleStream(channels[8])
         with pytest.raises(grpc.RpcError) as caught:
@@ -191,7 +193,7 @@ def test_an_idle_stream_is_ended(start_server: Callable[..., RunningServer]) -> 
     running = start_server(stream_idle_seconds=0.3)
     with grpc.insecure_channel(running.address) as channel:
         stream = _IdleStream(channel)
-        assert stream.first().response.mentions
+        assert [m.entity.qid for m in stream.first().response.mentions] == ["Q3551"]
         with pytest.raises(grpc.RpcError) as caught:
             next(stream.call)
         stream.release.set()
@@ -301,6 +303,9 @@ def _answers(running: RunningServer) -> list[tuple[str, str]]:
     return [(m.surface, m.entity.qid) for m in response.mentions]
 
 
+ANSWERS = [("بوريطة", "Q24893357"), ("الرباط", "Q3551"), ("فيينا", "Q1741")]  # what `_answers` gets from the seeds
+
+
 def _overwrite_in_place(path: Path, content: bytes) -> None:
     """What `cp new served` does: same inode, truncated and rewritten."""
     with path.open("r+b") as handle:
@@ -314,7 +319,7 @@ def test_an_in_place_overwrite_changes_nothing_served(
 ) -> None:
     running = start_server()
     before = _answers(running)
-    assert before
+    assert before == ANSWERS
     original = running.gazetteer.read_bytes()
     new = {
         "valid newer": _smaller_gazetteer(tmp_path),
@@ -371,7 +376,7 @@ def test_a_hundred_reloads_leak_no_descriptor(start_server: Callable[..., Runnin
         assert running.holder.reload()
     assert _open_descriptors() <= before + 2
     assert len(list(running.copy_dir.iterdir())) == 1  # old private copies are deleted
-    assert _answers(running)
+    assert _answers(running) == ANSWERS
 
 
 def test_a_call_in_flight_keeps_its_gazetteer_until_it_ends(start_server: Callable[..., RunningServer]) -> None:

@@ -14,10 +14,10 @@ from grpc_status import rpc_status
 
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
-from evaluation.devset import SEED_ARTICLE_ID, load_passages, seed_kinds
+from evaluation.devset import seed_kinds
 from gazetteer.normalize import NORMALIZER_VERSION
 from gazetteer.schema import SCHEMA_VERSION
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, seed_article_gold
 
 ARTICLE = SEED_ARTICLE.read_text(encoding="utf-8")
 
@@ -30,13 +30,6 @@ def _error_reason(error: grpc.RpcError) -> str:
         if detail.Unpack(info):
             return info.reason
     return ""
-
-
-def _gold() -> list[tuple[int, int, str, str]]:
-    """(start, end, surface, QID) of the seed article's gold mentions in the development set."""
-    [passage] = [p for p in load_passages() if p.id == SEED_ARTICLE_ID]
-    assert passage.text == ARTICLE
-    return [(g.start, g.end, g.surface, g.qid) for g in passage.gold]
 
 
 def test_health_is_serving(channel: grpc.Channel) -> None:
@@ -56,7 +49,7 @@ def test_reflection_lists_the_service(channel: grpc.Channel) -> None:
 
 def test_seed_article_links_exactly_its_gold_annotation(stub: pb_grpc.EntityLinkerServiceStub) -> None:
     """The user's article against its gold mentions in the development set: the same spans with the same QIDs."""
-    gold = _gold()
+    gold = seed_article_gold()
     response = stub.Link(pb.LinkRequest(text=ARTICLE, document_id="seed"))
     found = [(m.start, m.end, m.surface, m.entity.qid) for m in response.mentions]
     missed, spurious = sorted(set(gold) - set(found)), sorted(set(found) - set(gold))
@@ -140,7 +133,7 @@ def test_bad_options_are_invalid_argument(
 def test_types_filter_keeps_only_those_types(stub: pb_grpc.EntityLinkerServiceStub) -> None:
     response = stub.Link(pb.LinkRequest(text=ARTICLE, types=[pb.ENTITY_TYPE_PERSON]))
     kinds = seed_kinds()
-    people = [(start, end, qid) for start, end, _, qid in _gold() if kinds[qid] == "person"]
+    people = [(start, end, qid) for start, end, _, qid in seed_article_gold() if kinds[qid] == "person"]
     assert [(m.start, m.end, m.entity.qid) for m in response.mentions] == people
     assert {m.entity.type for m in response.mentions} == {pb.ENTITY_TYPE_PERSON}
 
