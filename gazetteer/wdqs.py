@@ -3,15 +3,15 @@
 It sends a descriptive User-Agent (Wikimedia's policy), pages a query so that
 no request runs into the service's 60-second limit (a page that times out is
 retried at half the size), retries 429 and 5xx answers with exponential
-backoff, honouring Retry-After, and gives every request a timeout. urllib from
-the standard library is all it needs. The endpoint comes from the caller.
+backoff, honouring Retry-After, and gives every request a timeout. HTTP is
+urllib from the standard library; the retry policy is tenacity's. The endpoint
+comes from the caller.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
 import socket
 import time
 import urllib.error
@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+import tenacity
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,6 +67,14 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when - (time.time() if now is None else now))
 
 
+class _RetryableAnswerError(Exception):
+    """A 429 or 5xx answer: worth asking again, after `retry_after` seconds when the service names them."""
+
+    def __init__(self, why: str, retry_after: float | None) -> None:
+        super().__init__(why)
+        self.retry_after = retry_after
+
+
 class WdqsClient:
     """Runs SELECT queries; `sleep` and `urlopen` are injectable for tests."""
 
@@ -78,71 +88,92 @@ class WdqsClient:
         if not settings.user_agent.strip():
             raise ValueError("the Wikidata Query Service requires a descriptive User-Agent")
         self.settings = settings
-        self._sleep = sleep
         self._urlopen = urlopen
         self.requests = 0
         self.retries = 0
+        # Exponential backoff with "equal jitter": of each doubling window (backoff_base, 2 × that, ...,
+        # up to backoff_max) half is waited out and half drawn at random, so clients retrying together
+        # spread out and none comes back at once.
+        half_base, half_max = settings.backoff_base / 2, settings.backoff_max / 2
+        self._backoff = tenacity.wait_exponential(
+            multiplier=half_base, max=half_max
+        ) + tenacity.wait_random_exponential(multiplier=half_base, max=half_max)
+        self._retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_RetryableAnswerError),
+            stop=tenacity.stop_after_attempt(settings.max_retries + 1),
+            wait=self._wait,
+            sleep=sleep,
+            before_sleep=self._before_sleep,
+            retry_error_callback=self._give_up,
+        )
 
     def select(self, query: str) -> dict[str, Any]:
         """The SPARQL JSON results of `query`, after retries; raises `WdqsError` or `QueryTooSlowError`."""
-        settings = self.settings
-        body = urllib.parse.urlencode({"query": query}).encode()
-        for attempt in range(settings.max_retries + 1):
-            request = urllib.request.Request(
-                settings.endpoint,
-                data=body,
-                headers={
-                    "User-Agent": settings.user_agent,
-                    "Accept": "application/sparql-results+json",
-                    "Content-Type": "application/x-www-form-urlencoded",
-                },
-                method="POST",
-            )
-            self.requests += 1
-            try:
-                with self._urlopen(request, timeout=settings.timeout) as response:
-                    payload = response.read()
-            except urllib.error.HTTPError as exc:
-                error_body = exc.read() or b""
-                if exc.code == 500 and _SERVER_TIMEOUT_MARK in error_body:
-                    raise QueryTooSlowError("the query ran into the service's time limit") from None
-                if exc.code not in _RETRYABLE_STATUS:
-                    message = error_body[:300].decode("utf-8", "replace")
-                    raise WdqsError(f"HTTP {exc.code} from {settings.endpoint}: {message}") from None
-                self._wait(attempt, f"HTTP {exc.code}", retry_after_seconds(exc.headers.get("Retry-After")))
-                continue
-            except TimeoutError as exc:
-                raise QueryTooSlowError(f"no answer within {settings.timeout}s") from exc
-            except urllib.error.URLError as exc:
-                if isinstance(exc.reason, TimeoutError | socket.timeout):
-                    raise QueryTooSlowError(f"no answer within {settings.timeout}s") from exc
-                # A failed name look-up or a refused connection is not mended by waiting (without a network
-                # it took five retries and 45 s to say so): fail now. Only 429 and 5xx answers are retried.
-                raise WdqsError(f"cannot reach {settings.endpoint}: {exc.reason}") from None
-            try:
-                results: dict[str, Any] = json.loads(payload)
-            except ValueError:
-                # The service cuts a streamed answer short when the query times out mid-way.
-                raise QueryTooSlowError("the answer is not complete JSON (cut short by a timeout?)") from None
-            return results
-        raise AssertionError("unreachable")  # _wait raises after the last attempt
+        results: dict[str, Any] = self._retrying(self._post, urllib.parse.urlencode({"query": query}).encode())
+        return results
 
-    def _wait(self, attempt: int, why: str, retry_after: float | None) -> None:
+    def _post(self, body: bytes) -> dict[str, Any]:
+        """One request: the results, or `_RetryableAnswerError` for tenacity to retry, or a final error."""
         settings = self.settings
-        if attempt >= settings.max_retries:
-            raise WdqsError(f"{why} from {settings.endpoint}, still after {settings.max_retries} retries")
-        if retry_after is not None:
-            if retry_after > settings.backoff_max:
+        request = urllib.request.Request(
+            settings.endpoint,
+            data=body,
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "application/sparql-results+json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            method="POST",
+        )
+        self.requests += 1
+        try:
+            with self._urlopen(request, timeout=settings.timeout) as response:
+                payload = response.read()
+        except urllib.error.HTTPError as exc:
+            error_body = exc.read() or b""
+            if exc.code == 500 and _SERVER_TIMEOUT_MARK in error_body:
+                raise QueryTooSlowError("the query ran into the service's time limit") from None
+            if exc.code not in _RETRYABLE_STATUS:
+                message = error_body[:300].decode("utf-8", "replace")
+                raise WdqsError(f"HTTP {exc.code} from {settings.endpoint}: {message}") from None
+            retry_after = retry_after_seconds(exc.headers.get("Retry-After"))
+            if retry_after is not None and retry_after > settings.backoff_max:
                 raise WdqsError(
-                    f"{why}: the service asks to wait {retry_after:.0f}s, more than {settings.backoff_max}s"
-                )
-            delay = retry_after
-        else:
-            ceiling = min(settings.backoff_max, settings.backoff_base * 2**attempt)
-            delay = ceiling / 2 + random.uniform(0, ceiling / 2)  # jitter spreads out clients retrying together
+                    f"HTTP {exc.code}: the service asks to wait {retry_after:.0f}s, more than {settings.backoff_max}s"
+                ) from None
+            raise _RetryableAnswerError(f"HTTP {exc.code}", retry_after) from None
+        except TimeoutError as exc:
+            raise QueryTooSlowError(f"no answer within {settings.timeout}s") from exc
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError | socket.timeout):
+                raise QueryTooSlowError(f"no answer within {settings.timeout}s") from exc
+            # A failed name look-up or a refused connection is not mended by waiting (without a network
+            # it took five retries and 45 s to say so): fail now. Only 429 and 5xx answers are retried.
+            raise WdqsError(f"cannot reach {settings.endpoint}: {exc.reason}") from None
+        try:
+            results: dict[str, Any] = json.loads(payload)
+        except ValueError:
+            # The service cuts a streamed answer short when the query times out mid-way.
+            raise QueryTooSlowError("the answer is not complete JSON (cut short by a timeout?)") from None
+        return results
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        """What the service's Retry-After asks, else the backoff."""
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _RetryableAnswerError) and error.retry_after is not None:
+            return error.retry_after
+        return float(self._backoff(state))
+
+    def _before_sleep(self, state: tenacity.RetryCallState) -> None:
         self.retries += 1
-        _LOGGER.warning("%s; retry %d of %d in %.1fs", why, attempt + 1, settings.max_retries, delay)
-        self._sleep(delay)
+        error = state.outcome.exception() if state.outcome else None
+        _LOGGER.warning(
+            "%s; retry %d of %d in %.1fs", error, state.attempt_number, self.settings.max_retries, state.upcoming_sleep
+        )
+
+    def _give_up(self, state: tenacity.RetryCallState) -> Any:
+        error = state.outcome.exception() if state.outcome else None
+        raise WdqsError(f"{error} from {self.settings.endpoint}, still after {self.settings.max_retries} retries")
 
     def pages(self, render: Callable[[int, int], str]) -> Iterator[tuple[dict[str, Any], int]]:
         """Run a paged query to its end: `render(limit, offset)` gives each page's text.

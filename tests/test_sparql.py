@@ -208,6 +208,29 @@ def test_429_honours_retry_after_and_500_backs_off(server: tuple[str, Replay]) -
     assert (wdqs.requests, wdqs.retries) == (3, 2)
 
 
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_is_honoured_in_seconds_and_as_a_date(server: tuple[str, Replay], status: int) -> None:
+    endpoint, replay = server
+    replay.scripted = [
+        Reply(status, b"busy", {"Retry-After": "2"}),
+        Reply(status, b"busy", {"Retry-After": "Wed, 21 Oct 2015 07:28:30 GMT"}),  # a date gone by: no wait
+    ]
+    sleeps: list[float] = []
+    wdqs = client(endpoint, sleeps)
+    assert len(wdqs.select("SELECT ?placeClass LIMIT 2 OFFSET 0")["results"]["bindings"]) == 11
+    assert sleeps == [2.0, 0.0]
+    assert (wdqs.requests, wdqs.retries) == (3, 2)
+
+
+def test_a_retry_after_past_the_longest_wait_fails_at_once(server: tuple[str, Replay]) -> None:
+    endpoint, replay = server
+    replay.scripted = [Reply(429, b"slow down", {"Retry-After": "600"})]
+    sleeps: list[float] = []
+    with pytest.raises(WdqsError, match=r"asks to wait 600s, more than 5\.0s"):
+        client(endpoint, sleeps).select("SELECT ?placeClass OFFSET 0")
+    assert sleeps == [] and len(replay.requests) == 1
+
+
 def test_real_backoff_sleeps_are_short_with_a_small_base(server: tuple[str, Replay]) -> None:
     endpoint, replay = server
     replay.scripted = [Reply(503, b"busy"), Reply(502, b"bad gateway")]

@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -231,13 +231,7 @@ class SparqlStats:
 
     def as_details(self) -> dict[str, object]:
         """The stats as a JSON-ready dict."""
-        return {
-            "endpoint": self.endpoint,
-            "queries": self.queries,
-            "requests": self.requests,
-            "retries": self.retries,
-            "seconds": self.seconds,
-        }
+        return asdict(self)
 
 
 class SparqlReader:
