@@ -24,6 +24,7 @@ from entitylinker_client.client import (
     entity_types,
     error_reason,
     link_request,
+    resolve_request,
 )
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "link_request",
     "pb",
     "pb_grpc",
+    "resolve_request",
 ]

@@ -91,6 +91,11 @@ def link_request(
     )
 
 
+def resolve_request(mention: str, *, context: str = "", types: EntityTypes = (), limit: int = 0) -> pb.ResolveRequest:
+    """A `ResolveRequest`; `limit` 0 means the server's 10, `context` is text around the mention, or none."""
+    return pb.ResolveRequest(mention=mention, context=context, types=entity_types(types), limit=limit)
+
+
 def error_reason(error: grpc.RpcError) -> str | None:
     """The ErrorInfo reason of a failed call (e.g. "INVALID_QID"), or None when it carries none."""
     metadata = error.trailing_metadata() if hasattr(error, "trailing_metadata") else None
@@ -187,18 +192,10 @@ class EntityLinkerClient(_Client[grpc.Channel]):
         for item in stream:
             yield item.response
 
-    def resolve(
-        self,
-        mention: str,
-        *,
-        context: str = "",
-        types: EntityTypes = (),
-        limit: int = 0,
-        timeout: float | None = None,
-    ) -> list[pb.Candidate]:
-        """The entities `mention` may denote, best first (`limit` 0: the server's 10); empty when none is plausible."""
-        request = pb.ResolveRequest(mention=mention, context=context, types=entity_types(types), limit=limit)
-        response: pb.ResolveResponse = self.stub.Resolve(request, **self._call(timeout))
+    def resolve(self, mention: str, *, timeout: float | None = None, **options: Any) -> list[pb.Candidate]:
+        """The entities `mention` may denote, best first; empty when none is plausible. `options` are
+        `resolve_request`'s (context, types, limit)."""
+        response: pb.ResolveResponse = self.stub.Resolve(resolve_request(mention, **options), **self._call(timeout))
         return list(response.candidates)
 
     def get_entity(self, qid: str, *, timeout: float | None = None) -> pb.Entity:
@@ -260,18 +257,11 @@ class AsyncEntityLinkerClient(_Client[grpc.aio.Channel]):
         async for item in self.stub.LinkStream(wrapped(), **self._call(timeout)):
             yield item.response
 
-    async def resolve(
-        self,
-        mention: str,
-        *,
-        context: str = "",
-        types: EntityTypes = (),
-        limit: int = 0,
-        timeout: float | None = None,
-    ) -> list[pb.Candidate]:
-        """The entities `mention` may denote, best first; empty when none is plausible."""
-        request = pb.ResolveRequest(mention=mention, context=context, types=entity_types(types), limit=limit)
-        response: pb.ResolveResponse = await self.stub.Resolve(request, **self._call(timeout))
+    async def resolve(self, mention: str, *, timeout: float | None = None, **options: Any) -> list[pb.Candidate]:
+        """The entities `mention` may denote, best first; `options` are `resolve_request`'s."""
+        response: pb.ResolveResponse = await self.stub.Resolve(
+            resolve_request(mention, **options), **self._call(timeout)
+        )
         return list(response.candidates)
 
     async def get_entity(self, qid: str, *, timeout: float | None = None) -> pb.Entity:
