@@ -25,7 +25,6 @@ Figures, for one gazetteer:
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.devset import REPO_ROOT
+from gazetteer.jsonl import read_jsonl
 
 ENV_VAR = "ENTITYLINKER_ANERCORP"
 DEFAULT_PATH = REPO_ROOT.parent / "shared" / "data" / "anercorp-dev.jsonl"
@@ -71,16 +71,16 @@ class Sentence:
 
 
 def load_sentences(path: Path) -> list[Sentence]:
-    """Every sentence of an ANERcorp-format JSON-lines file."""
-    out = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            obj = json.loads(line)
+    """Every sentence of an ANERcorp-format JSON-lines file ({"id", "text", "spans": [{"start", "end", "type",
+    "surface"}]})."""
+    sentences = []
+    for where, obj in read_jsonl(path):
+        try:
             spans = tuple(Span(int(s["start"]), int(s["end"]), str(s["type"]), str(s["surface"])) for s in obj["spans"])
-            out.append(Sentence(str(obj["id"]), str(obj["text"]), spans))
-    return out
+            sentences.append(Sentence(str(obj["id"]), str(obj["text"]), spans))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: not an ANERcorp sentence ({exc!r})") from None
+    return sentences
 
 
 def is_gazetteer_name(surface: str, has_key: Callable[[str], bool]) -> bool:

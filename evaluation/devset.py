@@ -8,12 +8,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from gazetteer.jsonl import read_jsonl
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVSET_DIR = REPO_ROOT / "tests" / "data" / "devset"
@@ -93,28 +93,14 @@ def parse_markup(markup: str) -> tuple[str, list[GoldMention]]:
     return text, gold
 
 
-def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DevsetError(f"{path.name}:{number}: not JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise DevsetError(f"{path.name}:{number}: not a JSON object")
-            yield number, obj
-
-
 def load_passages(path: Path = PASSAGES_PATH) -> list[Passage]:
     """Every passage of a file in the dev-set format."""
     passages = []
-    for number, obj in _read_jsonl(path):
+    for where, obj in read_jsonl(path, DevsetError):
         try:
             text, gold = parse_markup(str(obj["markup"]))
         except (KeyError, DevsetError) as exc:
-            raise DevsetError(f"{path.name}:{number}: {exc}") from None
+            raise DevsetError(f"{where}: {exc}") from None
         passages.append(Passage(str(obj["id"]), text, tuple(gold), tuple(obj.get("exercises") or ())))
     return passages
 
@@ -122,9 +108,9 @@ def load_passages(path: Path = PASSAGES_PATH) -> list[Passage]:
 def load_queries(path: Path = QUERIES_PATH) -> list[Query]:
     """Every Resolve query of a file in the dev-set format."""
     queries = []
-    for number, obj in _read_jsonl(path):
+    for where, obj in read_jsonl(path, DevsetError):
         if "query" not in obj or "expected" not in obj:
-            raise DevsetError(f"{path.name}:{number}: needs 'query' and 'expected'")
+            raise DevsetError(f"{where}: needs 'query' and 'expected'")
         exercises = obj.get("exercises") or ""
         if isinstance(exercises, list):
             exercises = ", ".join(exercises)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gazetteer.jsonl import read_jsonl
 from gazetteer.records import EntityKind, EntityRecord, is_valid_qid
 
 SOURCE_NAME = "seeds"
@@ -64,19 +64,8 @@ def record_from_seed(obj: dict[str, Any], where: str) -> EntityRecord:
 
 def read_seed_file(path: Path) -> Iterator[EntityRecord]:
     """Every entity of one JSON-lines seed file, in file order."""
-    with path.open(encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            line = line.strip()
-            if not line:
-                continue
-            where = f"{path.name}:{line_number}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SeedFormatError(f"{where}: not JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise SeedFormatError(f"{where}: each line must be a JSON object")
-            yield record_from_seed(obj, where)
+    for where, obj in read_jsonl(path, SeedFormatError):
+        yield record_from_seed(obj, where)
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
