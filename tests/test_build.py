@@ -73,7 +73,8 @@ def test_dump_and_seeds_merge_with_the_seeds_winning(tmp_path: Path) -> None:
     # The names follow the merged record: the dump's label, replaced, is no longer a name.
     names = {row[0] for row in rows(out, "SELECT name FROM names WHERE qid = 'Q3551' AND lang = 'ar'")}
     assert names == {"مدينة الرباط", "رباط الفتح"}
-    assert gazetteer.entity("Q9000000900") is not None
+    seed_only = gazetteer.entity("Q9000000900")
+    assert seed_only is not None and (seed_only.label_ar, seed_only.sources) == ("منظمة البذور", ("seeds",))
 
 
 def test_metadata_records_sources_dump_facts_counts_and_timings(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from server.observability import enable_tracing, tracing_configured
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, seed_article_gold
 from tests.test_server_process import SERVING_LINE, ServerProcess
 
 METRICS_LINE = r"metrics on http://\S+:(\d+)/metrics"
@@ -77,13 +77,15 @@ def test_metrics_and_one_access_line_per_call(gazetteer_copy: Path) -> None:
         text = SEED_ARTICLE.read_text(encoding="utf-8")
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = pb_grpc.EntityLinkerServiceStub(channel)
-            stub.Link(pb.LinkRequest(text=text, document_id="article-1"), metadata=[("x-request-id", "req-42")])
+            request = pb.LinkRequest(text=text, document_id="article-1")
+            response = stub.Link(request, metadata=[("x-request-id", "req-42")])
         [line] = server.wait_for(r'"request_id": "req-42"')
         access = json.loads(line.string)
         assert access["event"] == "access" and access["method"] == "/entitylinker.v1.EntityLinkerService/Link"
         assert access["code"] == "OK" and access["duration_ms"] > 0
-        assert access["bytes_in"] > len(text.encode()) and access["bytes_out"] > 0
-        assert access["mentions"] == 40 and access["document_id"] == "article-1"
+        assert (access["bytes_in"], access["bytes_out"]) == (request.ByteSize(), response.ByteSize())
+        assert access["mentions"] == len(response.mentions) == len(seed_article_gold())
+        assert access["document_id"] == "article-1"
         assert access["peer"].startswith("ipv4:127.0.0.1:")
         assert text[:20] not in line.string and "المغرب" not in line.string
 
