@@ -11,7 +11,9 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2
 from grpc_health.v1 import health
+from grpc_status import rpc_status
 
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from evaluation.devset import SEED_ARTICLE_ID, load_passages
@@ -25,6 +27,16 @@ from server.linking import Linker
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 SEED_ARTICLE = SEEDS_DIR / "000_56f59e649abf86c3.txt"
+
+
+def error_reason(error: grpc.RpcError) -> str:
+    """The reason of the google.rpc.ErrorInfo a refused call carries, or "" when it carries none."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    for detail in status.details if status is not None else ():
+        info = error_details_pb2.ErrorInfo()
+        if detail.Unpack(info):
+            return info.reason
+    return ""
 
 
 def seed_article_gold() -> list[tuple[int, int, str, str]]:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
-
-
-def _reason(error: grpc.RpcError) -> str:
-    status = rpc_status.from_call(error)
-    assert status is not None
-    info = error_details_pb2.ErrorInfo()
-    status.details[0].Unpack(info)
-    return info.reason
+from tests.conftest import error_reason
 
 
 def _utf16(text: str, start: int) -> int:
@@ -49,7 +40,7 @@ def test_a_span_inside_a_character_or_out_of_order_is_refused(stub: pb_grpc.Enti
         with pytest.raises(grpc.RpcError) as caught:
             stub.Link(pb.LinkRequest(text=text, spans=[span], offset_encoding=encoding))
         assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        assert _reason(caught.value) == "INVALID_SPAN"
+        assert error_reason(caught.value) == "INVALID_SPAN"
 
 
 def test_entity_views_answer_with_as_much_as_asked(stub: pb_grpc.EntityLinkerServiceStub) -> None:

@@ -10,31 +10,18 @@ from pathlib import Path
 
 import grpc
 import pytest
-from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_status import rpc_status
 
 from client.__main__ import CHANNEL_OPTIONS, MAX_RECEIVE_BYTES
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from server import convert
 from server.linking import LinkOptions
 from server.service import MAX_RESPONSE_BYTES, SERVICE_NAME, CallStoppedError, EntityLinkerService
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, error_reason
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 LIMIT = 1024 * 1024
 WAIT = 30.0  # seconds any single call in these tests may take, far above what it needs
-
-
-def _reason(error: grpc.RpcError) -> str:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    if status is None:
-        return ""
-    for detail in status.details:
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            return info.reason
-    return ""
 
 
 def _serving(channel: grpc.Channel) -> int:
@@ -79,7 +66,7 @@ def test_worst_case_inputs_end_ok_or_with_a_clean_error(bounded: tuple[RunningSe
     try:
         running.stub(channel).Link(pb.LinkRequest(text=text), timeout=WAIT)
     except grpc.RpcError as error:
-        assert (error.code(), _reason(error)) in {
+        assert (error.code(), error_reason(error)) in {
             (grpc.StatusCode.DEADLINE_EXCEEDED, "CALL_TIME_LIMIT"),
             (grpc.StatusCode.RESOURCE_EXHAUSTED, "RESPONSE_TOO_LARGE"),
         }, error.details()
@@ -93,7 +80,7 @@ def test_resolve_context_is_bounded_too(bounded: tuple[RunningServer, grpc.Chann
     try:
         running.stub(channel).Resolve(pb.ResolveRequest(mention="الرباط", context="مصر " * 100_000), timeout=WAIT)
     except grpc.RpcError as error:
-        assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED and _reason(error) == "CALL_TIME_LIMIT"
+        assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED and error_reason(error) == "CALL_TIME_LIMIT"
     assert _serving(channel) == health_pb2.HealthCheckResponse.SERVING
 
 
@@ -104,7 +91,7 @@ def test_the_server_stops_a_call_past_its_cap(start_server: Callable[..., Runnin
         with pytest.raises(grpc.RpcError) as caught:
             running.stub(channel).Link(pb.LinkRequest(text="مصر " * 20_000), timeout=WAIT)
         assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-        assert _reason(caught.value) == "CALL_TIME_LIMIT"
+        assert error_reason(caught.value) == "CALL_TIME_LIMIT"
         assert "--max-call-seconds" in caught.value.details()
 
 
@@ -207,7 +194,7 @@ def test_a_huge_qid_is_still_invalid_argument(stub: object) -> None:
     with pytest.raises(grpc.RpcError) as caught:
         stub.GetEntity(pb.GetEntityRequest(qid="Q" + "x" * 10_000))  # type: ignore[attr-defined]
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _reason(caught.value) == "INVALID_QID"
+    assert error_reason(caught.value) == "INVALID_QID"
     assert len(caught.value.details()) < 2000
 
 
@@ -222,7 +209,7 @@ def test_a_huge_document_id_is_still_invalid_argument(stub: object) -> None:
     with pytest.raises(grpc.RpcError) as caught:
         list(stub.LinkStream(iter(requests)))  # type: ignore[attr-defined]
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _reason(caught.value) == "EMPTY_TEXT"
+    assert error_reason(caught.value) == "EMPTY_TEXT"
 
 
 @pytest.mark.parametrize("qid", ["Q1028\n", "Q1028\r\n", "\nQ1028"])
@@ -244,7 +231,7 @@ def test_a_lone_surrogate_is_invalid_argument(channel: grpc.Channel, method: str
         with pytest.raises(grpc.RpcError) as caught:
             channel.unary_unary(f"/{SERVICE_NAME}/{method}")(field_one, timeout=WAIT)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _reason(caught.value) == "UNDECODABLE_REQUEST"
+    assert error_reason(caught.value) == "UNDECODABLE_REQUEST"
 
 
 def test_internal_errors_are_logged_not_sent(

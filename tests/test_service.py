@@ -7,29 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
-from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from grpc_status import rpc_status
 
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from evaluation.devset import seed_kinds
 from gazetteer.normalize import NORMALIZER_VERSION
 from gazetteer.schema import SCHEMA_VERSION
-from tests.conftest import SEED_ARTICLE, seed_article_gold
+from tests.conftest import SEED_ARTICLE, error_reason, seed_article_gold
 
 ARTICLE = SEED_ARTICLE.read_text(encoding="utf-8")
-
-
-def _error_reason(error: grpc.RpcError) -> str:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    assert status is not None
-    for detail in status.details:
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            return info.reason
-    return ""
 
 
 def test_health_is_serving(channel: grpc.Channel) -> None:
@@ -94,7 +82,7 @@ def test_empty_text_is_invalid_argument(stub: pb_grpc.EntityLinkerServiceStub, t
         stub.Link(pb.LinkRequest(text=text))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "empty" in caught.value.details()
-    assert _error_reason(caught.value) == "EMPTY_TEXT"
+    assert error_reason(caught.value) == "EMPTY_TEXT"
 
 
 def test_text_over_the_limit_is_invalid_argument_naming_the_limit(stub: pb_grpc.EntityLinkerServiceStub) -> None:
@@ -103,7 +91,7 @@ def test_text_over_the_limit_is_invalid_argument_naming_the_limit(stub: pb_grpc.
         stub.Link(pb.LinkRequest(text=text))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "1048576" in caught.value.details()
-    assert _error_reason(caught.value) == "TEXT_TOO_LARGE"
+    assert error_reason(caught.value) == "TEXT_TOO_LARGE"
     # The server keeps serving.
     assert [m.entity.qid for m in stub.Link(pb.LinkRequest(text="زار بوريطة الرباط")).mentions] == [
         "Q24893357",
@@ -232,7 +220,7 @@ def test_resolve_bad_requests(stub: pb_grpc.EntityLinkerServiceStub, fields: dic
         stub.Resolve(pb.ResolveRequest(**fields))  # type: ignore[arg-type]
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     if reason:
-        assert _error_reason(caught.value) == reason
+        assert error_reason(caught.value) == reason
 
 
 def test_get_entity(stub: pb_grpc.EntityLinkerServiceStub) -> None:
@@ -249,7 +237,7 @@ def test_get_entity_unknown_qid_is_not_found(stub: pb_grpc.EntityLinkerServiceSt
         stub.GetEntity(pb.GetEntityRequest(qid="Q999999999999"))
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
     assert "Q999999999999" in caught.value.details()
-    assert _error_reason(caught.value) == "ENTITY_NOT_FOUND"
+    assert error_reason(caught.value) == "ENTITY_NOT_FOUND"
 
 
 @pytest.mark.parametrize("qid", ["", "1028", "q1028", "Q", "Q01", "Q12x", " Q1028"])
@@ -257,7 +245,7 @@ def test_get_entity_malformed_qid_is_invalid_argument(stub: pb_grpc.EntityLinker
     with pytest.raises(grpc.RpcError) as caught:
         stub.GetEntity(pb.GetEntityRequest(qid=qid))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert _error_reason(caught.value) == "INVALID_QID"
+    assert error_reason(caught.value) == "INVALID_QID"
 
 
 def test_gazetteer_info(stub: pb_grpc.EntityLinkerServiceStub) -> None:
