@@ -75,12 +75,12 @@ def _add(
     env: str = "",
     **options: Any,
 ) -> None:
-    """Add `flag`, parsed by `kind` into the `Settings` field of its name (or `field`).
+    """Add `flag`, parsed by `kind` into the `Settings` field of its name (or `field`; `--no-x` fills `x`).
 
     Its default is ENTITYLINKER_<FIELD> (or ENTITYLINKER_<env>) when that is set and not empty, else the
     field's default. `options` go to argparse; a flag with an `action` reads `kind` from the environment only.
     """
-    field = field or flag.removeprefix("--").replace("-", "_")
+    field = field or flag.removeprefix("--").removeprefix("no-").replace("-", "_")
     variable = ENV_PREFIX + (env or field.upper())
     raw = os.environ.get(variable, "")
     default = kind(raw) if raw else getattr(_DEFAULTS, field)
@@ -101,12 +101,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     _add(parser, "--max-text-bytes", "largest text accepted, in UTF-8 bytes", int)
     _add(parser, "--threads", "request threads per process", int)
     _add(
-        parser,
-        "--grace",
-        "seconds calls in flight get to finish at shutdown",
-        float,
-        field="grace_seconds",
-        metavar="SECONDS",
+        parser, "--grace", "calls in flight get this long at shutdown", float, field="grace_seconds", metavar="SECONDS"
     )
     _add(parser, "--workers", "server processes sharing the port (SO_REUSEPORT), e.g. one per core", int)
     _add(
@@ -199,14 +194,7 @@ def _add_operations_flags(parser: argparse.ArgumentParser) -> None:
     _add(group, "--tls-key", "the certificate's private key (PEM)", Path)
     _add(group, "--tls-client-ca", "CA bundle (PEM) that client certificates must chain to: mTLS", Path)
     _add(group, "--auth-tokens-file", "bearer tokens, one per line (# comments), reloaded on SIGHUP", Path)
-    _add(
-        group,
-        "--no-reflection",
-        "do not serve gRPC server reflection",
-        _truthy,
-        field="reflection",
-        action="store_false",
-    )
+    _add(group, "--no-reflection", "do not serve gRPC server reflection", _truthy, action="store_false")
     _add(
         group,
         "--health-port",
