@@ -1,25 +1,17 @@
-"""Open a built gazetteer file for serving: checks versions and structure, then reads it in place.
+"""Open a built gazetteer file for serving: check its versions and structure, then read it in place.
 
-Nothing is copied into memory at start-up. Every look-up (names by key, name
-words, skeletons, typo variants, entities) is a query on the read-only,
-memory-mapped SQLite file, whose pages every server process shares through
-the operating system's page cache; bounded per-process caches keep the hot
-answers close. Start-up costs the same for ten entities as for a million.
+Every look-up is an indexed query on the read-only, memory-mapped SQLite file,
+whose pages all server processes share through the page cache; bounded caches
+keep the hot answers close. Nothing is loaded at start-up, so it costs the same
+for ten entities as for a million.
 
 The server reads a private copy (`load_gazetteer(path, copy_dir=...)`), never
-the operator's file itself. SQLite opens the file `immutable=1` and
-memory-mapped, so it trusts the bytes never to change: an in-place overwrite
-(`cp new.sqlite served.sqlite`) would change the pages under a running server
-(silently wrong answers from a valid newer file, errors from a corrupt one,
-SIGBUS from a truncated one). Detecting the change (st_ino, st_size, st_mtime)
-cannot close the window between the overwrite and the check, and reading
-without mmap would lose the page sharing; a copy closes it for the cost of
-one file copy per load (a sendfile, about 0.1 s per 50 MB). The copy is taken
-only if the source did not change while it was copied, then checked whole
-(`PRAGMA quick_check`, tables, indexes, one query per look-up) before anything
-serves from it. The only supported way to replace a served gazetteer is still
-to write the new file elsewhere and rename it over the old one (the build
-does): a reload then copies a complete file.
+the operator's file: SQLite opens it `immutable=1` and trusts its bytes never
+to change, so a file overwritten in place would change under a running server
+(wrong answers, errors, SIGBUS). The copy is taken only if the source did not
+change meanwhile, and checked whole before it serves. To replace a served
+gazetteer, write the new file elsewhere and rename it over the old one, as the
+build does.
 """
 
 from __future__ import annotations

@@ -77,6 +77,7 @@ class Security:
 
     @classmethod
     def read(cls, settings: Settings) -> Security:
+        """Read the PEM files and the token file now, so a bad path fails start-up in one line."""
         try:
             tls = None
             if settings.tls_cert is not None and settings.tls_key is not None:
@@ -276,6 +277,7 @@ def _run(settings: Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse the flags, configure logging (here only) and serve; exit 2 when start-up fails."""
     settings = parse_settings(argv)
     configure_logging(settings.log_level, settings.log_format)
     try:

@@ -23,6 +23,7 @@ class HandlerInterceptor(grpc.ServerInterceptor):
         continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
+        """grpc's hook: the handler `wrap` gives, or None for a method the server does not have."""
         handler = continuation(handler_call_details)
         if handler is None:
             return None  # grpc answers UNIMPLEMENTED

@@ -185,6 +185,7 @@ def _link_table(response: pb.LinkResponse, country: Callable[[str], str]) -> str
 
 
 def cmd_link(client: EntityLinkerClient, args: argparse.Namespace) -> int:
+    """`entitylinker link`: one Link call, or one LinkStream call for several files; a table or JSON."""
     documents = _documents(args)
     requests = [
         link_request(
@@ -220,6 +221,7 @@ def cmd_link(client: EntityLinkerClient, args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(client: EntityLinkerClient, args: argparse.Namespace) -> int:
+    """`entitylinker resolve`: the entities a name may denote, best first."""
     candidates = client.resolve(
         args.name, context=args.context, types=args.type, limit=args.limit, timeout=args.timeout
     )
@@ -247,6 +249,7 @@ def cmd_resolve(client: EntityLinkerClient, args: argparse.Namespace) -> int:
 
 
 def cmd_entity(client: EntityLinkerClient, args: argparse.Namespace) -> int:
+    """`entitylinker entity`: one entity by QID, field by field."""
     e = client.get_entity(args.qid, timeout=args.timeout)
     if args.json or args.jsonl:
         _print_json(_as_dict(e))
@@ -274,6 +277,7 @@ def cmd_entity(client: EntityLinkerClient, args: argparse.Namespace) -> int:
 
 
 def cmd_info(client: EntityLinkerClient, args: argparse.Namespace) -> int:
+    """`entitylinker info`: the gazetteer in service."""
     response = client.gazetteer_info(timeout=args.timeout)
     if args.json or args.jsonl:
         _print_json(_as_dict(response))
@@ -400,6 +404,7 @@ def _client(args: argparse.Namespace) -> EntityLinkerClient:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit code says how it went (see the module docstring)."""
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     if args.json and args.jsonl:
