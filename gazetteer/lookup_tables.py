@@ -34,11 +34,12 @@ PREFIXES_TABLE = "name_prefixes"
 WORDS_TABLE = "name_words"
 DELETES_TABLE = "word_deletes"
 CANDIDATES_TABLE = "name_candidates"
-# Entities considered for one name: the best-known ones. Beyond a dozen or so namesakes the
+# Entities considered for one name: the best-known ones. Beyond a handful of namesakes the
 # name alone cannot single one out, and the score says so through the ambiguity share. At 1M
-# entities 16 rather than 32 made a news article link 35-60% faster with the same dev and
-# 1M figures (`make eval` with both builds side by side).
-MAX_CANDIDATES_PER_KEY = 16
+# entities 16 rather than 32 made a news article link 35-60% faster, and 8 rather than 16
+# another 14% (the 1 MB text 19%), each with the same dev figures and ANERcorp 96.0% on names
+# (`make eval` and `python -m evaluation --gazetteer` on both builds side by side).
+MAX_CANDIDATES_PER_KEY = 8
 
 # Words at least this long get typo variants.
 MIN_TYPO_WORD = 6

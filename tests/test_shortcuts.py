@@ -33,6 +33,9 @@ def _village(n: int, label: str) -> dict[str, object]:
 def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seeds = [json.loads(line) for path in sorted(SEEDS_DIR.glob("*.jsonl")) for line in path.open(encoding="utf-8")]
     villages = [_village(n, label) for n, label in enumerate(_ORDINARY_PLACE_NAMES)]
+    # A village named in full by two words and, later in a text, by its ordinary-word alias alone:
+    # the dormant span's candidate becomes an anchor, so the second pass must read it after all.
+    villages.append({**_village(len(villages), "عين الأمل"), "aliases_ar": ["الأمل"]})
     folder = tmp_path_factory.mktemp("crowded")
     write_seed_file(folder / "seeds", seeds + villages)
     return build_from_seed_dir(folder / "seeds", folder / "gazetteer.sqlite")
@@ -48,16 +51,26 @@ def _output(linker: Linker, text: str) -> list[tuple[int, int, str, float, tuple
     ]
 
 
-def test_skipping_obscure_entities_named_by_ordinary_words_changes_nothing(crowded: Path) -> None:
+def test_skipping_closed_spans_and_obscure_entities_named_by_ordinary_words_changes_nothing(crowded: Path) -> None:
     plain, fast = Linker(load_gazetteer(crowded)), Linker(load_gazetteer(crowded))
     plain.skip_obscure_ordinary = False
+    plain.skip_closed_spans = False
     texts = [p.text for p in load_passages(PASSAGES_PATH) + load_passages(HELDOUT_PASSAGES_PATH)]
     texts.append(" ".join(f"زار الوفد {name} ثم عاد إلى مدينة {name} وقرية {name}." for name in _ORDINARY_PLACE_NAMES))
+    anchored = "وصل الوفد إلى قرية عين الأمل صباحا. وقال سكان الأمل إن الطريق مقطوع."
+    texts.append(anchored)
     compared = 0
     for text in texts:
         assert _output(fast, text) == _output(plain, text), text[:80]
         compared += 1
     assert compared > 100
+    # The village named in full, then by its alias alone: the span of the alias is dormant in the
+    # first pass (an ordinary word naming only an obscure village) and linked in the second.
+    village = f"Q{9_000_000_500 + len(_ORDINARY_PLACE_NAMES)}"
+    assert [(m.surface, m.entity.qid) for m in fast.link(anchored).mentions] == [
+        ("عين الأمل", village),
+        ("الأمل", village),
+    ]
     # The shortcut has something to skip: each village is a candidate of its name, too little known to pass.
     from gazetteer.keys import name_key
     from server.linking.gates import LOW_POPULARITY

@@ -198,6 +198,10 @@ class EvidenceReader:
         self._previous_facts = Memo(self._read_previous_facts, _CACHE_ENTRIES)
         self._role_word = Memo(role_word, _CACHE_ENTRIES)
 
+    def name_facts(self, key: str) -> NameFacts:
+        """What a name key is as a word of the language (cached)."""
+        return self._key_facts(key)
+
     def demonym_positions(self, words: list[Word]) -> dict[int, str]:
         """Word position → the country it is a demonym of."""
         country_of = self.demonyms.country_of
@@ -324,6 +328,13 @@ class EvidenceReader:
             if kind is not None:
                 return scoring.Cue(kind, self._place_cues.get(form), form.startswith(_DEFINITE)), form
         return None
+
+    def cue_right_before(self, words: list[Word], first: int) -> bool:
+        """A cue is the word right before `first` (مدينة صور): `Evidence.cue_adjacent`, without reading the rest."""
+        if first == 0 or words[first].after_comma:
+            return False
+        norm = words[first - 1].norm
+        return len(norm) <= MAX_NAME_WORD_CHARS and self.cue_of(norm) is not None
 
     def _cue_before(self, words: list[Word], first: int, named: frozenset[int]) -> tuple[scoring.Cue | None, int]:
         """The nearest cue word a few words before `first`, and how many words back it is.

@@ -19,7 +19,7 @@ from server.linking import scoring
 from server.linking.spotter import SpanMatch
 
 if TYPE_CHECKING:
-    from server.linking.evidence import Evidence  # evidence reads this module's thresholds
+    from server.linking.evidence import Evidence, NameFacts  # evidence reads this module's thresholds
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,13 +48,13 @@ OFTEN_ORDINARY: Final = 0.5
 SURNAME_MAX_ORDINARY: Final = 0.2
 
 
-def mostly_ordinary(evidence: Evidence) -> bool:
+def mostly_ordinary(name: NameFacts) -> bool:
     """The one-word name is mostly an ordinary word (علي، السلام، القديمة): only strong evidence links it."""
-    definite_adjective = evidence.name.definite_adjective and evidence.name.demonym_country is None
-    return evidence.name.common or evidence.name.ordinary >= MOSTLY_ORDINARY or definite_adjective
+    definite_adjective = name.definite_adjective and name.demonym_country is None
+    return name.common or name.ordinary >= MOSTLY_ORDINARY or definite_adjective
 
 
-def closed_without_context(evidence: Evidence) -> bool:
+def closed_without_context(name: NameFacts, resolving: bool, cue_adjacent: bool) -> bool:
     """No candidate can pass without document context: a mostly-ordinary word in a document, no cue right before.
 
     Exact, not a heuristic: `Gate.passes` admits such a name only when it is named in
@@ -62,9 +62,7 @@ def closed_without_context(evidence: Evidence) -> bool:
     right after a cue, and the first three need context. Big gazetteers give such
     words dozens of candidates; this skips them all at once.
     """
-    if not evidence.name.single_word or evidence.resolving or evidence.cue_adjacent:
-        return False
-    return mostly_ordinary(evidence)
+    return name.single_word and not resolving and not cue_adjacent and mostly_ordinary(name)
 
 
 class Gate:
@@ -139,7 +137,7 @@ class Gate:
         own_places_named = country and in_context > 0
         strong = named_in_full or cue > 0 or coordinated or own_places_named
         # An inflected ordinary word (وولي، بينك) names only a well-known entity without strong evidence.
-        if mostly_ordinary(evidence) or (evidence.name.ordinary_form and prior < PROMINENT_PRIOR):
+        if mostly_ordinary(evidence.name) or (evidence.name.ordinary_form and prior < PROMINENT_PRIOR):
             # A cue that names a type (قرية قال، وكالة، الرئيس) makes even an ordinary word a name;
             # a direction or a facility (وسط المدينة، مطار جديد) only a well-known one's.
             adjacent_cue = cue > 0 and evidence.cue_adjacent

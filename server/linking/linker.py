@@ -88,6 +88,10 @@ class _KeyCandidates(NamedTuple):
     candidates: tuple[_KeyCandidate, ...]
     # The QIDs through which a document context could support any of them (themselves, their countries).
     context_qids: frozenset[str]
+    qids: frozenset[str]  # the candidates themselves
+    max_prior: float  # the best-known candidate's prior
+    # The QIDs through which a context could support a candidate that is a country.
+    country_context_qids: frozenset[str]
 
 
 class _SpanFacts:
@@ -109,6 +113,26 @@ class _SpanFacts:
         self.context_qids = context_qids
         # The words around the span, as stems matched with descriptions; read only for namesakes.
         self.role_words = role_words
+
+
+class _FirstPass:
+    """The first pass over a text's spans, kept for the second: per span, in order."""
+
+    def __init__(self, named: frozenset[int]) -> None:
+        self.named = named  # the positions of words inside some span
+        self.facts: list[_SpanFacts | None] = []  # None: no candidates, or not read
+        self.scores: list[list[_Scored | None]] = []
+        self.unread: list[_Unread | None] = []  # a span whose evidence the first pass did not need
+
+
+class _Unread:
+    """A span the first pass settled without reading its evidence: nothing can link without context."""
+
+    def __init__(self, key: _KeyCandidates, dormant: bool) -> None:
+        self.key = key
+        # Only an anchor among its candidates can link (`Linker._dormant`); else the span is closed
+        # (`Linker._closed_unread`) and any context reaching its candidates may open it.
+        self.dormant = dormant
 
 
 class _SpanResult:
@@ -133,8 +157,11 @@ class Linker:
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_memo: dict[str, frozenset[str]] = {}
         self._given_names = Memo(self._given_name_of, _KEY_CACHE_ENTRIES)
-        # The shortcut in `_candidates` (off only to test that it changes nothing).
+        # Shortcuts, each off only to test that it changes nothing (tests/test_shortcuts.py):
+        # obscure entities named by ordinary words (`_candidates`, `_dormant`), and spans closed
+        # without context (`_candidates`, `_closed_unread`).
         self.skip_obscure_ordinary = True
+        self.skip_closed_spans = True
         # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
         self.resolve_calibration = scoring.RESOLVE_CALIBRATION
         word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
@@ -168,12 +195,13 @@ class Linker:
         spans = spot(text, words, self.index)
         demonyms = self.evidence.demonym_positions(words)
         check()
-        facts, first_scores = self._without_context(spans, words, options.kinds, demonyms, check)
+        first_pass = self._without_context(spans, words, options.kinds, demonyms, check)
+        first_scores = first_pass.scores
         first_results = [_rank(span, scores) for span, scores in zip(spans, first_scores, strict=True)]
-        first_pass = self._select(first_results, min_score)
-        context = self._context(first_pass, demonyms, words)
+        first_selected = self._select(first_results, min_score)
+        context = self._context(first_selected, demonyms, words)
         if not context.is_empty():
-            rescored = self._rescore(spans, facts, first_scores, context, words, check)
+            rescored = self._rescore(spans, first_pass, context, words, demonyms, check)
             results = self._select(
                 [
                     first if scores is first_scores[i] else _rank(spans[i], scores)  # unchanged: ranked already
@@ -183,7 +211,7 @@ class Linker:
             )
             results = self._with_given_names(words, results, context, options.kinds, min_score)
         else:
-            results = first_pass  # no context: the second pass would score every span the same
+            results = first_selected  # no context: the second pass would score every span the same
         mentions = [self._mention(text, words, r, options.max_candidates) for r in results]
         return LinkResult(mentions=mentions)
 
@@ -240,7 +268,7 @@ class Linker:
         context_words = document_words(context)
         context_demonyms = self.evidence.demonym_positions(context_words)
         context_spans = spot(context, context_words, self.index)
-        _, context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms, check)
+        context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms, check).scores
         context_results = [_rank(span, scores) for span, scores in zip(context_spans, context_scores, strict=True)]
         selected = self._select(context_results, self.default_min_score)
         return self._context(selected), frozenset(context_demonyms.values())
@@ -355,7 +383,13 @@ class Linker:
             context_qids.add(entity.qid)
             if entity.country_qid:
                 context_qids.add(entity.country_qid)
-        return _KeyCandidates(tuple(candidates), frozenset(context_qids))
+        return _KeyCandidates(
+            tuple(candidates),
+            frozenset(context_qids),
+            frozenset(c.entity.qid for c in candidates),
+            max((c.prior for c in candidates), default=0.0),
+            frozenset(q for c in candidates if c.country for q in (c.entity.qid, c.entity.country_qid) if q),
+        )
 
     def _span_facts(
         self,
@@ -367,7 +401,19 @@ class Linker:
         named: frozenset[int],
     ) -> _SpanFacts | None:
         """What does not depend on the document context: the evidence, and the key's candidates."""
-        key_candidates, context_qids = self._key_candidates(span.key, kinds)
+        return self._read_span_facts(self._key_candidates(span.key, kinds), span, words, demonyms, resolving_near, named)
+
+    def _read_span_facts(
+        self,
+        key: _KeyCandidates,
+        span: SpanMatch,
+        words: list[Word],
+        demonyms: dict[int, str],
+        resolving_near: frozenset[str] | None,
+        named: frozenset[int],
+    ) -> _SpanFacts | None:
+        """`_span_facts` for a key whose candidates are already looked up."""
+        key_candidates = key.candidates
         if not key_candidates:
             return None
         evidence = self.evidence.read(span, words, demonyms, resolving_near, named)
@@ -375,7 +421,7 @@ class Linker:
         role_words = (
             self.evidence.role_words(words, span.first, span.last, named) if len(key_candidates) > 1 else _NO_WORDS
         )
-        return _SpanFacts(evidence, key_candidates, context_qids, role_words)
+        return _SpanFacts(evidence, key_candidates, key.context_qids, role_words)
 
     def _candidates(
         self,
@@ -393,7 +439,11 @@ class Linker:
         if facts is None:
             return []
         evidence, candidates = facts.evidence, facts.candidates
-        if context is None and closed_without_context(evidence):
+        if (
+            context is None
+            and self.skip_closed_spans
+            and closed_without_context(evidence.name, evidence.resolving, evidence.cue_adjacent)
+        ):
             return [None] * len(candidates)
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
@@ -410,7 +460,7 @@ class Linker:
         ordinary_name = (
             self.skip_obscure_ordinary
             and not evidence.resolving
-            and (mostly_ordinary(evidence) or evidence.name.ordinary_form)
+            and (mostly_ordinary(evidence.name) or evidence.name.ordinary_form)
         )
         anchors = context.anchors if context is not None else _NO_ANCHORS
         scored: list[_Scored | None] = []
@@ -457,26 +507,57 @@ class Linker:
         kinds: frozenset[EntityKind],
         demonyms: dict[int, str],
         check: Interrupt,
-    ) -> tuple[list[_SpanFacts | None], list[list[_Scored | None]]]:
+    ) -> _FirstPass:
         """The first pass: each span's facts (kept for the second) and its candidates scored without context."""
-        named = frozenset(i for span in spans for i in range(span.first, span.last + 1))
-        facts: list[_SpanFacts | None] = []
-        scores: list[list[_Scored | None]] = []
+        first_pass = _FirstPass(frozenset(i for span in spans for i in range(span.first, span.last + 1)))
         for i, span in enumerate(spans):
             if i % _CHECK_EVERY_SPANS == 0:
                 check()
-            span_facts = self._span_facts(span, words, kinds, demonyms, None, named)
-            facts.append(span_facts)
-            scores.append(self._candidates(span, span_facts, None, words))
-        return facts, scores
+            key = self._key_candidates(span.key, kinds)
+            dormant = self._dormant(span, key)
+            if dormant or self._closed_unread(span, key, words):
+                first_pass.facts.append(None)
+                first_pass.scores.append([None] * len(key.candidates))
+                first_pass.unread.append(_Unread(key, dormant))
+                continue
+            span_facts = self._read_span_facts(key, span, words, demonyms, None, first_pass.named)
+            first_pass.facts.append(span_facts)
+            first_pass.scores.append(self._candidates(span, span_facts, None, words))
+            first_pass.unread.append(None)
+        return first_pass
+
+    def _closed_unread(self, span: SpanMatch, key: _KeyCandidates, words: list[Word]) -> bool:
+        """Shortcut: `closed_without_context` read from the name and the word before it alone.
+
+        Such a span (an ordinary word, no cue before it) links nothing in the first pass, so its
+        evidence is read only if the second pass can reach one of its candidates.
+        """
+        if not self.skip_closed_spans or not key.candidates:
+            return False
+        name = self.evidence.name_facts(span.key)
+        return closed_without_context(name, False, self.evidence.cue_right_before(words, span.first))
+
+    def _dormant(self, span: SpanMatch, key: _KeyCandidates) -> bool:
+        """Shortcut: every candidate of the span waits for its entity to be named in full elsewhere.
+
+        An ordinary word (النور، مهمة) whose key names only little-known entities: the
+        `ordinary_name` rule of `_candidates` rejects each one the document has not anchored,
+        so the first pass need not read the span's evidence at all, and the second reads it
+        only when one of its candidates is an anchor. At a million entities a third of a
+        news text's spans are such words. Exact (tests/test_shortcuts.py).
+        """
+        if not self.skip_obscure_ordinary or not key.candidates or key.max_prior >= LOW_POPULARITY:
+            return False
+        name = self.evidence.name_facts(span.key)
+        return mostly_ordinary(name) or name.ordinary_form
 
     def _rescore(
         self,
         spans: list[SpanMatch],
-        facts: list[_SpanFacts | None],
-        first_scores: list[list[_Scored | None]],
+        first_pass: _FirstPass,
         context: scoring.DocumentContext,
         words: list[Word],
+        demonyms: dict[int, str],
         check: Interrupt,
     ) -> list[list[_Scored | None]]:
         """The second pass: each span's candidates again, with the anchors as context.
@@ -485,9 +566,17 @@ class Linker:
         """
         context_qids = context.qids()
         rescored = []
+        facts, first_scores = first_pass.facts, first_pass.scores
         for i, (span, span_facts, scores) in enumerate(zip(spans, facts, first_scores, strict=True)):
             if i % _CHECK_EVERY_SPANS == 0:
                 check()
+            unread = first_pass.unread[i]
+            if unread is not None:
+                key = unread.key
+                if not _may_open(unread, span, words, context, context_qids):
+                    rescored.append(scores)
+                    continue
+                span_facts = self._read_span_facts(key, span, words, demonyms, None, first_pass.named)
             if span_facts is None or (
                 span_facts.context_qids.isdisjoint(context_qids)
                 and not _coordinated_kinds(span, words, context, span_facts.evidence)
@@ -643,6 +732,31 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None]) -> _SpanResult | No
     total = sum(s.score for s in scored)
     ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country) for s in scored]
     return _SpanResult(span, ranked[0], ranked[0].score, scored[0].score / total, tuple(ranked[1:]))
+
+
+def _may_open(
+    unread: _Unread, span: SpanMatch, words: list[Word], context: scoring.DocumentContext, context_qids: frozenset[str]
+) -> bool:
+    """Whether the context may let a candidate of a span the first pass left unread link.
+
+    `Gate.passes` admits a candidate of an ordinary word only when it is named in full
+    elsewhere (an anchor); a closed span's also when it is coordinated with an anchor, or
+    is a country the context names its places or people of. Anything else is rejected
+    whatever the evidence says, so the evidence is read only when one of these may hold.
+    """
+    key = unread.key
+    if not key.qids.isdisjoint(context.anchors):
+        return True
+    if unread.dormant:
+        return False
+    return not key.country_context_qids.isdisjoint(context_qids) or _maybe_coordinated(span, words, context)
+
+
+def _maybe_coordinated(span: SpanMatch, words: list[Word], context: scoring.DocumentContext) -> bool:
+    """Whether `_coordinated_kinds` may find a kind, before the span's evidence is read."""
+    if span.last + 1 in context.kinds_at:
+        return True
+    return bool(span.skip) and words[span.first].norm.startswith("و") and span.first - 1 in context.kinds_at
 
 
 def _coordinated_kinds(
