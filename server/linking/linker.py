@@ -401,7 +401,8 @@ class Linker:
         named: frozenset[int],
     ) -> _SpanFacts | None:
         """What does not depend on the document context: the evidence, and the key's candidates."""
-        return self._read_span_facts(self._key_candidates(span.key, kinds), span, words, demonyms, resolving_near, named)
+        key = self._key_candidates(span.key, kinds)
+        return self._read_span_facts(key, span, words, demonyms, resolving_near, named)
 
     def _read_span_facts(
         self,
