@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from camel_tools.utils.dediac import dediac_ar
+from sqlite_utils.utils import chunks
 
 from gazetteer import schema
 from gazetteer.keys import skeleton
@@ -65,9 +65,10 @@ def teh_marbuta_final_words(name: str, key: str) -> list[str]:
 
 
 def _insert(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple[object, ...]]) -> int:
+    """Run `sql` on every row, a batch at a time (millions of rows are never one list); returns the count."""
     count = 0
-    iterator = iter(rows)
-    while batch := list(islice(iterator, _BATCH)):
+    for chunk in chunks(rows, _BATCH):
+        batch = list(chunk)
         conn.executemany(sql, batch)
         count += len(batch)
     return count
