@@ -8,7 +8,24 @@ before and after), a SIGHUP every 5 s, an atomic replace with a corrupt file
 (must be refused while the old file serves), an in-place overwrite, one worker
 killed with SIGKILL, and SIGTERM at the end. It prints calls made, failed and
 refused by design, p50/p99, RSS before and after `--rss-calls` calls, and exits
-non-zero on any failed call, a wrong answer, or a server that did not stop cleanly.
+non-zero on any failed call, a wrong answer, RSS growth of `--max-rss-growth`
+percent or more over the whole window, or a server that did not stop cleanly.
+
+RSS growth is measured on the busier worker (by CPU time at its first reading;
+the other one is the worker killed), after a warm-up: "before" is read once the
+first reload is done (it frees the gazetteer loaded before the fork) and the
+load made `--warmup-calls` calls of the same mix (every request thread has
+served, the 1 MiB inputs have come by, the per-word caches hold the load's
+words); "after" is read once `--rss-calls` more calls were made. A reading
+taken before the warm-up would count the warm-up as growth. The other reloads
+(and every fault) come after "before", inside the window. Each figure is the
+median of `--rss-readings` readings RSS_INTERVAL s apart, none taken while a
+reload the soak asked for is in flight: a reload holds two gazetteers, and a
+1 MiB text in flight holds a few MiB, so single readings swing by +-5 MiB from
+one second to the next. Every caller has its own connection, so both workers
+serve. When the load has not made `--rss-calls` calls after `--seconds`, it
+goes on (without new faults, with the SIGHUPs) until it has, for at most
+`--seconds` more.
 
 Refused by design (the README's documented refusals): RESOURCE_EXHAUSTED
 (limits), DEADLINE_EXCEEDED from the server's per-call cap, and UNAVAILABLE or
@@ -18,6 +35,7 @@ CANCELLED for a call that was on the worker killed on purpose.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -46,6 +64,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVING = re.compile(r"pid (\d+) serving on \S+:(\d+)")
 CALL_TIMEOUT = 30.0
 WAIT = 60.0
+# Each RSS figure: the median of --rss-readings readings (21: over two periodic SIGHUPs), this many
+# seconds apart, each taken while no reload is in flight.
+RSS_INTERVAL = 0.5
+RELOADED = "now serving version"
+RELOAD_ENDED = f"{RELOADED}|reload of .* failed"
 TEXTS = [
     "زار بوريطة الرباط ثم فيينا",
     "وصل الوزير إلى الرباط عاصمة المغرب.",
@@ -61,6 +84,9 @@ RETRY_CONFIG = (
     '"retryableStatusCodes": ["UNAVAILABLE"]}}]}'
 )
 CHANNEL_OPTIONS = [
+    # Each caller its own connection: grpc shares one connection between channels with the same target
+    # and options, which put every caller on one worker (SO_REUSEPORT spreads connections, not calls).
+    ("grpc.use_local_subchannel_pool", 1),
     ("grpc.max_receive_message_length", 64 * 1024 * 1024),
     ("grpc.service_config", RETRY_CONFIG),
     ("grpc.enable_retries", 1),
@@ -80,6 +106,13 @@ class SoakResult:
     rss_before_kib: int = 0
     rss_after_kib: int = 0
     rss_calls: int = 0
+    rss_calls_wanted: int = 0
+    rss_cpu_seconds: float = 0.0  # CPU time of the measured worker during the window
+    rss_window_seconds: float = 0.0
+    rss_readings: int = 0
+    rss_reloads: int = 0  # reloads the measured worker made in the window
+    warmup_calls: int = 0
+    max_rss_growth: float | None = None
     fds_before: int = 0
     fds_after: int = 0
     reloads: int = 0
@@ -90,9 +123,24 @@ class SoakResult:
     seconds: float = 0.0
 
     @property
+    def rss_growth(self) -> float:
+        """RSS after the window against before, in percent."""
+        return 100.0 * (self.rss_after_kib - self.rss_before_kib) / max(self.rss_before_kib, 1)
+
+    @property
+    def rss_judged(self) -> bool:
+        """Growth is judged over a whole window (a short run, e.g. --seconds 8, only reports it)."""
+        return self.max_rss_growth is not None and self.rss_before_kib > 0 and self.rss_calls >= self.rss_calls_wanted
+
+    @property
+    def rss_ok(self) -> bool:
+        return not self.rss_judged or self.rss_growth < (self.max_rss_growth or 0.0)
+
+    @property
     def ok(self) -> bool:
         return (
             self.failed == 0
+            and self.rss_ok
             and self.wrong == 0
             and self.exit_code == 0
             and self.corrupt_refused
@@ -105,15 +153,24 @@ class SoakResult:
         p50 = statistics.median(lat) * 1000
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
         refused = ", ".join(f"{k} {v}" for k, v in sorted(self.refused.items())) or "none"
-        growth = 100.0 * (self.rss_after_kib - self.rss_before_kib) / max(self.rss_before_kib, 1)
+        short = (
+            f"; short of {self.rss_calls_wanted}: the load stopped first, not judged"
+            if self.rss_calls < self.rss_calls_wanted
+            else ""
+        )
+        limit = f", limit {self.max_rss_growth:g}%" if self.rss_judged else ""
         lines = [
             f"calls made          {self.calls} in {self.seconds:.0f} s",
             f"failed              {self.failed} {dict(self.failures) if self.failures else ''}".rstrip(),
             f"wrong answers       {self.wrong}",
             f"refused by design   {sum(self.refused.values())} ({refused})",
             f"latency p50 / p99   {p50:.1f} ms / {p99:.1f} ms",
-            f"RSS of a worker    {self.rss_before_kib / 1024:.1f} MiB before, {self.rss_after_kib / 1024:.1f} MiB "
-            f"after {self.rss_calls} calls ({growth:+.1f}%)",
+            f"RSS of a worker     {self.rss_before_kib / 1024:.1f} MiB before, {self.rss_after_kib / 1024:.1f} MiB "
+            f"after {self.rss_calls} calls ({self.rss_growth:+.1f}%{limit}{short})",
+            f"                    (the busier worker, never killed: {self.rss_cpu_seconds:.0f} s CPU in the "
+            f"{self.rss_window_seconds:.0f} s window, {self.rss_reloads} reloads in it; before = after a reload and "
+            f"{self.warmup_calls} warm-up calls; each the median of {self.rss_readings} readings over "
+            f"{self.rss_readings * RSS_INTERVAL:.0f} s, none during a reload)",
             f"file descriptors    {self.fds_before} before, {self.fds_after} after {self.reloads} reloads",
             f"corrupt file        {'refused, old file kept serving' if self.corrupt_refused else 'NOT refused'}",
             f"in-place overwrite  {'harmless' if self.in_place_harmless else 'CHANGED ANSWERS'}",
@@ -180,6 +237,15 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _fds(pid: int) -> int:
     try:
         return len(os.listdir(f"/proc/{pid}/fd"))
@@ -205,6 +271,12 @@ class Soak:
         self.good = folder / "good.sqlite"
         self.pids: list[int] = []
         self.baseline: dict[str, list[tuple[int, int, str]]] = {}
+        # Held from a SIGHUP until every worker ended its reload, and while RSS is read.
+        self.quiet = threading.Lock()
+        self.reading = threading.Event()  # an RSS reading waits for `quiet`: no new reload until it has it
+        self.rss_before_read = threading.Event()
+        self.rss_done = threading.Event()
+        self._measured: int | None = None  # the worker whose RSS is read; the other one is killed
 
     # -- the server --------------------------------------------------------------------
 
@@ -225,11 +297,14 @@ class Soak:
         self.pids = [int(m.group(1)) for m in matches]
         self.address = f"127.0.0.1:{matches[0].group(2)}"
 
-    def signal_and_wait(self, pattern: str) -> None:
-        """SIGHUP the server and wait until every worker logged `pattern` once more."""
-        before = self.log.count(pattern)
-        self.process.send_signal(signal.SIGHUP)
-        self.log.wait_for(pattern, count=before + 2)
+    def signal_and_wait(self, pattern: str, timeout: float = WAIT) -> None:
+        """SIGHUP the server and wait until every worker logged `pattern` once more (no RSS reading meanwhile)."""
+        while self.reading.is_set():  # the lock is not fair: back-to-back reloads would starve a reading
+            time.sleep(0.05)
+        with self.quiet:
+            before = self.log.count(pattern)
+            self.process.send_signal(signal.SIGHUP)
+            self.log.wait_for(pattern, count=before + 2, timeout=timeout)
 
     # -- the callers -------------------------------------------------------------------
 
@@ -322,8 +397,12 @@ class Soak:
             callers = [threading.Thread(target=self.caller, args=(i,), daemon=True) for i in range(self.args.callers)]
             for thread in callers:
                 thread.start()
+            rss = threading.Thread(target=self._rss_window, daemon=True)
+            rss.start()
             try:
                 self._faults(stub, version, started, end)
+                # A slow machine: the load goes on until the RSS window has its calls, for at most --seconds more.
+                self.rss_done.wait(self.args.seconds)
             finally:
                 self.stop_load.set()
                 for thread in callers:
@@ -331,6 +410,7 @@ class Soak:
                 release.set()
                 for thread in holders:
                     thread.join(WAIT)
+                rss.join(WAIT)  # its last reading ends before SIGTERM
         self.result.seconds = time.monotonic() - started
         self.process.send_signal(signal.SIGTERM)
         self.result.exit_code = self.process.wait(timeout=WAIT)
@@ -343,17 +423,17 @@ class Soak:
     def _faults(self, stub: pb_grpc.EntityLinkerServiceStub, version: str, started: float, end: float) -> None:
         span = end - started
         health = health_pb2_grpc.HealthStub(grpc.insecure_channel(self.address))
-        # Reloads: descriptors of one worker before and after.
+        # Reloads: descriptors of one worker before and after. The first reload, then a SIGHUP every 5 s as
+        # long as the load runs; the other reloads once RSS was read after the warm-up: they are in its window.
         self.result.fds_before = _fds(self.pids[0])
-        for _ in range(self.args.reloads):
-            self.signal_and_wait("now serving version")
+        for number in range(self.args.reloads):
+            self.signal_and_wait(RELOADED)
             self.result.reloads += 1
+            if number == 0:
+                threading.Thread(target=self._sighup_every, args=(5.0,), daemon=True).start()
+                while not self.rss_before_read.wait(0.05) and not self.stop_load.is_set():
+                    pass
         self.result.fds_after = _fds(self.pids[0])
-        # From now on a SIGHUP every 5 s.
-        threading.Thread(target=self._sighup_every, args=(5.0, end), daemon=True).start()
-        # RSS of the worker never killed, before and after `rss_calls` more calls (read by a thread).
-        self.result.rss_before_kib = _rss_kib(self.pids[0])
-        threading.Thread(target=self._rss_after, args=(self.result.calls,), daemon=True).start()
         # An atomic replace with a corrupt file: refused by both workers; the old one keeps serving.
         self._at(started + 0.35 * span)
         corrupt = self.folder / "corrupt.sqlite"
@@ -383,21 +463,76 @@ class Soak:
         self._at(started + 0.7 * span)
         restarts = self.log.count("worker restarted")
         self.killed_at = time.monotonic()
-        os.kill(self.pids[1], signal.SIGKILL)
+        os.kill(next(pid for pid in self.pids if pid != self.measured_pid()), signal.SIGKILL)
         self.log.wait_for("worker restarted", count=restarts + 1)
         self.log.wait_for(SERVING.pattern, count=3)
         self.result.worker_restarted = True
         self._at(end)
 
-    def _sighup_every(self, period: float, end: float) -> None:
-        while not self.stop_load.wait(period) and time.monotonic() < end - 1.0:
-            self.process.send_signal(signal.SIGHUP)
+    def _sighup_every(self, period: float) -> None:
+        while not self.stop_load.wait(period):
+            # A worker killed meanwhile logs its reload only once forked again: wait a bounded time.
+            with contextlib.suppress(RuntimeError):
+                self.signal_and_wait(RELOAD_ENDED, timeout=10.0)
 
-    def _rss_after(self, base_calls: int) -> None:
-        while self.result.calls < base_calls + self.args.rss_calls and not self.stop_load.wait(0.05):
-            pass
-        self.result.rss_after_kib = _rss_kib(self.pids[0])
-        self.result.rss_calls = self.result.calls - base_calls
+    def _wait_calls(self, count: int) -> bool:
+        """Wait until the callers made `count` calls; False when the load stopped first."""
+        while self.result.calls < count:
+            if self.stop_load.wait(0.05):
+                return False
+        return True
+
+    def measured_pid(self) -> int:
+        """The worker whose RSS is read: the one with more CPU time when first asked (after the warm-up).
+
+        Connections, not calls, are spread over the workers, so one may serve more callers than the other.
+        """
+        with self.lock:
+            if self._measured is None:
+                self._measured = max(self.pids, key=_cpu_seconds)
+            return self._measured
+
+    def _reloads_of_measured(self) -> int:
+        return self.log.count(rf" {self.measured_pid()} .*{RELOADED}")  # the log line's pid field
+
+    def _read_rss(self) -> int:
+        """RSS of the measured worker: the median of `--rss-readings` readings, each with no reload in flight."""
+        readings = []
+        for _ in range(self.args.rss_readings):
+            self.reading.set()
+            try:
+                with self.quiet:
+                    readings.append(_rss_kib(self.measured_pid()))
+            finally:
+                self.reading.clear()
+            time.sleep(RSS_INTERVAL)
+        return int(statistics.median(readings))
+
+    def _rss_window(self) -> None:
+        """RSS after the warm-up (a reload and `--warmup-calls` calls), then `--rss-calls` calls later."""
+        try:
+            self.result.warmup_calls = self.args.warmup_calls
+            self.result.rss_readings = self.args.rss_readings
+            self.result.rss_calls_wanted = self.args.rss_calls
+            if not self._wait_calls(self.args.warmup_calls):
+                return
+            while self.result.reloads < min(1, self.args.reloads):
+                if self.stop_load.wait(0.05):
+                    return
+            self.result.rss_before_kib = self._read_rss()
+            base_calls, base_cpu, base_time = self.result.calls, _cpu_seconds(self.measured_pid()), time.monotonic()
+            base_reloads = self._reloads_of_measured()
+            self.rss_before_read.set()
+            self._wait_calls(base_calls + self.args.rss_calls)
+            calls = self.result.calls
+            self.result.rss_cpu_seconds = _cpu_seconds(self.measured_pid()) - base_cpu
+            self.result.rss_window_seconds = time.monotonic() - base_time
+            self.result.rss_reloads = self._reloads_of_measured() - base_reloads
+            self.result.rss_after_kib = self._read_rss()
+            self.result.rss_calls = calls - base_calls
+        finally:
+            self.rss_before_read.set()
+            self.rss_done.set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -405,6 +540,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the load runs")
     parser.add_argument("--callers", type=int, default=16, help="concurrent callers")
     parser.add_argument("--rss-calls", type=int, default=20_000, help="calls between the two RSS readings")
+    parser.add_argument(
+        "--warmup-calls", type=int, default=2_000, help="calls (and a reload) before the first RSS reading"
+    )
+    parser.add_argument(
+        "--rss-readings", type=int, default=21, help=f"readings {RSS_INTERVAL:g} s apart whose median is an RSS figure"
+    )
+    parser.add_argument(
+        "--max-rss-growth", type=float, default=10.0, help="RSS growth (percent) from which the soak fails"
+    )
     parser.add_argument("--reloads", type=int, default=100, help="reloads between the two descriptor counts")
     parser.add_argument("--gazetteer", type=Path, default=None, help="gazetteer (default: the seeds, built now)")
     args = parser.parse_args(argv)
@@ -424,6 +568,7 @@ def run(args: argparse.Namespace) -> SoakResult:
             args.gazetteer = folder / "seeds.sqlite"
             build(args.gazetteer, [], Source("seeds", read_seeds(ROOT / "seeds")))
         soak = Soak(args, folder)
+        soak.result.max_rss_growth = args.max_rss_growth
         soak.start()
         try:
             return soak.run()
