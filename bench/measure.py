@@ -32,6 +32,7 @@ from bench.alternatives import (
     distinct_keys,
     ensure_alternative_db,
 )
+from bench.certs import Authority  # cryptography, a dev requirement like the benchmarks
 from bench.echo import echo_call
 from bench.machine import OtherCpu
 from bench.serving import (
@@ -54,7 +55,6 @@ from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.heap import settle_after_load
 from server.linking import Linker
-from tests.certs import Authority  # cryptography, a dev requirement like the benchmarks
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ import pytest
 from entitylinker_client import EntityLinkerClient, error_reason, pb
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from bench.certs import Authority, Pem
 from server.app import create_server
 from server.holder import LinkerHolder
 from server.security import AuthInterceptor, TlsFiles, TokenStore, read_tokens
-from tests.certs import Authority, Pem
 from tests.conftest import seed_entities
 from tests.test_reflection import _ask
 from tests.test_server_process import SERVING_LINE, ServerProcess

@@ -1,4 +1,4 @@
-"""Certificates made at test time (the `cryptography` package): a CA, a server and client certificates."""
+"""A CA, server and client certificates made at run time (`cryptography`), for TLS tests and the bench."""
 
 from __future__ import annotations
 
