@@ -50,6 +50,16 @@ def name_key(name: str) -> str:
     return " ".join(words(normalize(name)))
 
 
+def word_key(word: str) -> str:
+    """The key of one written word: normalised, without the spaces a ligature may expand to."""
+    return normalize(word).replace(" ", "")
+
+
+# Proclitics glued to a word: a conjunction (و ف), then a preposition (ب ل, and ك "like"), each
+# optional. Shortest first after each conjunction; the empty one first of all.
+PROCLITICS: Final = tuple(c + p for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك"))
+
+
 def _fold_consonants(word: str) -> str:
     """The consonant classes above folded; تس, one sound in German and Hebrew names, as س (ميرتس / ميرز)."""
     return word.translate(_SKELETON_CLASSES).replace("تس", "س")
@@ -201,6 +211,11 @@ ORGANISATION_HEADS: Final = frozenset(
     ["منظمه", "وكاله", "وزاره", "حركه", "حزب", "تنظيم", "جماعه", "شركه", "مؤسسه", "هييه", "هيئه", "مجموعه"]
 )
 _MIN_DISTINCT_CHARS = 3
+
+
+# The endings of a nisba in the feminine, the plural and the dual, longest first, each with how
+# many letters to cut to get back to the masculine ي (مغربية → مغربي، مغربيين → مغربي).
+NISBA_ENDINGS: Final = (("يتين", 3), ("يتان", 3), ("يين", 2), ("يون", 2), ("يات", 2), ("يه", 1), ("يا", 1), ("ي", 0))
 
 
 def nisba_adjective(word: str) -> bool:

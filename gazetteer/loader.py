@@ -202,8 +202,6 @@ class Gazetteer:
         self._connection = self._open()
         self._pid = os.getpid()
         self.entity = _cached(self._entity)
-        self.refs = _cached(self._refs)
-        self.is_prefix = _cached(self._is_prefix)
         self.word = _cached(self._word)
         self.words_with_skeleton = _cached(self._words_with_skeleton)
         self.words_with_variant = _cached(self._words_with_variant)
@@ -227,7 +225,7 @@ class Gazetteer:
         if self._owner == os.getpid():
             self.path.unlink(missing_ok=True)
 
-    # -- look-ups (each wrapped in a bounded cache in __init__) ---------------------
+    # -- look-ups (most wrapped in a bounded cache in __init__) ---------------------
 
     def _entity(self, qid: str) -> EntityRecord | None:
         cursor = self._conn().execute(ENTITY_SQL, (qid,))
@@ -236,11 +234,14 @@ class Gazetteer:
             return None
         return schema.row_to_record(dict(zip([c[0] for c in cursor.description], row, strict=True)))
 
-    def _refs(self, key: str) -> tuple[NameRef, ...]:
+    # `refs` and `is_prefix` have no cache here: the linking core asks them for nearly every word
+    # through a memo of its own, and a cache under that memo only cost time and memory.
+    def refs(self, key: str) -> tuple[NameRef, ...]:
         """The names with this key of its best-known entities (at most MAX_CANDIDATES_PER_KEY)."""
         return tuple(NameRef(*row) for row in self._conn().execute(REFS_SQL, (key,)))
 
-    def _is_prefix(self, key: str) -> bool:
+    def is_prefix(self, key: str) -> bool:
+        """True when some longer name key starts with these words."""
         return self._conn().execute(PREFIX_SQL, (key,)).fetchone() is not None
 
     def _word(self, word: str) -> tuple[bool, bool]:

@@ -51,7 +51,11 @@ _TEH_MARBUTA = "\u0629"
 
 
 def deletes(word: str) -> set[str]:
-    """The one-deletion variants of a word."""
+    """The word with each one letter left out, SymSpell's deletes.
+
+    The build files a name word under its own, serving looks a text word up by
+    its own: two words one edit apart share one of them.
+    """
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 

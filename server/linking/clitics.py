@@ -7,15 +7,12 @@ convention Elasticsearch's Arabic stemmer follows for the same reason).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-_LOGGER = logging.getLogger(__name__)
+from gazetteer.keys import PROCLITICS
 
-_CONJUNCTIONS: Final = ("", "و", "ف")
-_PREPOSITIONS: Final = ("", "ب", "ل", "ك")
 _MIN_REMAINDER: Final = 2
 
 
@@ -37,17 +34,15 @@ class CliticSplit:
 def proclitic_splits(word: str) -> tuple[CliticSplit, ...]:
     """Every proclitic reading of a normalised word, shortest prefix first."""
     splits: list[CliticSplit] = []
-    for conjunction in _CONJUNCTIONS:
-        for preposition in _PREPOSITIONS:
-            prefix = conjunction + preposition
-            if not prefix or not word.startswith(prefix):
-                continue
-            stem = word[len(prefix) :]
-            if len(stem) < _MIN_REMAINDER:
-                continue
-            splits.append(CliticSplit(len(prefix), stem))
-            if preposition == "ل" and stem.startswith("ل") and not stem.startswith("ال"):
-                splits.append(CliticSplit(len(prefix), "ا" + stem))
+    for prefix in PROCLITICS:
+        if not prefix or not word.startswith(prefix):
+            continue
+        stem = word[len(prefix) :]
+        if len(stem) < _MIN_REMAINDER:
+            continue
+        splits.append(CliticSplit(len(prefix), stem))
+        if prefix.endswith("ل") and stem.startswith("ل") and not stem.startswith("ال"):
+            splits.append(CliticSplit(len(prefix), "ا" + stem))
     splits.sort(key=lambda s: s.skip)
     return tuple(splits)
 
@@ -58,10 +53,8 @@ def with_proclitics(stem: str) -> list[CliticSplit]:
     The inverse of `proclitic_splits`, for looking a known stem up among the words of a text in one step.
     """
     forms = []
-    for conjunction in _CONJUNCTIONS:
-        for preposition in _PREPOSITIONS:
-            prefix = conjunction + preposition
-            forms.append(CliticSplit(len(prefix), prefix + stem))
-            if preposition == "ل" and stem.startswith("ال"):
-                forms.append(CliticSplit(len(prefix), prefix + stem[1:]))  # ل + ال: للمغرب
+    for prefix in PROCLITICS:
+        forms.append(CliticSplit(len(prefix), prefix + stem))
+        if prefix.endswith("ل") and stem.startswith("ال"):
+            forms.append(CliticSplit(len(prefix), prefix + stem[1:]))  # ل + ال: للمغرب
     return forms

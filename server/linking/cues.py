@@ -7,13 +7,10 @@ the gazetteer's normaliser.
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 from gazetteer.keys import name_key
 from gazetteer.records import EntityKind
-
-_LOGGER = logging.getLogger(__name__)
 
 _CUES: dict[EntityKind, str] = {
     EntityKind.PERSON: (

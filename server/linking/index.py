@@ -19,15 +19,23 @@ from typing import Final, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from gazetteer.keys import folded, name_key, skeleton
+from gazetteer.keys import NISBA_ENDINGS, folded, name_key, skeleton
 from gazetteer.lexicon import common_words, function_words, ordinary_share, word_frequencies
 from gazetteer.loader import Gazetteer, popularity
-from gazetteer.lookup_tables import MIN_TYPO_WORD
+from gazetteer.lookup_tables import MIN_TYPO_WORD, deletes
 from server.linking.clitics import CliticSplit, proclitic_splits
 from server.linking.demonyms import DemonymTable
 from server.linking.memo import Memo
 
 _LOGGER = logging.getLogger(__name__)
+
+# How a text word matched a vocabulary word, closest first, so that the loosest of several is
+# their max(): as written, up to letters that spell one sound, by phonetic skeleton, with one typo.
+EXACT: Final = 0
+FOLDED: Final = 1
+VARIANT: Final = 2
+TYPO: Final = 3
+MATCH_NAMES: Final = ("exact", "folded", "variant", "typo")
 
 # Below these lengths (normalised letters) a word must match exactly.
 MIN_SKELETON_WORD: Final = 4
@@ -46,7 +54,6 @@ MOSTLY_ORDINARY_SHARE: Final = 0.8
 _WORD_CACHE_ENTRIES: Final = 50_000
 # A word that names an entity this well known is taken as written, without looking for variants.
 AS_WRITTEN_PRIOR: Final = 0.6
-_TYPO: Final = "typo"
 # Corpus count above which a word's stem, under a clitic or an ending, is taken for an ordinary word.
 FREQUENT_WORD_COUNT: Final = 5000
 _NO_COUNTS: Final = (0, 0, 0, 0)
@@ -61,11 +68,10 @@ class WordMatch(NamedTuple):
 
     word: str
     similarity: float  # 1.0 for exact
-    how: str  # "exact", "folded", "variant" or "typo"
+    how: int  # EXACT, FOLDED, VARIANT or TYPO
 
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+    def __repr__(self) -> str:
+        return f"WordMatch({self.word!r}, {self.similarity:.3f}, {MATCH_NAMES[self.how]})"
 
 
 # Inflections that make another word of a name, not another spelling of it: امريكي is the
@@ -77,7 +83,7 @@ _SUFFIXES: Final = frozenset(
 # possessive pronouns.
 _ORDINARY_ENDINGS: Final = ("ا", "ه", "ت", "ها", "هم", "هما", "ك", "كم")
 _PREFIXES: Final = frozenset(["ال", "و", "ف", "ب", "ل", "ك", "س", "وال", "بال", "لل", "فال", "كال"])
-_NISBA_ENDINGS: Final = ("يين", "يون", "يات", "يه", "يا", "ي")
+_NISBA_ENDINGS: Final = tuple(ending for ending, _ in NISBA_ENDINGS)
 
 
 def _is_morphological_variant(word: str, name_word: str) -> bool:
@@ -116,7 +122,7 @@ class NameIndex:
             if key not in self._common and ordinary_share(key) < MOSTLY_ORDINARY_SHARE
         )
         # The names with exactly this key, and whether some longer name starts with these words:
-        # asked for nearly every word of every text, so memoised here as well as in the gazetteer.
+        # asked for nearly every word of every text, so memoised here (the gazetteer caches neither).
         self.names_with_key = Memo(gazetteer.refs, _WORD_CACHE_ENTRIES)
         self.is_prefix = Memo(gazetteer.is_prefix, _WORD_CACHE_ENTRIES)
         self.word_matches = Memo(self._word_matches, _WORD_CACHE_ENTRIES)
@@ -148,7 +154,7 @@ class NameIndex:
     def _word_matches(self, word: str) -> tuple[WordMatch, ...]:
         """Vocabulary words that `word` may stand for, best first: itself if it is one, else its variants."""
         if self.is_word(word):
-            return (WordMatch(word, 1.0, "exact"),)
+            return (WordMatch(word, 1.0, EXACT),)
         return self._spelling_variants(word)
 
     def _continuation_matches(self, word: str) -> tuple[WordMatch, ...]:
@@ -160,7 +166,7 @@ class NameIndex:
         variants = self._spelling_variants(word, MIN_CONTINUATION_WORD, ordinary_allowed=True)
         if not self.is_word(word):
             return variants
-        return (WordMatch(word, 1.0, "exact"), *variants)
+        return (WordMatch(word, 1.0, EXACT), *variants)
 
     def _spelling_variants(
         self, word: str, min_length: int = MIN_SKELETON_WORD, ordinary_allowed: bool = False
@@ -168,9 +174,9 @@ class NameIndex:
         """Other vocabulary words that `word` may be a spelling of, best first.
 
         Three looser and looser readings, each an indexed look-up: the same letters
-        up to transliteration's interchangeable consonants and doubling ("folded"),
-        the same phonetic skeleton ("variant": long vowels added or dropped too),
-        and one typo in a long word ("typo").
+        up to transliteration's interchangeable consonants and doubling (FOLDED),
+        the same phonetic skeleton (VARIANT: long vowels added or dropped too),
+        and one typo in a long word (TYPO).
         """
         if len(word) < min_length or (not ordinary_allowed and self.is_ordinary(word)):
             # Too short to tell apart, or a real word of its own (الربط is not الرباط).
@@ -185,21 +191,21 @@ class NameIndex:
                 if _is_morphological_variant(word, candidate):
                     continue
                 if folded(candidate) == word_folded:
-                    found[candidate] = WordMatch(candidate, FOLDED_SIMILARITY, "folded")
+                    found[candidate] = WordMatch(candidate, FOLDED_SIMILARITY, FOLDED)
                     continue
                 # Compared folded, so that only the vowels count: جالنت / غالانت.
                 similarity = Levenshtein.normalized_similarity(word_folded, folded(candidate))
                 if similarity >= MIN_VARIANT_SIMILARITY:
-                    found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, "variant")
+                    found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, VARIANT)
         if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
-            for variant in _deletes(word) | {word}:
+            for variant in deletes(word) | {word}:
                 for candidate in self.gazetteer.words_with_variant(variant):
                     if candidate in found or candidate == word or _is_morphological_variant(word, candidate):
                         continue
                     if DamerauLevenshtein.distance(word, candidate) > 1:
                         continue
                     similarity = Levenshtein.normalized_similarity(word, candidate)
-                    found[candidate] = WordMatch(candidate, 0.8 + 0.1 * similarity, "typo")
+                    found[candidate] = WordMatch(candidate, 0.8 + 0.1 * similarity, TYPO)
         if len(word) >= MIN_JOINED_WORD:
             for match in self._joined_readings(word):
                 found.setdefault(match.word, match)
@@ -261,16 +267,16 @@ class NameIndex:
                 continue
             pair = f"{left} {right}"
             if self.is_name(pair) or self.is_prefix(pair):
-                readings.append(WordMatch(pair, JOINED_SIMILARITY, "folded"))
+                readings.append(WordMatch(pair, JOINED_SIMILARITY, FOLDED))
         return readings
 
     def first_word_readings_as_written(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
         """(skip, match) readings of a word that starts a name, without spelling variants (not remembered)."""
         if self.is_word(word):
-            return ((0, WordMatch(word, 1.0, "exact")),)
+            return ((0, WordMatch(word, 1.0, EXACT)),)
         for split in proclitic_splits(word):
             if self.is_word(split.stem):
-                return ((split.skip, WordMatch(split.stem, 1.0, "exact")),)
+                return ((split.skip, WordMatch(split.stem, 1.0, EXACT)),)
         return ()
 
     def _first_word_readings(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
@@ -282,19 +288,19 @@ class NameIndex:
         """
         whole = self.word_matches(word)
         splits = self._name_splits(word)
-        if whole and whole[0].how == "exact" and self.is_name(whole[0].word):
+        if whole and whole[0].how == EXACT and self.is_name(whole[0].word):
             if self._best_known(word) >= AS_WRITTEN_PRIOR:
                 return ((0, whole[0]),)
             # Only obscure entities bear the word as written (شولس or للامم, a name somewhere in a
             # large gazetteer): a well-known name spelled this way, or after a proclitic, competes.
-            variants = [(0, m) for m in self._spelling_variants(word) if m.how != _TYPO]
-            stems = [(split.skip, WordMatch(split.stem, 1.0, "exact")) for split in splits if self.is_word(split.stem)]
+            variants = [(0, m) for m in self._spelling_variants(word) if m.how != TYPO]
+            stems = [(split.skip, WordMatch(split.stem, 1.0, EXACT)) for split in splits if self.is_word(split.stem)]
             return ((0, whole[0]), *stems, *variants)
-        exact_whole = [(0, whole[0])] if whole and whole[0].how == "exact" else []
+        exact_whole = [(0, whole[0])] if whole and whole[0].how == EXACT else []
         for split in splits:
             if self.is_word(split.stem):
                 # للامم may begin a name of its own and also be ل + الامم (الأمم المتحدة).
-                return (*exact_whole, (split.skip, WordMatch(split.stem, 1.0, "exact")))
+                return (*exact_whole, (split.skip, WordMatch(split.stem, 1.0, EXACT)))
         if exact_whole:
             return tuple(exact_whole)
         if self.is_ordinary(word):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Final
 
-from server.linking.index import NameIndex, WordMatch
+from server.linking.index import EXACT, MATCH_NAMES, VARIANT, NameIndex, WordMatch
 from server.linking.text import Word, joined
-
-_LOGGER = logging.getLogger(__name__)
 
 MAX_NAME_WORDS: Final = 8
 # Words one call may look up afresh with their spelling variants (see FuzzyBudget).
@@ -23,12 +20,11 @@ class SpanMatch:
 
     `skip` normalised characters of the first word are a proclitic outside the
     mention; `similarity` is the product of the word similarities; `loosest` is
-    the loosest way any word matched: "exact", "folded", "variant" or "typo". A plain class
-    with its own `__init__`: compiled (`make native`) it costs a fraction of a
-    tuple's, and a long text makes tens of thousands.
+    the loosest way any word matched (`index.EXACT` … `index.TYPO`). A plain
+    class (see ARCHITECTURE.md).
     """
 
-    def __init__(self, first: int, last: int, skip: int, key: str, similarity: float, loosest: str) -> None:
+    def __init__(self, first: int, last: int, skip: int, key: str, similarity: float, loosest: int) -> None:
         self.first = first
         self.last = last
         self.skip = skip
@@ -37,11 +33,12 @@ class SpanMatch:
         self.loosest = loosest
 
     def __repr__(self) -> str:
-        return f"SpanMatch({self.first}, {self.last}, {self.skip}, {self.key!r}, {self.similarity:.3f}, {self.loosest})"
+        name = MATCH_NAMES[self.loosest]
+        return f"SpanMatch({self.first}, {self.last}, {self.skip}, {self.key!r}, {self.similarity:.3f}, {name})"
 
     @property
     def exact(self) -> bool:
-        return self.loosest == "exact"
+        return self.loosest == EXACT
 
     @property
     def word_count(self) -> int:
@@ -88,19 +85,10 @@ def spot(text: str, words: list[Word], index: NameIndex, budget: FuzzyBudget | N
             continue  # most words: no name starts here
         if word.ends_with_heh:
             readings = tuple((skip, _as_written(word, m, index)) for skip, m in readings)
-        if len(readings) == 1:
-            # The usual case, without the general walk: one reading, a name by itself or not,
-            # and the walk goes on only if some longer name starts with it.
-            skip, match = readings[0]
-            if names_with_key(match.word):
-                found.append(SpanMatch(first, first, skip, match.word, match.similarity, match.how))
-            if first + 1 >= word_count or not is_prefix(match.word) or not joined(text, word, words[first + 1]):
-                continue
-        # States: (key so far, similarity so far, skip, loosest match so far).
+        # One state per reading: (key so far, similarity so far, skip, loosest match so far),
+        # carried word by word while some longer name starts with its key.
         states = [(m.word, m.similarity, skip, m.how) for skip, m in readings]
         last = first
-        if len(readings) == 1:
-            states, last = _extend(states, words[first + 1], index), first + 1  # its one-word span is found
         while states:
             for key, similarity, skip, loosest in states:
                 if names_with_key(key):
@@ -115,7 +103,7 @@ def spot(text: str, words: list[Word], index: NameIndex, budget: FuzzyBudget | N
     return found
 
 
-_State = tuple[str, float, int, str]  # key so far, similarity so far, skip, loosest match so far
+_State = tuple[str, float, int, int]  # key so far, similarity so far, skip, loosest match so far
 
 
 def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_State]:
@@ -126,7 +114,7 @@ def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_St
     if next_word.ends_with_heh:
         next_matches = tuple(_as_written(next_word, m, index) for m in next_matches)
     return [
-        (f"{key} {m.word}", similarity * m.similarity, skip, _looser(loosest, m.how))
+        (f"{key} {m.word}", similarity * m.similarity, skip, max(loosest, m.how))
         for key, similarity, skip, loosest in states
         for m in next_matches
     ]
@@ -137,13 +125,6 @@ TEH_MARBUTA_AS_HEH_SIMILARITY: Final = 0.95
 
 
 def _as_written(word: Word, match: WordMatch, index: NameIndex) -> WordMatch:
-    if word.ends_with_heh and match.how == "exact" and index.spelled_with_teh_marbuta(match.word):
-        return WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, "variant")
+    if word.ends_with_heh and match.how == EXACT and index.spelled_with_teh_marbuta(match.word):
+        return WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, VARIANT)
     return match
-
-
-_LOOSENESS: Final = {"exact": 0, "folded": 1, "variant": 2, "typo": 3}
-
-
-def _looser(a: str, b: str) -> str:
-    return a if _LOOSENESS[a] >= _LOOSENESS[b] else b

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import lru_cache
 from typing import Final
 
-from gazetteer.normalize import normalize, normalize_char, normalize_with_offsets
+from gazetteer.keys import word_key
+from gazetteer.normalize import normalize_char, normalize_with_offsets
 from gazetteer.tokenize import BREAK_CHARS, word_matches
-
-_LOGGER = logging.getLogger(__name__)
 
 # Characters that may join the words of one name besides white space (تل-أبيب).
 _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
@@ -32,7 +30,7 @@ class Word:
     the normaliser folds the two, but جده is not جدة. `starts_sentence`: a
     sentence ends between the previous word and this one (cues do not reach
     across). `quote`: which short quotation («…», “…”, "…") the word is inside,
-    or -1. A plain class with its own `__init__`, cheapest to build compiled.
+    or -1. A plain class (see ARCHITECTURE.md).
     """
 
     def __init__(
@@ -59,9 +57,7 @@ class Word:
 
 # Only words with an invisible mark or a ligature come here: few in news, so a small cache is
 # enough, and a text of unusual characters cannot fill memory through it.
-@lru_cache(maxsize=10_000)
-def _normalize_word(word: str) -> str:
-    return normalize(word).replace(" ", "")
+_normalize_word = lru_cache(maxsize=10_000)(word_key)
 
 
 def _trim_invisible(text: str, start: int, end: int) -> tuple[int, int]:
