@@ -37,7 +37,7 @@ from gazetteer.keys import (
     surname_keys,
     titled_given_name_keys,
 )
-from gazetteer.lexicon import blocked_surnames, common_words, ordinary_share
+from gazetteer.lexicon import OFTEN_ORDINARY, blocked_surnames, common_words, ordinary_share
 from gazetteer.lookup_tables import write_lookup_tables
 from gazetteer.normalize import NORMALIZER_VERSION
 from gazetteer.records import EntityKind, EntityRecord
@@ -45,8 +45,6 @@ from gazetteer.records import EntityKind, EntityRecord
 _LOGGER = logging.getLogger(__name__)
 
 _BATCH_SIZE = 5000
-# A short name whose every word is at least this often an ordinary word is not derived.
-_ORDINARY_SHARE = 0.5
 # The temporary file is private to this build and thrown away on failure, so
 # it needs no journal and no syncs; a large page cache speeds up the indexing.
 _PRAGMAS = (
@@ -164,7 +162,7 @@ def _ordinary_word(key: str) -> bool:
     """
     common = common_words()
     words = key.split(" ")
-    ordinary = [word in common or ordinary_share(word) >= _ORDINARY_SHARE for word in words]
+    ordinary = [word in common or ordinary_share(word) >= OFTEN_ORDINARY for word in words]  # not derived
     return any(ordinary) and all(o or nisba_adjective(w) for o, w in zip(ordinary, words, strict=True))
 
 

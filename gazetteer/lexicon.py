@@ -17,8 +17,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.keys import name_key
-from gazetteer.normalize import normalize
+from gazetteer.keys import name_key, word_key
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -102,10 +101,6 @@ def _arramooz_data_dir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-def _word_key(word: str) -> str:
-    return normalize(word).replace(" ", "")
-
-
 _LOAD_LOCK = threading.Lock()
 
 
@@ -129,7 +124,7 @@ def _load_word_frequencies() -> dict[str, tuple[int, int, int, int]]:
     singular_freq: dict[str, int] = {}
     with sqlite3.connect(f"file:{data_dir / 'wordfreq.sqlite'}?mode=ro", uri=True) as conn:
         for word, tag, freq in conn.execute("SELECT unvocalized, word_type, freq FROM wordfreq"):
-            key = _word_key(word)
+            key = word_key(word)
             pair = counts.setdefault(key, [0, 0])
             pair[1 if tag == _PROPER_NOUN_TAG else 0] += int(freq or 0)
             if tag in _ADJECTIVE_TAGS:
@@ -142,15 +137,15 @@ def _load_word_frequencies() -> dict[str, tuple[int, int, int, int]]:
                 singular_freq[key] = singular_freq.get(key, 0) + int(freq or 0)
     with sqlite3.connect(f"file:{data_dir / 'arabicdictionary.sqlite'}?mode=ro", uri=True) as conn:
         for singular, plurals in conn.execute("SELECT unvocalized, broken_plural FROM nouns WHERE broken_plural != ''"):
-            credit = int(singular_freq.get(_word_key(singular), 0) * _PLURAL_SHARE_OF_SINGULAR) or 1
+            credit = int(singular_freq.get(word_key(singular), 0) * _PLURAL_SHARE_OF_SINGULAR) or 1
             for plural in plurals.replace("+ات", "").split(";"):
-                key = _word_key(plural.strip())
+                key = word_key(plural.strip())
                 if key:
                     counts.setdefault(key, [0, 0])[0] += credit
                     nouns[key] = nouns.get(key, 0) + credit
     # Arramooz's stop words (prepositions, particles, pronouns with their clitics: في، لدى، بين).
     with sqlite3.connect(f"file:{data_dir / 'stopwords.sqlite'}?mode=ro", uri=True) as conn:
-        function_words.update(_word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))
+        function_words.update(word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))
     # A word that can be a preposition, particle or pronoun (في، مع) counts as no noun at all.
     return {
         key: (ordinary, proper, adjectives.get(key, 0), 0 if key in function_words else nouns.get(key, 0))
@@ -165,7 +160,13 @@ def function_words() -> frozenset[str]:
     if data_dir is None:
         return frozenset()
     with sqlite3.connect(f"file:{data_dir / 'stopwords.sqlite'}?mode=ro", uri=True) as conn:
-        return frozenset(_word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))
+        return frozenset(word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))
+
+
+# Shares of `ordinary_share` above which a word is mostly (علي، السلام) or often an ordinary word:
+# the gates ask for strong evidence before linking the first, any context before the second.
+MOSTLY_ORDINARY = 0.8
+OFTEN_ORDINARY = 0.5
 
 
 @lru_cache(maxsize=200_000)

@@ -9,6 +9,25 @@ from server.linking._native import use_compiled_core
 COMPILED = use_compiled_core(__path__)
 
 from server.linking.linker import DEFAULT_MIN_SCORE, Linker  # noqa: E402  (after choosing the build)
-from server.linking.models import Candidate, LinkOptions, LinkResult, Mention  # noqa: E402
+from server.linking.models import (  # noqa: E402
+    ALL_SHORTCUTS,
+    NO_SHORTCUTS,
+    Candidate,
+    LinkOptions,
+    LinkResult,
+    Mention,
+    Shortcuts,
+)
 
-__all__ = ["COMPILED", "DEFAULT_MIN_SCORE", "Candidate", "LinkOptions", "LinkResult", "Linker", "Mention"]
+__all__ = [
+    "ALL_SHORTCUTS",
+    "COMPILED",
+    "DEFAULT_MIN_SCORE",
+    "NO_SHORTCUTS",
+    "Candidate",
+    "LinkOptions",
+    "LinkResult",
+    "Linker",
+    "Mention",
+    "Shortcuts",
+]

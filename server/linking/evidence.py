@@ -13,13 +13,12 @@ import logging
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
-from gazetteer.lexicon import common_words, function_words, given_names, is_adjective, is_noun, ordinary_share
+from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from gazetteer.records import EntityKind, EntityRecord
 from server.linking import scoring
 from server.linking.clitics import proclitic_splits
-from server.linking.cues import cue_kinds, honorifics, place_cue_wants_country
 from server.linking.demonyms import DemonymTable
-from server.linking.gates import MOSTLY_ORDINARY, OFTEN_ORDINARY
+from server.linking.language import Language
 from server.linking.memo import Memo
 from server.linking.spotter import MAX_NAME_WORD_CHARS, SpanMatch
 from server.linking.text import Word
@@ -69,6 +68,12 @@ class NameFacts(NamedTuple):
     ordinary_by_ending: bool
 
 
+def mostly_ordinary(name: NameFacts) -> bool:
+    """The one-word name is mostly an ordinary word (علي، السلام، القديمة): only strong evidence links it."""
+    definite_adjective = name.definite_adjective and name.demonym_country is None
+    return name.common or name.ordinary >= MOSTLY_ORDINARY or definite_adjective
+
+
 class Evidence:
     """Facts about one span and its neighbourhood, computed once for all its candidates.
 
@@ -78,6 +83,7 @@ class Evidence:
 
     def __init__(
         self,
+        *,
         key: str,
         name: NameFacts,
         cue: scoring.Cue | None,
@@ -87,15 +93,15 @@ class Evidence:
         followed_by_adjective: bool,
         following_demonym: str | None,
         resolving: bool,
-        adjacent_country: str | None = None,
-        after_definite_title: bool = False,
-        adjective_after_noun: bool = False,
-        before_definite_noun: bool = False,
-        inside_longer_quote: bool = False,
-        joined_to_next: bool = False,
-        after_title: bool = False,
-        after_honorific: bool = False,
-        function_word_inside: bool = False,
+        adjacent_country: str | None,
+        after_definite_title: bool,
+        adjective_after_noun: bool,
+        before_definite_noun: bool,
+        inside_longer_quote: bool,
+        joined_to_next: bool,
+        after_title: bool,
+        after_honorific: bool,
+        function_word_inside: bool,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -181,22 +187,31 @@ class EvidenceReader:
     """Reads the `Evidence` of spans; holds the word tables and the per-word caches."""
 
     def __init__(
-        self, demonyms: DemonymTable, ordinary_form: Callable[[str], bool], ordinary_by_ending: Callable[[str], bool]
+        self,
+        language: Language,
+        demonyms: DemonymTable,
+        ordinary_form: Callable[[str], bool],
+        ordinary_by_ending: Callable[[str], bool],
+        memos: bool = True,
     ) -> None:
+        memo_entries = _CACHE_ENTRIES if memos else 0
         self.demonyms = demonyms
         self._ordinary_form = ordinary_form  # an ordinary word, bare or inflected
         self._ordinary_by_ending = ordinary_by_ending
-        self._common = common_words()
-        self._given = given_names()
-        self._cues = cue_kinds()
-        self._honorifics = honorifics()
-        self._function_words = function_words()
-        self._place_cues = place_cue_wants_country()
-        self.cue_of = Memo(self._cue_of, _CACHE_ENTRIES)
-        self._key_facts = Memo(self._read_key_facts, _CACHE_ENTRIES)
-        self._following_facts = Memo(self._read_following_facts, _CACHE_ENTRIES)
-        self._previous_facts = Memo(self._read_previous_facts, _CACHE_ENTRIES)
-        self._role_word = Memo(role_word, _CACHE_ENTRIES)
+        self._common = language.common_words
+        self._given = language.given_names
+        self._cues = language.cue_kinds
+        self._honorifics = language.honorifics
+        self._function_words = language.function_words
+        self._place_cues = language.place_cues
+        self._ordinary_share = language.ordinary_share
+        self._is_adjective = language.is_adjective
+        self._is_noun = language.is_noun
+        self.cue_of = Memo(self._cue_of, memo_entries)
+        self._key_facts = Memo(self._read_key_facts, memo_entries)
+        self._following_facts = Memo(self._read_following_facts, memo_entries)
+        self._previous_facts = Memo(self._read_previous_facts, memo_entries)
+        self._role_word = Memo(role_word, memo_entries)
 
     def name_facts(self, key: str) -> NameFacts:
         """What a name key is as a word of the language (cached)."""
@@ -252,39 +267,41 @@ class EvidenceReader:
         if previous_word is not None and len(previous_word.norm) > MAX_NAME_WORD_CHARS:
             previous_word = None
         before = self._previous_facts(previous_word.norm) if previous_word is not None else None
+        # What the word before says, unless a proclitic of the span's own first word stands between.
+        before_own = before if before is not None and not span.skip else None
         # A demonym describes the name when it follows it directly (الرباط المالطية), or precedes
         # it as a definite adjective (العاصمة المغربية الرباط); not across و (مالي والنيجر).
         adjacent = demonyms.get(last + 1) if after is not None and not after.starts_with_and else None
-        if adjacent is None and before is not None and before.definite and not span.skip:
+        if adjacent is None and before_own is not None and before_own.definite:
             adjacent = demonyms.get(first - 1)
         # Resolving, only a title the query itself opens with can be a cue (الرئيس ماكرون).
         cue, cue_distance = (None, 0) if resolving and first == 0 else self._cue_before(words, first, named)
         return Evidence(
-            key,
-            facts,
-            cue,
-            cue_distance == 1,
-            nearby,
-            before is not None and not span.skip and before.given_name,
-            after is not None and after.adjective,
-            after.demonym_country if after is not None else None,
-            resolving,
-            adjacent,
-            before is not None and before.person_title,
-            (
+            key=key,
+            name=facts,
+            cue=cue,
+            cue_adjacent=cue_distance == 1,
+            nearby_countries=nearby,
+            after_given_name=before_own is not None and before_own.given_name,
+            followed_by_adjective=after is not None and after.adjective,
+            following_demonym=after.demonym_country if after is not None else None,
+            resolving=resolving,
+            adjacent_country=adjacent,
+            after_definite_title=before is not None and before.person_title,
+            adjective_after_noun=(
                 facts.single_word
                 and facts.adjectival
-                and before is not None
-                and not span.skip
-                and not before.cue
-                and (before.definite_noun if facts.definite else before.indefinite_noun)
+                and before_own is not None
+                and not before_own.cue
+                and (before_own.definite_noun if facts.definite else before_own.indefinite_noun)
             ),
-            after is not None and after.definite_noun,
-            not resolving and _inside_longer_quote(words, first, last),
-            after is not None and after.starts_with_and,
-            before is not None and not span.skip and before.title,
-            before is not None and not span.skip and before.honorific,
-            last > first and any(words[i].norm in self._function_words for i in range(first, last + 1)),
+            before_definite_noun=after is not None and after.definite_noun,
+            inside_longer_quote=not resolving and _inside_longer_quote(words, first, last),
+            joined_to_next=after is not None and after.starts_with_and,
+            after_title=before_own is not None and before_own.title,
+            after_honorific=before_own is not None and before_own.honorific,
+            function_word_inside=last > first
+            and any(words[i].norm in self._function_words for i in range(first, last + 1)),
         )
 
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
@@ -317,7 +334,7 @@ class EvidenceReader:
             return True
         if norm in self._given:
             return False  # عمر البشير: a given name is part of the name
-        return norm in self._common or ordinary_share(norm) >= OFTEN_ORDINARY
+        return norm in self._common or self._ordinary_share(norm) >= OFTEN_ORDINARY
 
     # -- cues ---------------------------------------------------------------------
 
@@ -362,17 +379,17 @@ class EvidenceReader:
         demonym_country = self.demonyms.country_of(key)
         return NameFacts(
             single_word=single_word,
-            ordinary=ordinary_share(key) if single_word else 0.0,
+            ordinary=self._ordinary_share(key) if single_word else 0.0,
             common=key in self._common,
-            definite_adjective=single_word and definite and is_adjective(key),
+            definite_adjective=single_word and definite and self._is_adjective(key),
             # Letters of an acronym (أ ف ب) are not words.
             all_words_common=any(len(w) >= _MIN_WORD for w in key.split(" "))
-            and all(w in self._common or ordinary_share(w) >= MOSTLY_ORDINARY for w in key.split(" ")),
+            and all(w in self._common or self._ordinary_share(w) >= MOSTLY_ORDINARY for w in key.split(" ")),
             given_name=key in self._given,
             demonym_country=demonym_country,
-            adjectival=single_word and (is_adjective(key) or (definite and demonym_country is not None)),
+            adjectival=single_word and (self._is_adjective(key) or (definite and demonym_country is not None)),
             definite=definite,
-            nisba_adjective=single_word and _nisba_shaped(key) and is_adjective(key),
+            nisba_adjective=single_word and _nisba_shaped(key) and self._is_adjective(key),
             ordinary_form=single_word and self._ordinary_form(key),
             grammar_word=single_word and (key in self._function_words or self.cue_of(key) is not None),
             ordinary_by_ending=single_word and self._ordinary_by_ending(key),
@@ -380,11 +397,11 @@ class EvidenceReader:
 
     def _read_following_facts(self, norm: str) -> _FollowingFacts:
         definite = norm.startswith(_DEFINITE)
-        adjective = definite and is_adjective(norm)
+        adjective = definite and self._is_adjective(norm)
         return _FollowingFacts(
             adjective=adjective,
             demonym_country=self.demonyms.country_of(norm),
-            definite_noun=definite and (adjective or is_noun(norm)),
+            definite_noun=definite and (adjective or self._is_noun(norm)),
             starts_with_and=norm.startswith(_AND),
         )
 
@@ -399,16 +416,16 @@ class EvidenceReader:
             title=cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
             honorific=norm in self._honorifics,
             cue=cue is not None,
-            definite_noun=any(form.startswith(_DEFINITE) and is_noun(form) for form in forms),
-            indefinite_noun=any(not form.startswith(_DEFINITE) and is_noun(form) for form in forms),
+            definite_noun=any(form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),
+            indefinite_noun=any(not form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),
         )
 
     def _is_given_name(self, word: str) -> bool:
         """A given name here, not an ordinary word that is also one (باسم is ب + اسم, "in the name of")."""
-        if word not in self._given or ordinary_share(word) >= MOSTLY_ORDINARY:
+        if word not in self._given or self._ordinary_share(word) >= MOSTLY_ORDINARY:
             return False
         return not any(
-            split.stem in self._common or ordinary_share(split.stem) >= OFTEN_ORDINARY
+            split.stem in self._common or self._ordinary_share(split.stem) >= OFTEN_ORDINARY
             for split in proclitic_splits(word)
         )
 

@@ -9,19 +9,16 @@ false link it prevents.
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
+from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from gazetteer.loader import NameRef
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 from server.linking import scoring
+from server.linking.evidence import Evidence, NameFacts, mostly_ordinary
+from server.linking.index import FOLDED, TYPO
 from server.linking.spotter import SpanMatch
-
-if TYPE_CHECKING:
-    from server.linking.evidence import Evidence, NameFacts  # evidence reads this module's thresholds
-
-_LOGGER = logging.getLogger(__name__)
 
 # Read once: compiled (`make native`), a module constant costs nothing, an enum attribute a look-up.
 _SURNAME: Final[str] = NameKind.SURNAME
@@ -38,20 +35,8 @@ PROMINENT_PRIOR: Final = 0.6
 WELL_KNOWN_PRIOR: Final = 0.75
 # An entity this little known (two sitelinks or fewer) is one of thousands of its name's kind.
 OBSCURE_PRIOR: Final = scoring.OBSCURE_PRIOR
-_FOLDED: Final = "folded"
-_TYPO: Final = "typo"
-# Ordinary-word shares (gazetteer.lexicon.ordinary_share) above which a one-word
-# name needs a cue or the full name (MOSTLY) or any context (OFTEN).
-MOSTLY_ORDINARY: Final = 0.8
-OFTEN_ORDINARY: Final = 0.5
 # A surname alone that is sometimes an ordinary word (عون "help") needs a title before it.
 SURNAME_MAX_ORDINARY: Final = 0.2
-
-
-def mostly_ordinary(name: NameFacts) -> bool:
-    """The one-word name is mostly an ordinary word (علي، السلام، القديمة): only strong evidence links it."""
-    definite_adjective = name.definite_adjective and name.demonym_country is None
-    return name.common or name.ordinary >= MOSTLY_ORDINARY or definite_adjective
 
 
 def closed_without_context(name: NameFacts, resolving: bool, cue_adjacent: bool) -> bool:
@@ -60,16 +45,29 @@ def closed_without_context(name: NameFacts, resolving: bool, cue_adjacent: bool)
     Exact, not a heuristic: `Gate.passes` admits such a name only when it is named in
     full elsewhere, coordinated with an anchor, a country whose places are named, or
     right after a cue, and the first three need context. Big gazetteers give such
-    words dozens of candidates; this skips them all at once.
+    words dozens of candidates; this skips them all at once (checked against the
+    plain path by tests/test_shortcuts.py and tests/test_equivalence.py).
     """
     return name.single_word and not resolving and not cue_adjacent and mostly_ordinary(name)
+
+
+class Support:
+    """What speaks for one candidate of a span besides its name: what the gates and the score read."""
+
+    def __init__(self, prior: float, in_context: float, cue: float, national: float, coordinated: bool) -> None:
+        self.prior = prior  # from its sitelinks
+        self.in_context = in_context  # from the document's anchors (`scoring.DocumentContext.support`)
+        self.cue = cue  # a cue word, or role words matching its description
+        self.national = national  # a demonym of its country next to the span (ADJACENT) or near it (CUE_MATCH)
+        self.coordinated = coordinated  # an anchored entity of its kind joined to the span by و (العقبة وإربد)
+        self.total = scoring.combined_support(prior, max(in_context, national), cue)
 
 
 class Gate:
     """The precision rules for the candidates of one span: may this candidate link at all?
 
     Made once per span (with what the words around it say) and asked once per
-    candidate, so that scoring a candidate allocates nothing.
+    candidate, with that candidate's `Support`.
     """
 
     def __init__(self, span: SpanMatch, evidence: Evidence, unique_key: bool) -> None:
@@ -77,21 +75,11 @@ class Gate:
         self.evidence = evidence
         self.unique_key = unique_key  # the span's key names only this candidate
 
-    def passes(
-        self,
-        ref: NameRef,
-        entity: EntityRecord,
-        country: bool,
-        prior: float,
-        in_context: float,
-        cue: float,
-        national: float,
-        support: float,
-        coordinated: bool,
-    ) -> bool:
-        """`country`: the entity is a country; `coordinated`: an anchored entity of the same
-        kind is right before or after, joined by و (العقبة وإربد)."""
+    def passes(self, ref: NameRef, entity: EntityRecord, country: bool, support: Support) -> bool:
+        """May this candidate (`country`: the entity is a country) link, with this support?"""
         evidence = self.evidence
+        prior, in_context, cue, national = support.prior, support.in_context, support.cue, support.national
+        coordinated = support.coordinated
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         any_context = in_context > 0 or national > 0 or coordinated
         if evidence.cue_contradicts(entity, country):
@@ -101,7 +89,7 @@ class Gate:
         if ref.kind == _SHORT and entity.kind is _ORGANIZATION and evidence.after_title and not named_in_full:
             return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
         if not evidence.name.single_word:
-            return self._multi_word_passes(entity, country, prior, cue, support, named_in_full, in_context, national)
+            return self._multi_word_passes(entity, country, support)
         demonym_of_other = evidence.name.demonym_country not in (None, entity.qid)
         if demonym_of_other and (not named_in_full or evidence.after_definite_title):
             return False  # السوداني is an adjective before it is anyone's name
@@ -151,7 +139,7 @@ class Gate:
         if evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
             return False
         weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
-        return not weak or support >= scoring.WEAK_NAME_MIN_SUPPORT
+        return not weak or support.total >= scoring.WEAK_NAME_MIN_SUPPORT
 
     def _prominent_spelling(self, prior: float) -> bool:
         """The same letters up to the consonants transliteration swaps, of a well-known entity's name: بوينج، جوجل.
@@ -159,7 +147,7 @@ class Gate:
         Not a vowel added or dropped: inflected ordinary words fall within one of those
         of some famous name (السنين of الصين، فإننا of فيينا).
         """
-        return self.span.loosest == _FOLDED and prior >= WELL_KNOWN_PRIOR and len(self.evidence.key) >= 4
+        return self.span.loosest == FOLDED and prior >= WELL_KNOWN_PRIOR and len(self.evidence.key) >= 4
 
     def _surname_passes(self, prior: float, cue: float) -> bool:
         """A surname alone, with no full name in the document."""
@@ -171,21 +159,13 @@ class Gate:
             return False  # عون "help", مؤكداً "stressing": a title must say a person follows
         return person_cue or prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 
-    def _multi_word_passes(
-        self,
-        entity: EntityRecord,
-        country: bool,
-        prior: float,
-        cue: float,
-        support: float,
-        named_in_full: bool,
-        in_context: float,
-        national: float,
-    ) -> bool:
+    def _multi_word_passes(self, entity: EntityRecord, country: bool, support: Support) -> bool:
+        prior, cue, in_context, national = support.prior, support.cue, support.in_context, support.national
+        named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         evidence = self.evidence
         # Another spelling of a full name is a well-known one's (بيني غانتز), not a village's
         # (بير مثل for بئر مصال), and never a typo over a particle (على الرأس for علي الراسف).
-        little_known = prior < PROMINENT_PRIOR or (evidence.function_word_inside and self.span.loosest == _TYPO)
+        little_known = prior < PROMINENT_PRIOR or (evidence.function_word_inside and self.span.loosest == TYPO)
         if not self.span.exact and not named_in_full and cue <= 0 and little_known:
             return False
         if evidence.followed_by_adjective and entity.kind is not _PERSON:
@@ -199,5 +179,5 @@ class Gate:
                 # وزارة الداخلية، مجلس النواب: a name many countries' institutions share; its own
                 # country must be in view.
                 return named_in_full or cue > 0 or in_context > 0 or national > 0
-            return named_in_full or cue > 0 or (prior >= 0.5 and support >= 0.6)
+            return named_in_full or cue > 0 or (prior >= 0.5 and support.total >= 0.6)
         return True

@@ -20,11 +20,12 @@ from typing import Final, NamedTuple
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from gazetteer.keys import NISBA_ENDINGS, folded, name_key, skeleton
-from gazetteer.lexicon import common_words, function_words, ordinary_share, word_frequencies
+from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from gazetteer.loader import Gazetteer, popularity
 from gazetteer.lookup_tables import MIN_TYPO_WORD, deletes
 from server.linking.clitics import CliticSplit, proclitic_splits
 from server.linking.demonyms import DemonymTable
+from server.linking.language import Language
 from server.linking.memo import Memo
 
 _LOGGER = logging.getLogger(__name__)
@@ -48,7 +49,6 @@ MIN_CONTINUATION_WORD: Final = 3
 MIN_JOINED_WORD: Final = 6
 MIN_JOINED_PART: Final = 3
 JOINED_SIMILARITY: Final = 0.97
-MOSTLY_ORDINARY_SHARE: Final = 0.8
 # Each per-word cache holds at most this many words: a fixed memory budget per process (the
 # vocabulary of the texts served fits; a caller sending new words only recycles entries).
 _WORD_CACHE_ENTRIES: Final = 50_000
@@ -106,28 +106,31 @@ def _is_morphological_variant(word: str, name_word: str) -> bool:
 class NameIndex:
     """Word-level candidate generation over one gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, language: Language, memos: bool = True) -> None:
+        """`memos`: remember the per-word look-ups across calls (off only to test that they change nothing)."""
         self.gazetteer = gazetteer
-        self._common = common_words()
-        self._frequencies = word_frequencies()
-        self._function_words = function_words()
-        self.is_ordinary = Memo(self._ordinary, _WORD_CACHE_ENTRIES)
-        self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, _WORD_CACHE_ENTRIES)
+        memo_entries = _WORD_CACHE_ENTRIES if memos else 0
+        self._common = language.common_words
+        self._frequencies = language.word_counts
+        self._function_words = language.function_words
+        self._ordinary_share = language.ordinary_share
+        self.is_ordinary = Memo(self._ordinary, memo_entries)
+        self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, memo_entries)
         # A country whose name is mostly an ordinary word gives no demonym: مالي is "financial",
         # and so is المالية.
         self.demonyms = DemonymTable(
             (country.qid, key)
             for country in gazetteer.countries()
             for key in map(name_key, country.names_ar())
-            if key not in self._common and ordinary_share(key) < MOSTLY_ORDINARY_SHARE
+            if key not in self._common and self._ordinary_share(key) < MOSTLY_ORDINARY
         )
         # The names with exactly this key, and whether some longer name starts with these words:
         # asked for nearly every word of every text, so memoised here (the gazetteer caches neither).
-        self.names_with_key = Memo(gazetteer.refs, _WORD_CACHE_ENTRIES)
-        self.is_prefix = Memo(gazetteer.is_prefix, _WORD_CACHE_ENTRIES)
-        self.word_matches = Memo(self._word_matches, _WORD_CACHE_ENTRIES)
-        self.continuation_matches = Memo(self._continuation_matches, _WORD_CACHE_ENTRIES)
-        self.first_word_readings = Memo(self._first_word_readings, _WORD_CACHE_ENTRIES)
+        self.names_with_key = Memo(gazetteer.refs, memo_entries)
+        self.is_prefix = Memo(gazetteer.is_prefix, memo_entries)
+        self.word_matches = Memo(self._word_matches, memo_entries)
+        self.continuation_matches = Memo(self._continuation_matches, memo_entries)
+        self.first_word_readings = Memo(self._first_word_readings, memo_entries)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
     def _best_known(self, key: str) -> float:
@@ -243,7 +246,7 @@ class NameIndex:
         return self._ordinary_as_written(word) or self._frequent_with_ending(word)
 
     def _ordinary_as_written(self, word: str) -> bool:
-        return word in self._common or word in self._function_words or ordinary_share(word) >= 0.5
+        return word in self._common or word in self._function_words or self._ordinary_share(word) >= OFTEN_ORDINARY
 
     def _frequent_with_ending(self, word: str) -> bool:
         """`word` is a frequent ordinary word and one of the endings ordinary words take."""

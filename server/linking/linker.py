@@ -15,17 +15,17 @@ from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from gazetteer.keys import name_key, name_units, short_name_keys
-from gazetteer.lexicon import word_frequencies
 from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.records import EntityKind, EntityRecord, is_country
 from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.clitics import with_proclitics
-from server.linking.evidence import Evidence, EvidenceReader, role_word
-from server.linking.gates import LOW_POPULARITY, Gate, closed_without_context, mostly_ordinary
-from server.linking.index import NameIndex
+from server.linking.evidence import Evidence, EvidenceReader, mostly_ordinary, role_word
+from server.linking.gates import LOW_POPULARITY, Gate, Support, closed_without_context
+from server.linking.index import EXACT, TYPO, NameIndex
+from server.linking.language import Language
 from server.linking.memo import Memo
-from server.linking.models import Candidate, LinkOptions, LinkResult, Mention
+from server.linking.models import ALL_SHORTCUTS, Candidate, LinkOptions, LinkResult, Mention, Shortcuts
 from server.linking.spotter import SpanMatch, spot
 from server.linking.text import Word, document_words, original_offset_after
 
@@ -43,7 +43,6 @@ MIN_GIVEN_NAME_CHARS: Final = 3
 _GIVEN: Final = "given"
 _NO_WORDS: Final[frozenset[str]] = frozenset()
 _NO_ANCHORS: Final[dict[str, set[int]]] = {}
-_TYPO_MATCH: Final = "typo"
 # How often a long text asks `interrupt` whether to go on: cheap, and a few ms apart at most.
 _CHECK_EVERY_SPANS: Final = 256
 
@@ -149,32 +148,40 @@ class _SpanResult:
 class Linker:
     """Links Arabic text and names against one loaded gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, default_min_score: float = DEFAULT_MIN_SCORE) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        default_min_score: float = DEFAULT_MIN_SCORE,
+        shortcuts: Shortcuts = ALL_SHORTCUTS,
+        language: Language | None = None,
+    ) -> None:
+        """`language`: the word lists the text is read with (`Language.shipped()` unless given)."""
         self.gazetteer = gazetteer
-        self.index = NameIndex(gazetteer)
+        language = language or Language.shipped()
+        memo_entries = _KEY_CACHE_ENTRIES if shortcuts.memos else 0
+        self.index = NameIndex(gazetteer, language, shortcuts.memos)
         self.default_min_score = default_min_score
-        self.evidence = EvidenceReader(self.index.demonyms, self.index.is_ordinary, self.index.is_ordinary_by_ending)
+        self.reader = EvidenceReader(
+            language, self.index.demonyms, self.index.is_ordinary, self.index.is_ordinary_by_ending, shortcuts.memos
+        )
+        self._memo_entries = memo_entries
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
-        self._description_memo: dict[str, frozenset[str]] = {}
-        self._given_names = Memo(self._given_name_of, _KEY_CACHE_ENTRIES)
-        # Shortcuts, each off only to test that it changes nothing (tests/test_shortcuts.py):
-        # obscure entities named by ordinary words (`_candidates`, `_dormant`), and spans closed
-        # without context (`_candidates`, `_closed_unread`).
-        self.skip_obscure_ordinary = True
-        self.skip_closed_spans = True
+        self._description_words = Memo(self._description_words_of, memo_entries)
+        self._given_names = Memo(self._given_name_of, memo_entries)
+        # Read in the hot loops as plain attributes (see `Shortcuts`; `_dormant`, `_closed_unread`,
+        # `_score_candidates`, `_rescore` say where each one acts).
+        self.skip_obscure_ordinary = shortcuts.skip_obscure_ordinary
+        self.skip_closed_spans = shortcuts.skip_closed_spans
+        self.reuse_first_pass = shortcuts.reuse_first_pass
         # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
         self.resolve_calibration = scoring.RESOLVE_CALIBRATION
-        word_frequencies()  # load the lexicon now, not on the first request (and before any fork)
 
-    def _description_words(self, entity: EntityRecord) -> frozenset[str]:
+    def _description_words_of(self, qid: str) -> frozenset[str]:
         """The role stems of an entity's Arabic description (وزير خارجية مصر → وزير خارجي مصر)."""
-        words = self._description_memo.get(entity.qid)
-        if words is None:
-            words = frozenset(stem for word in name_key(entity.description_ar).split(" ") if (stem := role_word(word)))
-            if len(self._description_memo) >= _KEY_CACHE_ENTRIES:
-                self._description_memo.clear()
-            self._description_memo[entity.qid] = words
-        return words
+        entity = self.gazetteer.entity(qid)
+        if entity is None:
+            return _NO_WORDS
+        return frozenset(stem for word in name_key(entity.description_ar).split(" ") if (stem := role_word(word)))
 
     # -- public API -----------------------------------------------------
 
@@ -193,19 +200,19 @@ class Linker:
         min_score = self.default_min_score if options.min_score is None else options.min_score
         words = document_words(text)
         spans = spot(text, words, self.index)
-        demonyms = self.evidence.demonym_positions(words)
+        demonyms = self.reader.demonym_positions(words)
         check()
         first_pass = self._without_context(spans, words, options.kinds, demonyms, check)
-        first_scores = first_pass.scores
-        first_results = [_rank(span, scores) for span, scores in zip(spans, first_scores, strict=True)]
+        kept = options.max_candidates
+        first_results = [_rank(span, scores, kept) for span, scores in zip(spans, first_pass.scores, strict=True)]
         first_selected = self._select(first_results, min_score)
         context = self._context(first_selected, demonyms, words)
         if not context.is_empty():
             rescored = self._rescore(spans, first_pass, context, words, demonyms, check)
             results = self._select(
                 [
-                    first if scores is first_scores[i] else _rank(spans[i], scores)  # unchanged: ranked already
-                    for i, (first, scores) in enumerate(zip(first_results, rescored, strict=True))
+                    first if scores is None else _rank(span, scores, kept)  # None: as in the first pass
+                    for span, first, scores in zip(spans, first_results, rescored, strict=True)
                 ],
                 min_score,
             )
@@ -266,10 +273,10 @@ class Linker:
         if not context.strip():
             return None, frozenset()
         context_words = document_words(context)
-        context_demonyms = self.evidence.demonym_positions(context_words)
+        context_demonyms = self.reader.demonym_positions(context_words)
         context_spans = spot(context, context_words, self.index)
         context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms, check).scores
-        context_results = [_rank(span, scores) for span, scores in zip(context_spans, context_scores, strict=True)]
+        context_results = [_rank(span, scores, 0) for span, scores in zip(context_spans, context_scores, strict=True)]
         selected = self._select(context_results, self.default_min_score)
         return self._context(selected), frozenset(context_demonyms.values())
 
@@ -329,12 +336,12 @@ class Linker:
         last = len(words) - 1
         titles = self._leading_titles(words)
         spans = [s for s in spot(query, words, self.index) if s.last == last and s.first <= titles]
-        demonyms = self.evidence.demonym_positions(words) if titles else {}
+        demonyms = self.reader.demonym_positions(words) if titles else {}
         for span in spans:
             # A demonym among the titles speaks for the name (الرئيس التركي أردوغان).
             near = document_countries | frozenset(c for i, c in demonyms.items() if i < span.first)
             facts = self._span_facts(span, words, kinds, {}, near, frozenset())
-            for scored in self._candidates(span, facts, document, words):
+            for scored in self._candidates(span, facts, words, document):
                 if scored is not None:
                     best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score * factor)
         return bool(spans)
@@ -343,7 +350,7 @@ class Linker:
         """How many words open the query as titles, roles or demonyms (العاهل الاردني الملك), not as a name."""
         count = 0
         for word in words[:-1]:
-            if not self.evidence.is_title_word(word.norm):
+            if not self.reader.is_title_word(word.norm):
                 break
             count += 1
         return count
@@ -355,7 +362,7 @@ class Linker:
         memo = self._candidates_by_kinds.get(kinds)
         if memo is None:
             memo = self._candidates_by_kinds[kinds] = Memo(
-                lambda k: self._key_candidates_uncached(k, kinds), _KEY_CACHE_ENTRIES
+                lambda k: self._key_candidates_uncached(k, kinds), self._memo_entries
             )
         return memo(key)
 
@@ -378,7 +385,7 @@ class Linker:
             country = is_country(entity)
             own_country = entity.qid if country else entity.country_qid
             prior = popularity(entity.sitelinks)
-            description = self._description_words(entity)
+            description = self._description_words(entity.qid)
             candidates.append(_KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description))
             context_qids.add(entity.qid)
             if entity.country_qid:
@@ -417,10 +424,10 @@ class Linker:
         key_candidates = key.candidates
         if not key_candidates:
             return None
-        evidence = self.evidence.read(span, words, demonyms, resolving_near, named)
+        evidence = self.reader.read(span, words, demonyms, resolving_near, named)
         # The words around the name choose between namesakes by their descriptions.
         role_words = (
-            self.evidence.role_words(words, span.first, span.last, named) if len(key_candidates) > 1 else _NO_WORDS
+            self.reader.role_words(words, span.first, span.last, named) if len(key_candidates) > 1 else _NO_WORDS
         )
         return _SpanFacts(evidence, key_candidates, key.context_qids, role_words)
 
@@ -428,24 +435,35 @@ class Linker:
         self,
         span: SpanMatch,
         facts: _SpanFacts | None,
-        context: scoring.DocumentContext | None,
         words: list[Word],
-        without_context: list[_Scored | None] | None = None,
+        context: scoring.DocumentContext | None = None,
     ) -> list[_Scored | None]:
-        """Each candidate of one span scored with `context` if any; None where the gates stop it.
+        """Each candidate of one span scored with `context` if any; None where the gates stop it."""
+        return self._score_candidates(span, facts, words, context, None)[0]
 
-        `without_context` holds the same span's first-pass answers: a candidate the
-        context does not support keeps its answer instead of being scored again.
+    def _score_candidates(
+        self,
+        span: SpanMatch,
+        facts: _SpanFacts | None,
+        words: list[Word],
+        context: scoring.DocumentContext | None,
+        first_pass: list[_Scored | None] | None,
+    ) -> tuple[list[_Scored | None], bool]:
+        """`_candidates`, and whether any candidate was scored anew.
+
+        `first_pass` holds the same span's answers without context: a candidate the context
+        does not reach keeps its answer instead of being scored again (shortcut
+        `reuse_first_pass`; without it every candidate is scored anew).
         """
         if facts is None:
-            return []
+            return [], False
         evidence, candidates = facts.evidence, facts.candidates
         if (
             context is None
             and self.skip_closed_spans
             and closed_without_context(evidence.name, evidence.resolving, evidence.cue_adjacent)
         ):
-            return [None] * len(candidates)
+            return [None] * len(candidates), False
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
@@ -472,8 +490,8 @@ class Linker:
                 continue
             in_context = context.support(entity, country, first) if context else 0.0
             is_coordinated = entity.kind in coordinated
-            if without_context is not None and not in_context and not is_coordinated:
-                scored.append(without_context[i])  # the context does not reach it: as in the first pass
+            if first_pass is not None and not in_context and not is_coordinated:
+                scored.append(first_pass[i])  # the context does not reach it: as in the first pass
                 continue
             changed = True
             cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
@@ -486,20 +504,18 @@ class Linker:
                 national = scoring.ADJACENT_DEMONYM
             elif nearby and own_country in nearby:
                 national = scoring.CUE_MATCH
-            support = scoring.combined_support(prior, max(in_context, national), cue)
-            if not gate.passes(ref, entity, country, prior, in_context, cue, national, support, is_coordinated):
+            support = Support(prior, in_context, cue, national, is_coordinated)
+            if not gate.passes(ref, entity, country, support):
                 scored.append(None)
                 continue
-            value = scoring.evidence(similarity * name_weight, support)
+            value = scoring.candidate_score(similarity * name_weight, support.total)
             if named_countries and not country and own_country in named_countries and not city_asked:
                 value *= scoring.CITY_OF_NAMESAKE_COUNTRY_FACTOR
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR
             scored.append(_Scored(entity, value, ref.kind, country))
-        if without_context is not None and not changed:
-            return without_context  # the same object: the caller reuses its ranking too
-        return scored
+        return scored, changed
 
     def _without_context(
         self,
@@ -523,7 +539,7 @@ class Linker:
                 continue
             span_facts = self._read_span_facts(key, span, words, demonyms, None, first_pass.named)
             first_pass.facts.append(span_facts)
-            first_pass.scores.append(self._candidates(span, span_facts, None, words))
+            first_pass.scores.append(self._candidates(span, span_facts, words))
             first_pass.unread.append(None)
         return first_pass
 
@@ -535,8 +551,8 @@ class Linker:
         """
         if not self.skip_closed_spans or not key.candidates:
             return False
-        name = self.evidence.name_facts(span.key)
-        return closed_without_context(name, False, self.evidence.cue_right_before(words, span.first))
+        name = self.reader.name_facts(span.key)
+        return closed_without_context(name, False, self.reader.cue_right_before(words, span.first))
 
     def _dormant(self, span: SpanMatch, key: _KeyCandidates) -> bool:
         """Shortcut: every candidate of the span waits for its entity to be named in full elsewhere.
@@ -549,7 +565,7 @@ class Linker:
         """
         if not self.skip_obscure_ordinary or not key.candidates or key.max_prior >= LOW_POPULARITY:
             return False
-        name = self.evidence.name_facts(span.key)
+        name = self.reader.name_facts(span.key)
         return mostly_ordinary(name) or name.ordinary_form
 
     def _rescore(
@@ -560,31 +576,33 @@ class Linker:
         words: list[Word],
         demonyms: dict[int, str],
         check: Interrupt,
-    ) -> list[list[_Scored | None]]:
+    ) -> list[list[_Scored | None] | None]:
         """The second pass: each span's candidates again, with the anchors as context.
 
-        A span none of whose candidates the context can reach keeps its first-pass answers.
+        None for a span whose answers are those of the first pass: none of its candidates
+        is reached by the context (shortcut `reuse_first_pass`).
         """
         context_qids = context.qids()
-        rescored = []
-        facts, first_scores = first_pass.facts, first_pass.scores
-        for i, (span, span_facts, scores) in enumerate(zip(spans, facts, first_scores, strict=True)):
+        reuse = self.reuse_first_pass
+        rescored: list[list[_Scored | None] | None] = []
+        for i, (span, span_facts, scores) in enumerate(zip(spans, first_pass.facts, first_pass.scores, strict=True)):
             if i % _CHECK_EVERY_SPANS == 0:
                 check()
             unread = first_pass.unread[i]
             if unread is not None:
-                key = unread.key
                 if not _may_open(unread, span, words, context, context_qids):
-                    rescored.append(scores)
+                    rescored.append(None)
                     continue
-                span_facts = self._read_span_facts(key, span, words, demonyms, None, first_pass.named)
+                span_facts = self._read_span_facts(unread.key, span, words, demonyms, None, first_pass.named)
             if span_facts is None or (
-                span_facts.context_qids.isdisjoint(context_qids)
+                reuse
+                and span_facts.context_qids.isdisjoint(context_qids)
                 and not _coordinated_kinds(span, words, context, span_facts.evidence)
             ):
-                rescored.append(scores)
-            else:
-                rescored.append(self._candidates(span, span_facts, context, words, scores))
+                rescored.append(None)
+                continue
+            new_scores, changed = self._score_candidates(span, span_facts, words, context, scores if reuse else None)
+            rescored.append(new_scores if changed or not reuse else None)
         return rescored
 
     @staticmethod
@@ -645,7 +663,7 @@ class Linker:
             skip, given = form
             people = bearers[given]
             if len(people) == 1 and i > people[0][1]:
-                span = SpanMatch(i, i, skip, given, 1.0, "exact")
+                span = SpanMatch(i, i, skip, given, 1.0, EXACT)
                 best = _Scored(people[0][0], GIVEN_NAME_SCORE, _GIVEN, False)
                 found.append(_SpanResult(span, best, GIVEN_NAME_SCORE, 1.0, ()))
         if not found:
@@ -677,7 +695,7 @@ class Linker:
         for result in results:
             span = result.span
             multi_word = span.word_count > 1
-            as_written = span.exact or (multi_word and span.loosest != _TYPO_MATCH)
+            as_written = span.exact or (multi_word and span.loosest != TYPO)
             if (
                 result.best.name_kind != _SURNAME
                 and as_written
@@ -722,8 +740,9 @@ def _settle(run: list[_SpanResult]) -> list[_SpanResult]:
     return chosen
 
 
-def _rank(span: SpanMatch, candidates: list[_Scored | None]) -> _SpanResult | None:
-    """The span's best candidate and its rivals, scores lowered by how much they share the evidence."""
+def _rank(span: SpanMatch, candidates: list[_Scored | None], rivals_kept: int) -> _SpanResult | None:
+    """The span's best candidate and its best `rivals_kept` rivals, scores lowered by how much they share the
+    evidence (the caller shows at most that many alternatives; the score counts every rival)."""
     scored = [s for s in candidates if s is not None]
     if not scored:
         return None
@@ -731,7 +750,10 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None]) -> _SpanResult | No
         return _SpanResult(span, scored[0], scored[0].score, 1.0, ())
     scored.sort(key=lambda s: (-s.score, s.entity.qid))
     total = sum(s.score for s in scored)
-    ranked = [_Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country) for s in scored]
+    ranked = [
+        _Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country)
+        for s in scored[: 1 + rivals_kept]
+    ]
     return _SpanResult(span, ranked[0], ranked[0].score, scored[0].score / total, tuple(ranked[1:]))
 
 

@@ -9,11 +9,8 @@ is in use.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Final, Generic, TypeVar
-
-_LOGGER = logging.getLogger(__name__)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -22,7 +19,7 @@ _MISSING: Final = object()
 
 
 class Memo(Generic[K, V]):
-    """`compute(key)`, remembered for up to `max_entries` keys."""
+    """`compute(key)`, remembered for up to `max_entries` keys (0: computed on every call)."""
 
     def __init__(self, compute: Callable[[K], V], max_entries: int) -> None:
         self._compute = compute
@@ -35,6 +32,8 @@ class Memo(Generic[K, V]):
             value = self._compute(key)
             if len(self._values) >= self._max_entries:
                 self._values.clear()
+                if not self._max_entries:
+                    return value  # type: ignore[return-value]  # compute()'s own result
             self._values[key] = value
         return value  # type: ignore[return-value]  # stored by this very method from compute()
 

@@ -64,3 +64,23 @@ class LinkResult:
     """Mentions in text order."""
 
     mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcuts:
+    """The core's speed tricks. Each is exact: the plain path gives byte-identical output
+    (tests/test_equivalence.py switches them all off, and the compiled core too)."""
+
+    # A span that links nothing without context (an ordinary word, no cue before it) is not
+    # scored in the first pass, nor read at all unless the second pass can open it.
+    skip_closed_spans: bool = True
+    # Little-known entities named by an ordinary word are passed over unless named in full.
+    skip_obscure_ordinary: bool = True
+    # The second pass keeps a candidate's first-pass answer when the context does not reach it.
+    reuse_first_pass: bool = True
+    # Per-word and per-key look-ups are remembered (bounded) across calls.
+    memos: bool = True
+
+
+ALL_SHORTCUTS = Shortcuts()
+NO_SHORTCUTS = Shortcuts(False, False, False, False)

@@ -154,7 +154,7 @@ def combined_support(prior: float, context: float, cue: float) -> float:
     return 1.0 - (1.0 - 0.9 * prior) * (1.0 - context) * (1.0 - cue)
 
 
-def evidence(match: float, support: float) -> float:
+def candidate_score(match: float, support: float) -> float:
     """A candidate's score before ambiguity is taken into account, in [0, 1]."""
     return match * (0.4 + 0.6 * support)
 
