@@ -8,8 +8,10 @@ from server.linking.index import EXACT, MATCH_NAMES, VARIANT, NameIndex, WordMat
 from server.linking.text import Word, joined
 
 MAX_NAME_WORDS: Final = 8
-# Words one call may look up afresh with their spelling variants (see FuzzyBudget).
-FRESH_WORDS_PER_CALL: Final = 20_000
+# Words one call may look up afresh with their spelling variants (see FuzzyBudget). A news
+# article has a few hundred distinct words, a 1 MB text of news a few thousand that a warm
+# server has not met; 6,000 keeps a 1 MiB text of random letters under 2 s (`make worst-case`).
+FRESH_WORDS_PER_CALL: Final = 6_000
 # Longer words are no name word (the longest Arabic name words have about 15 letters).
 # They are not looked up: per-word look-ups and their caches stay bounded whatever a text holds.
 MAX_NAME_WORD_CHARS: Final = 40
