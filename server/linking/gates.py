@@ -20,7 +20,7 @@ from server.linking.evidence import Evidence, NameFacts, mostly_ordinary
 from server.linking.index import FOLDED, TYPO
 from server.linking.spotter import SpanMatch
 
-# Read once: compiled (`make native`), a module constant costs nothing, an enum attribute a look-up.
+# Enum members read once as `Final` constants (see ARCHITECTURE.md).
 _SURNAME: Final[str] = NameKind.SURNAME
 _PERSON: Final = EntityKind.PERSON
 _ORGANIZATION: Final = EntityKind.ORGANIZATION

@@ -53,10 +53,7 @@ def _never() -> None:
     """The interrupt of a caller that never stops the work."""
 
 
-# A long text makes tens of thousands of the per-span and per-candidate records below. The
-# cached ones (a key's candidates) are tuples; those made afresh for every span are plain classes
-# with their own `__init__`, which the compiled core (`make native`) builds far faster than tuples
-# or dataclasses.
+# Per-span records are plain classes, cached per-key ones tuples: see ARCHITECTURE.md.
 
 
 class _Scored:

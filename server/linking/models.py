@@ -13,9 +13,7 @@ _LOGGER = logging.getLogger(__name__)
 class Candidate:
     """An entity proposed for a mention or a name, with its score in [0, 1]."""
 
-    # Candidates and mentions are plain classes with their own `__init__`, not frozen
-    # dataclasses: the compiled core (`make native`) builds them far faster, and a long
-    # text makes tens of thousands. Nothing changes them once made.
+    # A plain class (see ARCHITECTURE.md); nothing changes it once made.
     def __init__(self, entity: EntityRecord, score: float) -> None:
         self.entity = entity
         self.score = score
