@@ -17,7 +17,6 @@ timed call, as the service normalises inside its own.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,8 +26,6 @@ import ahocorasick
 from rapidfuzz import fuzz, process
 
 from gazetteer.keys import name_key
-
-_LOGGER = logging.getLogger(__name__)
 
 # Rapidfuzz score (0-100) below which a resolver answers nothing.
 SCORE_CUTOFF = 75.0

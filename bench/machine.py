@@ -8,15 +8,12 @@ core taken).
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Iterable
 from typing import Any
 
 import psutil
-
-_LOGGER = logging.getLogger(__name__)
 
 
 def cpu_seconds(pid: int) -> float:

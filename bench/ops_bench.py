@@ -27,8 +27,6 @@ from bench import datasets
 from bench.measure import BenchConfig, measure_served
 from bench.table import format_table, served_figures, served_note, served_rows, size_label
 
-_LOGGER = logging.getLogger(__name__)
-
 
 def seed_gazetteer(folder: Path) -> Path:
     """The seed gazetteer, built into `folder`."""

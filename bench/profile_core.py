@@ -27,8 +27,6 @@ from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.linking import Linker
 
-_LOGGER = logging.getLogger(__name__)
-
 
 def workload(linker: Linker, texts: Texts, what: str) -> Callable[[], None]:
     """The calls to profile, after warming the linker with the same inputs."""

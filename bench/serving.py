@@ -16,7 +16,6 @@ falls on each of them alike.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 import socket
@@ -34,8 +33,6 @@ import psutil
 
 from bench.machine import OtherCpu, cpu_seconds
 from bench.timing import Summary, summarize
-
-_LOGGER = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVING_LINE = re.compile(r"serving on ")

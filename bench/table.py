@@ -6,15 +6,12 @@ each row that answers to one says whether it is met at that size.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from bench.measure import BenchConfig, ServedResult, SizeResult
 from bench.timing import Summary
-
-_LOGGER = logging.getLogger(__name__)
 
 RESOLVE_P50_MS = 1.0
 RESOLVE_P99_MS = 5.0

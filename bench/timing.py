@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
-
-_LOGGER = logging.getLogger(__name__)
 
 T = TypeVar("T")
 

@@ -22,8 +22,6 @@ from gazetteer.loader import GazetteerLoadError, load_gazetteer
 from gazetteer.schema import SchemaMismatchError
 from server.linking import COMPILED, Linker
 
-_LOGGER = logging.getLogger(__name__)
-
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 LIMIT_BYTES = 1024 * 1024
 

@@ -9,7 +9,6 @@ few look-ups; only the cue search and the demonyms nearby look further.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
@@ -22,8 +21,6 @@ from server.linking.language import Language
 from server.linking.memo import Memo
 from server.linking.spotter import MAX_NAME_WORD_CHARS, SpanMatch
 from server.linking.text import Word
-
-_LOGGER = logging.getLogger(__name__)
 
 CUE_WINDOW_WORDS: Final = 3
 _MIN_WORD: Final = 3

@@ -9,7 +9,6 @@ well-supported name.
 
 from __future__ import annotations
 
-import logging
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Final, NamedTuple
@@ -28,8 +27,6 @@ from server.linking.memo import Memo
 from server.linking.models import ALL_SHORTCUTS, Candidate, LinkOptions, LinkResult, Mention, Shortcuts
 from server.linking.spotter import SpanMatch, spot
 from server.linking.text import Word, document_words, original_offset_after
-
-_LOGGER = logging.getLogger(__name__)
 
 DEFAULT_MIN_SCORE: Final = 0.5
 _KEY_CACHE_ENTRIES: Final = 100_000

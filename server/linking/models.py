@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from gazetteer.records import EntityKind, EntityRecord
-
-_LOGGER = logging.getLogger(__name__)
 
 
 class Candidate:

@@ -9,7 +9,6 @@ variant, a rarely-linked entity) must clear a support gate before they link.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
@@ -17,9 +16,6 @@ from typing import Final
 from gazetteer.loader import popularity
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
-
-_LOGGER = logging.getLogger(__name__)
-
 
 # How much the kind of name matched says, beside everything else: a label over an alias or a
 # surname by a little only. Label against alias must not decide between entities on its own:
