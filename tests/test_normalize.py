@@ -94,3 +94,19 @@ def test_any_normalised_span_maps_to_a_valid_original_span(text: str, data: st.D
     end = data.draw(st.integers(start + 1, len(mapped.text)))
     o_start, o_end = mapped.original_span(start, end)
     assert mapped.text[start:end] in normalize(text[o_start:o_end])
+
+
+def test_left_alone_shortcut_agrees_with_the_rules_across_unicode() -> None:
+    """Every code point of the blocks where rules act, every 7th of the rest, the ranges that are
+    easy to get wrong (Latin with accents, combining marks, spaces, invisible marks)."""
+    from gazetteer.normalize import _ARABIC_BLOCKS, _left_alone, _normal_form_by_the_rules
+
+    points = set(range(0, 0x2100)) | set(range(0xFE00, 0x10000)) | set(range(0, 0x110000, 7))
+    points |= {p for low, high in _ARABIC_BLOCKS for p in range(low - 16, high + 17)}
+    shortcut_taken = 0
+    for point in sorted(points):
+        c = chr(point)
+        if _left_alone(c):
+            shortcut_taken += 1
+            assert _normal_form_by_the_rules(c) == c, f"U+{point:04X}"
+    assert shortcut_taken > 100_000  # most of Unicode: the shortcut is taken, and checked
