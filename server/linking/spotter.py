@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from server.linking.index import EXACT, MATCH_NAMES, VARIANT, NameIndex, WordMatch
+from server.linking.index import EXACT, FOLDED, MATCH_NAMES, NameIndex, WordMatch
 from server.linking.text import Word, joined
 
 MAX_NAME_WORDS: Final = 8
@@ -128,5 +128,5 @@ TEH_MARBUTA_AS_HEH_SIMILARITY: Final = 0.95
 
 def _as_written(word: Word, match: WordMatch, index: NameIndex) -> WordMatch:
     if word.ends_with_heh and match.how == EXACT and index.spelled_with_teh_marbuta(match.word):
-        return WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, VARIANT)
+        return WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, FOLDED)
     return match
