@@ -37,8 +37,8 @@ CANDIDATES_TABLE = "name_candidates"
 # Entities considered for one name: the best-known ones. Beyond a handful of namesakes the
 # name alone cannot single one out, and the score says so through the ambiguity share. At 1M
 # entities 16 rather than 32 made a news article link 35-60% faster, and 8 rather than 16
-# another 14% (the 1 MB text 19%), each with the same dev figures and ANERcorp 96.0% on names
-# (`make eval` and `python -m evaluation --gazetteer` on both builds side by side).
+# kept the same dev figures and ANERcorp's 96.0% on names (`python -m evaluation --gazetteer
+# PATH --gazetteer-1m PATH` on both builds side by side).
 MAX_CANDIDATES_PER_KEY = 8
 
 # Words at least this long get typo variants.

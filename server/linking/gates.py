@@ -39,7 +39,7 @@ OBSCURE_PRIOR: Final = scoring.OBSCURE_PRIOR
 SURNAME_MAX_ORDINARY: Final = 0.2
 
 
-def closed_without_context(name: NameFacts, resolving: bool, cue_adjacent: bool) -> bool:
+def closed_without_context(name: NameFacts, cue_adjacent: bool) -> bool:
     """No candidate can pass without document context: a mostly-ordinary word in a document, no cue right before.
 
     Exact, not a heuristic: `Gate.passes` admits such a name only when it is named in
@@ -48,7 +48,7 @@ def closed_without_context(name: NameFacts, resolving: bool, cue_adjacent: bool)
     words dozens of candidates; this skips them all at once (checked against the
     plain path by tests/test_shortcuts.py and tests/test_equivalence.py).
     """
-    return name.single_word and not resolving and not cue_adjacent and mostly_ordinary(name)
+    return name.single_word and not cue_adjacent and mostly_ordinary(name)
 
 
 class Support:

@@ -452,12 +452,6 @@ class Linker:
         if facts is None:
             return [], False
         evidence, candidates = facts.evidence, facts.candidates
-        if (
-            context is None
-            and self.skip_closed_spans
-            and closed_without_context(evidence.name, evidence.resolving, evidence.cue_adjacent)
-        ):
-            return [None] * len(candidates), False
         coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
@@ -538,7 +532,7 @@ class Linker:
         return first_pass
 
     def _closed_unread(self, span: SpanMatch, key: _KeyCandidates, words: list[Word]) -> bool:
-        """Shortcut: `closed_without_context` read from the name and the word before it alone.
+        """Shortcut: the span is `closed_without_context`, read from its name and the word before it alone.
 
         Such a span (an ordinary word, no cue before it) links nothing in the first pass, so its
         evidence is read only if the second pass can reach one of its candidates.
@@ -546,7 +540,7 @@ class Linker:
         if not self.skip_closed_spans or not key.candidates:
             return False
         name = self.reader.name_facts(span.key)
-        return closed_without_context(name, False, self.reader.cue_right_before(words, span.first))
+        return closed_without_context(name, self.reader.cue_right_before(words, span.first))
 
     def _dormant(self, span: SpanMatch, key: _KeyCandidates) -> bool:
         """Shortcut: every candidate of the span waits for its entity to be named in full elsewhere.
