@@ -20,6 +20,7 @@ from pathlib import Path
 
 from gazetteer.loader import GazetteerLoadError, load_gazetteer
 from gazetteer.schema import SchemaMismatchError
+from server.heap import settle_after_load
 from server.linking import COMPILED, Linker
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         except (GazetteerLoadError, SchemaMismatchError) as exc:
             print(f"cannot load the gazetteer: {exc}", file=sys.stderr)
             return 2
+        settle_after_load()  # the collector's thresholds and the allocator as the server sets them
         linker.link("زار بوريطة الرباط")  # warm the caches every input shares
         print(f"linking core {'compiled' if COMPILED else 'plain Python'}")
         print(f"{'input':<32} {'bytes':>9} {'seconds':>8} {'mentions':>9} {'RSS +MiB':>9} {'peak +MiB':>10}")

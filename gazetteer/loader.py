@@ -24,7 +24,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +82,10 @@ PREFIX_SQL = f"SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?"
 WORD_SQL = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
 SKELETON_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"
 VARIANT_SQL = f"SELECT word FROM {lookup_tables.DELETES_TABLE} WHERE variant = ?"
+# The batched forms, for a word met for the first time: one query for all its deletions (or all
+# its two-part cuts) instead of one each; a word of a random-letter text costs dozens otherwise.
+_ANY_VARIANT_SQL = f"SELECT DISTINCT word FROM {lookup_tables.DELETES_TABLE} WHERE variant IN ({{}})"
+_WORDS_AMONG_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE word IN ({{}})"
 # (look-up SQL, the SQL of one sample value it must find)
 _LOOKUPS = (
     (ENTITY_SQL, f"SELECT qid FROM {schema.ENTITIES_TABLE} LIMIT 1"),
@@ -254,6 +258,20 @@ class Gazetteer:
 
     def _words_with_variant(self, variant: str) -> tuple[str, ...]:
         return tuple(row[0] for row in self._conn().execute(VARIANT_SQL, (variant,)))
+
+    def words_with_any_variant(self, variants: Collection[str]) -> frozenset[str]:
+        """The words that lose one letter to become one of `variants` (`words_with_variant` for each, at once)."""
+        if not variants:
+            return frozenset()
+        sql = _ANY_VARIANT_SQL.format(",".join("?" * len(variants)))
+        return frozenset(row[0] for row in self._conn().execute(sql, tuple(variants)))
+
+    def words_among(self, words: Collection[str]) -> frozenset[str]:
+        """Those of `words` that are words of some name key (`is_word` for each, at once)."""
+        if not words:
+            return frozenset()
+        sql = _WORDS_AMONG_SQL.format(",".join("?" * len(words)))
+        return frozenset(row[0] for row in self._conn().execute(sql, tuple(words)))
 
     # -- derived --------------------------------------------------------------------
 

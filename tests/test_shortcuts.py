@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from evaluation.devset import HELDOUT_PASSAGES_PATH, PASSAGES_PATH, load_passages
+from gazetteer.keys import name_key
 from gazetteer.loader import load_gazetteer
+from gazetteer.lookup_tables import deletes
 from server.linking import Linker
 from tests.conftest import SEEDS_DIR, build_from_seed_dir, write_seed_file
 
@@ -78,3 +80,26 @@ def test_skipping_closed_spans_and_obscure_entities_named_by_ordinary_words_chan
     for label in _ORDINARY_PLACE_NAMES:
         priors = {c.entity.qid: c.prior for c in fast._key_candidates(name_key(label), frozenset()).candidates}
         assert any(qid.startswith("Q90000005") and prior < LOW_POPULARITY for qid, prior in priors.items()), label
+
+
+def test_batched_word_lookups_equal_one_at_a_time(crowded: Path) -> None:
+    """The index asks for a fresh word's deletions and two-part cuts in one query each: the same answers."""
+    gazetteer = load_gazetteer(crowded)
+    try:
+        # Every deletion of real name words, typos of them and a word nobody uses.
+        words = ["بوريطة", "بورطة", "الرباط", "نتانياهو", "غانتس", "عبدالرحمن", "ضظغذثخ"]
+        found = 0
+        for word in map(name_key, words):
+            variants = deletes(word) | {word}
+            one_by_one = {w for v in variants for w in gazetteer.words_with_variant(v)}
+            assert gazetteer.words_with_any_variant(variants) == one_by_one
+            parts = {p for cut in range(1, len(word)) for p in (word[:cut], word[cut:])}
+            assert gazetteer.words_among(parts) == {p for p in parts if gazetteer.is_word(p)}
+            found += len(one_by_one)
+        assert found  # the comparisons were not all of empty sets
+        typo = name_key("بورطة")  # a letter dropped
+        assert name_key("بوريطة") in gazetteer.words_with_any_variant(deletes(typo) | {typo})
+        assert gazetteer.words_among(set()) == frozenset()
+        assert gazetteer.words_with_any_variant(set()) == frozenset()
+    finally:
+        gazetteer.close()

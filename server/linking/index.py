@@ -201,14 +201,13 @@ class NameIndex:
                 if similarity >= MIN_VARIANT_SIMILARITY:
                     found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, VARIANT)
         if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
-            for variant in deletes(word) | {word}:
-                for candidate in self.gazetteer.words_with_variant(variant):
-                    if candidate in found or candidate == word or _is_morphological_variant(word, candidate):
-                        continue
-                    if DamerauLevenshtein.distance(word, candidate) > 1:
-                        continue
-                    similarity = Levenshtein.normalized_similarity(word, candidate)
-                    found[candidate] = WordMatch(candidate, 0.8 + 0.1 * similarity, TYPO)
+            for candidate in sorted(self.gazetteer.words_with_any_variant(deletes(word) | {word})):
+                if candidate in found or candidate == word or _is_morphological_variant(word, candidate):
+                    continue
+                if DamerauLevenshtein.distance(word, candidate) > 1:
+                    continue
+                similarity = Levenshtein.normalized_similarity(word, candidate)
+                found[candidate] = WordMatch(candidate, 0.8 + 0.1 * similarity, TYPO)
         if len(word) >= MIN_JOINED_WORD:
             for match in self._joined_readings(word):
                 found.setdefault(match.word, match)
@@ -264,9 +263,10 @@ class NameIndex:
     def _joined_readings(self, word: str) -> list[WordMatch]:
         """Two name words written without the space between them (فرانسبرس، سعدالدين، بيونغيانغ)."""
         readings = []
-        for cut in range(MIN_JOINED_PART, len(word) - MIN_JOINED_PART + 1):
-            left, right = word[:cut], word[cut:]
-            if not (self.is_word(left) and self.is_word(right)):
+        cuts = [(word[:cut], word[cut:]) for cut in range(MIN_JOINED_PART, len(word) - MIN_JOINED_PART + 1)]
+        known = self.gazetteer.words_among({part for cut in cuts for part in cut})
+        for left, right in cuts:
+            if left not in known or right not in known:
                 continue
             pair = f"{left} {right}"
             if self.is_name(pair) or self.is_prefix(pair):

@@ -476,7 +476,7 @@ class Linker:
             if ordinary_name and prior < LOW_POPULARITY and entity.qid not in anchors:
                 scored.append(None)
                 continue
-            in_context = context.support(entity, country, first) if context else 0.0
+            in_context = context.support(entity, country, first, prior) if context else 0.0
             is_coordinated = entity.kind in coordinated
             if first_pass is not None and not in_context and not is_coordinated:
                 scored.append(first_pass[i])  # the context does not reach it: as in the first pass
@@ -756,7 +756,7 @@ def _may_open(
     whatever the evidence says, so the evidence is read only when one of these may hold.
     """
     key = unread.key
-    if not key.qids.isdisjoint(context.anchors):
+    if not context.anchors.keys().isdisjoint(key.qids):  # iterates the smaller of the two
         return True
     if unread.dormant:
         return False

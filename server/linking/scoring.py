@@ -9,11 +9,11 @@ variant, a rarely-linked entity) must clear a support gate before they link.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
 
-from gazetteer.loader import popularity
 from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 
@@ -46,6 +46,8 @@ ADJACENT_DEMONYM: Final = 0.8
 CONFLICTING_DEMONYM_FACTOR: Final = 0.6
 # A city that shares its name with its own country (الكويت، تونس، الجزائر) without a city cue.
 CITY_OF_NAMESAKE_COUNTRY_FACTOR: Final = 0.8
+# Beyond any word position: (position, _AFTER_ANY_WORD) sorts after every sentence starting there.
+_AFTER_ANY_WORD: Final = 1 << 62
 
 
 @dataclass(slots=True)
@@ -70,8 +72,13 @@ class DocumentContext:
             self.countries.setdefault(own_country, set()).add(position)
 
     def add_demonym(self, country_qid: str, sentence: tuple[int, int]) -> None:
-        """A country a sentence (words [first, last]) names by its demonym (وزير الخارجية المغربي)."""
-        self.demonym_countries.setdefault(country_qid, []).append(sentence)
+        """A country a sentence (words [first, last]) names by its demonym (وزير الخارجية المغربي).
+
+        Sentences come in text order, so each country's list stays sorted for `_near`.
+        """
+        sentences = self.demonym_countries.setdefault(country_qid, [])
+        if not sentences or sentences[-1] != sentence:
+            sentences.append(sentence)
 
     def is_empty(self) -> bool:
         """Nothing to rescore with."""
@@ -81,8 +88,9 @@ class DocumentContext:
         """Every QID through which this context can support an entity: anchored entities and countries."""
         return frozenset(self.anchors.keys() | self.countries.keys() | self.demonym_countries.keys())
 
-    def support(self, entity: EntityRecord, country: bool, position: int) -> float:
-        """Context support for `entity` (a `country` or not) at `position`, ignoring that very position."""
+    def support(self, entity: EntityRecord, country: bool, position: int, prior: float) -> float:
+        """Context support for `entity` (a `country` or not, of popularity `prior`) at `position`,
+        ignoring that very position."""
         if _elsewhere(self.anchors.get(entity.qid), position):
             return CONTEXT_SAME_ENTITY
         best = 0.0
@@ -91,9 +99,7 @@ class DocumentContext:
             _elsewhere(self.countries.get(own_country), position)
             or _near(self.demonym_countries.get(own_country), position)
         ):
-            best = (
-                CONTEXT_SAME_COUNTRY if popularity(entity.sitelinks) >= OBSCURE_PRIOR else CONTEXT_SAME_COUNTRY_OBSCURE
-            )
+            best = CONTEXT_SAME_COUNTRY if prior >= OBSCURE_PRIOR else CONTEXT_SAME_COUNTRY_OBSCURE
         if country:
             if _near(self.demonym_countries.get(entity.qid), position):
                 best = max(best, CONTEXT_SAME_COUNTRY)  # الجزائري near الجزائر: the country before its capital
@@ -103,10 +109,15 @@ class DocumentContext:
 
 
 def _near(sentences: list[tuple[int, int]] | None, position: int) -> bool:
-    """True when `position` is in one of these sentences: a demonym puts its country in view there only."""
+    """True when `position` is in one of these sentences: a demonym puts its country in view there only.
+
+    The sentences are disjoint and in text order, so only the last one starting at or before
+    `position` can hold it (a long text names a country in hundreds of sentences).
+    """
     if not sentences:
         return False
-    return any(first <= position <= last for first, last in sentences)
+    at = bisect_right(sentences, (position, _AFTER_ANY_WORD)) - 1
+    return at >= 0 and sentences[at][1] >= position
 
 
 def _elsewhere(positions: set[int] | None, position: int) -> bool:
