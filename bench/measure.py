@@ -73,6 +73,7 @@ class BenchConfig:
     link_rounds: int = 200
     long_text_bytes: int = datasets.LONG_TEXT_BYTES
     long_rounds: int = 5  # pairs of Aho-Corasick and Link runs on the long text, interleaved
+    growth_rounds: int = 20  # alternating rounds on the smallest and the largest gazetteer, in one process
     callers: int = 8
     workers: int = 2
     warm_seconds: float = 2.0  # before every measured round
@@ -217,6 +218,59 @@ def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
         )
     finally:
         linker.gazetteer.close()
+
+
+@dataclass(frozen=True, slots=True)
+class GrowthResult:
+    """The smallest and the largest gazetteer side by side: Link on the seed article, Resolve on the dev set."""
+
+    small_link: Summary
+    large_link: Summary
+    small_resolve: Summary
+    large_resolve: Summary
+
+    @property
+    def link(self) -> float:
+        return self.large_link.p50 / self.small_link.p50
+
+    @property
+    def resolve(self) -> float:
+        return self.large_resolve.p50 / self.small_resolve.p50
+
+
+def measure_growth(small: Path, large: Path, config: BenchConfig, texts: Texts) -> GrowthResult:
+    """Both linkers in one process, timed in alternating rounds, so the machine's drift over
+    minutes (up to 2x here) falls on both sizes alike instead of on whichever ran later."""
+    linkers = [Linker(load_gazetteer(small)), Linker(load_gazetteer(large))]
+    settle_after_load()
+    try:
+        calls = []
+        for linker in linkers:
+
+            def resolve(query: Query, linker: Linker = linker) -> object:
+                return linker.resolve(query.query, query.context, frozenset(EntityKind(t) for t in query.types), 5)
+
+            for query in texts.queries:  # the warm pass
+                resolve(query)
+            for passage in [texts.article, *texts.passages]:
+                linker.link(passage)
+            calls.append((linker.link, resolve))
+        link_samples: list[list[float]] = [[], []]
+        resolve_samples: list[list[float]] = [[], []]
+        per_round = max(1, config.link_rounds // config.growth_rounds)
+        for _ in range(config.growth_rounds):
+            for i, (link, resolve) in enumerate(calls):
+                link_samples[i].extend(flat(time_each(link, [texts.article], per_round)))
+                resolve_samples[i].extend(flat(time_each(resolve, texts.queries, 1)))
+        return GrowthResult(
+            summarize(link_samples[0]),
+            summarize(link_samples[1]),
+            summarize(resolve_samples[0]),
+            summarize(resolve_samples[1]),
+        )
+    finally:
+        for linker in linkers:
+            linker.gazetteer.close()
 
 
 def _measure_fts(alternative_db: Path, config: BenchConfig, texts: Texts) -> tuple[Summary, Accuracy]:

@@ -23,7 +23,8 @@ phase after the other (bench/measure.py):
   (`python -m bench.ops_bench` runs this phase alone).
 
 Then, once, an echo gRPC service with Link's payload sizes under the same
-load: the floor of Python gRPC here. One table (bench/table.py) gives p50,
+load: the floor of Python gRPC here; and the growth from the smallest size to
+the largest, both linkers in one process timed in alternating rounds. One table (bench/table.py) gives p50,
 p99, throughput, RSS, start-up, each ratio to its alternative and its target.
 --quick: 10k only, few rounds. The figures are also written to
 bench/data/service_bench_results.json (-quick.json for --quick).
@@ -44,7 +45,17 @@ from typing import Any
 
 from bench import datasets
 from bench.machine import heavy_jobs, speed_probe_ms
-from bench.measure import QUICK, BenchConfig, ServedResult, SizeResult, Texts, measure_echo, measure_size
+from bench.measure import (
+    QUICK,
+    BenchConfig,
+    GrowthResult,
+    ServedResult,
+    SizeResult,
+    Texts,
+    measure_echo,
+    measure_growth,
+    measure_size,
+)
 from bench.table import report, size_label
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 from server import linking
@@ -58,12 +69,15 @@ RESULTS_PATH = datasets.DATA / "service_bench_results.json"
 QUICK_RESULTS_PATH = datasets.DATA / "service_bench_results-quick.json"
 
 
-def write_results(results: Sequence[SizeResult], echo: ServedResult | None, config: BenchConfig) -> Path:
+def write_results(
+    results: Sequence[SizeResult], echo: ServedResult | None, growth: GrowthResult | None, config: BenchConfig
+) -> Path:
     """Every figure of the run as JSON, for comparing runs (quick runs to a file of their own)."""
     payload: dict[str, Any] = {
         "config": asdict(config),
         "sizes": [asdict(r) for r in results],
         "echo": asdict(echo) if echo else None,
+        "growth": asdict(growth) if growth else None,
     }
     path = QUICK_RESULTS_PATH if config == QUICK else RESULTS_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,8 +119,12 @@ def run(sizes: Sequence[int], config: BenchConfig) -> str:
     request = pb.LinkRequest(text=texts.article).SerializeToString()
     echo = measure_echo(config, request, results[-1].served.response_bytes)
     probes.append(speed_probe_ms())
-    _LOGGER.info("figures written to %s", write_results(results, echo, config))
-    text = report(results, echo, config, len(texts.queries), (time.monotonic() - started) / 60)
+    growth = None
+    if len(paths) > 1:
+        growth = measure_growth(paths[0][1], paths[-1][1], config, texts)
+        probes.append(speed_probe_ms())
+    _LOGGER.info("figures written to %s", write_results(results, echo, growth, config))
+    text = report(results, echo, growth, config, len(texts.queries), (time.monotonic() - started) / 60)
     core = "compiled by mypyc (make native)" if linking.COMPILED else f"plain Python ({stale_reason()})"
     text += (
         f"\nLinking core: {core}. Machine speed probe (a fixed pure-Python loop, lower is faster) between phases: "

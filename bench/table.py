@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from bench.measure import BenchConfig, ServedResult, SizeResult
+from bench.measure import BenchConfig, GrowthResult, ServedResult, SizeResult
 from bench.timing import Summary
 
 RESOLVE_P50_MS = 1.0
@@ -247,15 +247,24 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
     return rows
 
 
-def growth_rows(results: Sequence[SizeResult]) -> list[Row]:
-    """p50 at the largest size over p50 at the smallest, for Resolve and Link (core)."""
+def growth_rows(results: Sequence[SizeResult], growth: GrowthResult | None = None) -> list[Row]:
+    """p50 at the largest size over p50 at the smallest, for Resolve and Link (core).
+
+    From `growth` (both sizes timed side by side) when measured, else from each size's own phase.
+    """
     if len(results) < 2:
         return []
     small, large = results[0], results[-1]
-    growth = {
-        "Resolve p50, service core": large.core.resolve.p50 / small.core.resolve.p50,
-        "Link p50, seed article, core": large.core.link.p50 / small.core.link.p50,
-    }
+    if growth is not None:
+        ratios = {
+            "Resolve p50, service core (side by side)": growth.resolve,
+            "Link p50, seed article, core (side by side)": growth.link,
+        }
+    else:
+        ratios = {
+            "Resolve p50, service core": large.core.resolve.p50 / small.core.resolve.p50,
+            "Link p50, seed article, core": large.core.link.p50 / small.core.link.p50,
+        }
     return [
         Row(
             f"{large.label}/{small.label}",
@@ -264,7 +273,7 @@ def growth_rows(results: Sequence[SizeResult]) -> list[Row]:
             target=f"≤{GROWTH_RATIO:g}×",
             met=_yes(ratio <= GROWTH_RATIO),
         )
-        for what, ratio in growth.items()
+        for what, ratio in ratios.items()
     ]
 
 
@@ -351,13 +360,18 @@ def notes(results: Sequence[SizeResult], config: BenchConfig, queries: int) -> l
 
 
 def report(
-    results: Sequence[SizeResult], echo: ServedResult | None, config: BenchConfig, queries: int, minutes: float
+    results: Sequence[SizeResult],
+    echo: ServedResult | None,
+    growth: GrowthResult | None,
+    config: BenchConfig,
+    queries: int,
+    minutes: float,
 ) -> str:
     """The table, then its numbered notes."""
     rows = [row for r in results for row in size_rows(r, echo, queries, config)]
     if echo is not None:
         rows.append(echo_row(echo, config))
-    rows.extend(growth_rows(results))
+    rows.extend(growth_rows(results, growth))
     lines = [format_table(rows), ""]
     lines.extend(f"[{i}] {note}" for i, note in enumerate(notes(results, config, queries), start=1))
     lines.append(f"Whole run: {minutes:.1f} min.")

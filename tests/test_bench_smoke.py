@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.alternatives import AhoCorasickSpotter, FtsResolver, ensure_alternative_db
-from bench.measure import BenchConfig, SizeResult, Texts, measure_echo, measure_size
+from bench.measure import BenchConfig, SizeResult, Texts, measure_echo, measure_growth, measure_size
 from bench.table import report
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 
@@ -30,6 +30,7 @@ TINY = BenchConfig(
     workers=2,
     warm_seconds=0.1,
     load_seconds=0.3,
+    growth_rounds=2,
 )
 
 EXPECTED_ROWS = (
@@ -76,6 +77,10 @@ def test_the_bench_table_has_every_row(seed_gazetteer_path: Path, tmp_path: Path
     request = pb.LinkRequest(text=texts.article).SerializeToString()
     echo = measure_echo(TINY, request, result.served.response_bytes)
     assert echo.load.calls > 0
-    table = report([result, result], echo, TINY, len(texts.queries), 0.0)
+    growth = measure_growth(gazetteer, gazetteer, TINY, texts)
+    assert growth.small_link.count == growth.large_link.count > 0
+    assert growth.large_resolve.count == TINY.growth_rounds * len(texts.queries)
+    table = report([result, result], echo, growth, TINY, len(texts.queries), 0.0)
     for row in EXPECTED_ROWS:
         assert row in table, row
+    assert "(side by side)" in table

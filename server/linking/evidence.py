@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
-from gazetteer.records import EntityKind, EntityRecord
+from gazetteer.records import EntityKind
 from server.linking import scoring
 from server.linking.clitics import proclitic_splits
 from server.linking.demonyms import DemonymTable
@@ -149,10 +149,11 @@ class Evidence:
             return False  # مجلس الإدارة، هيئة الدفاع: a noun phrase, not an organisation named الإدارة
         return not (cue.definite and self.name.definite)
 
-    def cue_contradicts(self, entity: EntityRecord, country: bool) -> bool:
-        """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا)."""
+    def cue_contradicts(self, kind: EntityKind, country: bool) -> bool:
+        """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا),
+        for a candidate of this `kind` (`country`: it is a country)."""
         cue = self.cue
-        if cue is None or cue.kind is not _PLACE or entity.kind is not _PLACE:
+        if cue is None or cue.kind is not _PLACE or kind is not _PLACE:
             return False
         return cue.wants_country is not None and cue.wants_country != country
 

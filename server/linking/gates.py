@@ -78,15 +78,17 @@ class Gate:
     def passes(self, ref: NameRef, entity: EntityRecord, country: bool, support: Support) -> bool:
         """May this candidate (`country`: the entity is a country) link, with this support?"""
         evidence = self.evidence
+        # Read once each: the records are not compiled classes, so every read is a lookup.
+        kind, name_kind = entity.kind, ref.kind
         prior, in_context, cue, national = support.prior, support.in_context, support.cue, support.national
         coordinated = support.coordinated
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         any_context = in_context > 0 or national > 0 or coordinated
-        if evidence.cue_contradicts(entity, country):
+        if evidence.cue_contradicts(kind, country):
             return False
         if evidence.inside_longer_quote and not named_in_full:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
-        if ref.kind == _SHORT and entity.kind is _ORGANIZATION and evidence.after_title and not named_in_full:
+        if name_kind == _SHORT and kind is _ORGANIZATION and evidence.after_title and not named_in_full:
             return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
         if not evidence.name.single_word:
             return self._multi_word_passes(entity, country, support)
@@ -95,18 +97,18 @@ class Gate:
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
-        if evidence.after_honorific and evidence.name.definite and entity.kind is not _PERSON and not named_in_full:
+        if evidence.after_honorific and evidence.name.definite and kind is not _PERSON and not named_in_full:
             return False  # الإمام الجليل: after an honorific comes a person or an epithet, not a place
-        if entity.kind is _PERSON and evidence.after_given_name:
+        if kind is _PERSON and evidence.after_given_name:
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون
-        if entity.kind is _PERSON and evidence.name.given_name and not named_in_full:
+        if kind is _PERSON and evidence.name.given_name and not named_in_full:
             return False
-        if entity.kind is _PERSON and evidence.name.nisba_adjective and not named_in_full:
+        if kind is _PERSON and evidence.name.nisba_adjective and not named_in_full:
             return False  # المصري، الفلسطيني: an adjective, not the man whose family name it is
-        if ref.kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue):
+        if name_kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue):
             return False
         obscure = prior < OBSCURE_PRIOR
-        if obscure and ref.kind == _SURNAME and not named_in_full:
+        if obscure and name_kind == _SURNAME and not named_in_full:
             return False  # الشيخ الجليل: an obscure namesake's surname, a title or not, is not enough
         if evidence.resolving:
             if evidence.name.given_name and not named_in_full:

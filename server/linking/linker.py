@@ -756,11 +756,16 @@ def _may_open(
     whatever the evidence says, so the evidence is read only when one of these may hold.
     """
     key = unread.key
-    if not context.anchors.keys().isdisjoint(key.qids):  # iterates the smaller of the two
-        return True
+    anchors = context.anchors
+    for qid in key.qids:  # a few QIDs against a dict: membership tests, not a set operation
+        if qid in anchors:
+            return True
     if unread.dormant:
         return False
-    return not key.country_context_qids.isdisjoint(context_qids) or _maybe_coordinated(span, words, context)
+    for qid in key.country_context_qids:
+        if qid in context_qids:
+            return True
+    return _maybe_coordinated(span, words, context)
 
 
 def _maybe_coordinated(span: SpanMatch, words: list[Word], context: scoring.DocumentContext) -> bool:

@@ -91,19 +91,20 @@ class DocumentContext:
     def support(self, entity: EntityRecord, country: bool, position: int, prior: float) -> float:
         """Context support for `entity` (a `country` or not, of popularity `prior`) at `position`,
         ignoring that very position."""
-        if _elsewhere(self.anchors.get(entity.qid), position):
+        qid, country_qid = entity.qid, entity.country_qid  # each read once: the record is not a compiled class
+        if _elsewhere(self.anchors.get(qid), position):
             return CONTEXT_SAME_ENTITY
         best = 0.0
-        own_country = entity.country_qid if entity.country_qid != entity.qid else ""
+        own_country = country_qid if country_qid != qid else ""
         if own_country and (
             _elsewhere(self.countries.get(own_country), position)
             or _near(self.demonym_countries.get(own_country), position)
         ):
             best = CONTEXT_SAME_COUNTRY if prior >= OBSCURE_PRIOR else CONTEXT_SAME_COUNTRY_OBSCURE
         if country:
-            if _near(self.demonym_countries.get(entity.qid), position):
+            if _near(self.demonym_countries.get(qid), position):
                 best = max(best, CONTEXT_SAME_COUNTRY)  # الجزائري near الجزائر: the country before its capital
-            elif _elsewhere(self.countries.get(entity.qid), position):
+            elif _elsewhere(self.countries.get(qid), position):
                 best = max(best, CONTEXT_COUNTRY_OF_OTHER)
         return best
 
