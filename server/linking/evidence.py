@@ -9,7 +9,6 @@ few look-ups; only the cue search and the demonyms nearby look further.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
@@ -188,8 +187,8 @@ class EvidenceReader:
         self,
         language: Language,
         demonyms: DemonymTable,
-        ordinary_form: Callable[[str], bool],
-        ordinary_by_ending: Callable[[str], bool],
+        ordinary_form: Memo[str, bool],
+        ordinary_by_ending: Memo[str, bool],
         memos: bool = True,
     ) -> None:
         memo_entries = _CACHE_ENTRIES if memos else 0
@@ -213,16 +212,16 @@ class EvidenceReader:
 
     def name_facts(self, key: str) -> NameFacts:
         """What a name key is as a word of the language (cached)."""
-        return self._key_facts(key)
+        return self._key_facts.value(key)
 
     def demonym_positions(self, words: list[Word]) -> dict[int, str]:
         """Word position → the country it is a demonym of."""
-        country_of = self.demonyms.country_of
+        countries = self.demonyms.country_of
         found = {}
         for i, word in enumerate(words):
             if len(word.norm) > MAX_NAME_WORD_CHARS:
                 continue
-            country = country_of(word.norm)
+            country = countries.value(word.norm)
             if country:
                 found[i] = country
         return found
@@ -242,7 +241,7 @@ class EvidenceReader:
         """
         key = span.key
         first, last = span.first, span.last
-        facts = self._key_facts(key)
+        facts = self._key_facts.value(key)
         resolving = resolving_near is not None
         if resolving_near is not None:
             nearby = resolving_near
@@ -260,11 +259,11 @@ class EvidenceReader:
         following = following_word.norm if following_word and not following_word.starts_sentence else ""
         if len(following) > MAX_NAME_WORD_CHARS:
             following = ""
-        after = self._following_facts(following) if following else None
+        after = self._following_facts.value(following) if following else None
         previous_word = words[first - 1] if first > 0 and not words[first].starts_sentence else None
         if previous_word is not None and len(previous_word.norm) > MAX_NAME_WORD_CHARS:
             previous_word = None
-        before = self._previous_facts(previous_word.norm) if previous_word is not None else None
+        before = self._previous_facts.value(previous_word.norm) if previous_word is not None else None
         # What the word before says, unless a proclitic of the span's own first word stands between.
         before_own = before if before is not None and not span.skip else None
         # A demonym describes the name when it follows it directly (الرباط المالطية), or precedes
@@ -309,12 +308,12 @@ class EvidenceReader:
         other names (`named`: سلطنة عمان) are left out: a country named nearby and in a description
         says nothing of the role.
         """
-        stem_of = self._role_word
+        stems = self._role_word
         found = set()
         for i in range(first - 1, max(first - 1 - ROLE_WINDOW_BEFORE, -1), -1):
             norm = words[i].norm
             if len(norm) <= MAX_ROLE_WORD and i not in named:
-                found.add(stem_of(norm))
+                found.add(stems.value(norm))
             if words[i].starts_sentence:
                 break
         for i in range(last + 1, min(last + 1 + ROLE_WINDOW_AFTER, len(words))):
@@ -322,13 +321,13 @@ class EvidenceReader:
                 break
             norm = words[i].norm
             if len(norm) <= MAX_ROLE_WORD and i not in named:
-                found.add(stem_of(norm))
+                found.add(stems.value(norm))
         found.discard("")
         return frozenset(found)
 
     def is_title_word(self, norm: str) -> bool:
         """A word that may stand before a name without being part of it: a title, a role, a demonym."""
-        if self.cue_of(norm) is not None or self.demonyms.country_of(norm) is not None:
+        if self.cue_of.value(norm) is not None or self.demonyms.country_of.value(norm) is not None:
             return True
         if norm in self._given:
             return False  # عمر البشير: a given name is part of the name
@@ -349,7 +348,7 @@ class EvidenceReader:
         if first == 0 or words[first].after_comma:
             return False
         norm = words[first - 1].norm
-        return len(norm) <= MAX_NAME_WORD_CHARS and self.cue_of(norm) is not None
+        return len(norm) <= MAX_NAME_WORD_CHARS and self.cue_of.value(norm) is not None
 
     def _cue_before(self, words: list[Word], first: int, named: frozenset[int]) -> tuple[scoring.Cue | None, int]:
         """The nearest cue word a few words before `first`, and how many words back it is.
@@ -362,7 +361,7 @@ class EvidenceReader:
                 break  # بزيارة المدينة، فيما: a comma ends what the cue announces
             if len(words[i].norm) > MAX_NAME_WORD_CHARS:
                 break
-            found = self.cue_of(words[i].norm)
+            found = self.cue_of.value(words[i].norm)
             if found is not None:
                 return found[0], first - i
             if words[i].starts_sentence or i in named:
@@ -374,7 +373,7 @@ class EvidenceReader:
     def _read_key_facts(self, key: str) -> NameFacts:
         single_word = " " not in key
         definite = key.startswith(_DEFINITE)
-        demonym_country = self.demonyms.country_of(key)
+        demonym_country = self.demonyms.country_of.value(key)
         return NameFacts(
             single_word=single_word,
             ordinary=self._ordinary_share(key) if single_word else 0.0,
@@ -388,9 +387,9 @@ class EvidenceReader:
             adjectival=single_word and (self._is_adjective(key) or (definite and demonym_country is not None)),
             definite=definite,
             nisba_adjective=single_word and _nisba_shaped(key) and self._is_adjective(key),
-            ordinary_form=single_word and self._ordinary_form(key),
-            grammar_word=single_word and (key in self._function_words or self.cue_of(key) is not None),
-            ordinary_by_ending=single_word and self._ordinary_by_ending(key),
+            ordinary_form=single_word and self._ordinary_form.value(key),
+            grammar_word=single_word and (key in self._function_words or self.cue_of.value(key) is not None),
+            ordinary_by_ending=single_word and self._ordinary_by_ending.value(key),
         )
 
     def _read_following_facts(self, norm: str) -> _FollowingFacts:
@@ -398,13 +397,13 @@ class EvidenceReader:
         adjective = definite and self._is_adjective(norm)
         return _FollowingFacts(
             adjective=adjective,
-            demonym_country=self.demonyms.country_of(norm),
+            demonym_country=self.demonyms.country_of.value(norm),
             definite_noun=definite and (adjective or self._is_noun(norm)),
             starts_with_and=norm.startswith(_AND),
         )
 
     def _read_previous_facts(self, norm: str) -> _PreviousFacts:
-        cue = self.cue_of(norm)
+        cue = self.cue_of.value(norm)
         forms = (norm, *(split.stem for split in proclitic_splits(norm)))
         definite = norm.startswith(_DEFINITE)
         return _PreviousFacts(

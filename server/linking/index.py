@@ -136,7 +136,7 @@ class NameIndex:
     def _best_known(self, key: str) -> float:
         """The popularity of the best-known entity with a name of exactly this key (0 for none)."""
         best = 0
-        for ref in self.names_with_key(key):
+        for ref in self.names_with_key.value(key):
             entity = self.gazetteer.entity(ref.qid)
             if entity is not None and entity.sitelinks > best:
                 best = entity.sitelinks
@@ -144,7 +144,7 @@ class NameIndex:
 
     def is_name(self, key: str) -> bool:
         """True when some name has exactly this key."""
-        return bool(self.names_with_key(key))
+        return bool(self.names_with_key.value(key))
 
     def is_word(self, word: str) -> bool:
         """True when `word` is a word of some name."""
@@ -181,7 +181,7 @@ class NameIndex:
         the same phonetic skeleton (VARIANT: long vowels added or dropped too),
         and one typo in a long word (TYPO).
         """
-        if len(word) < min_length or (not ordinary_allowed and self.is_ordinary(word)):
+        if len(word) < min_length or (not ordinary_allowed and self.is_ordinary.value(word)):
             # Too short to tell apart, or a real word of its own (الربط is not الرباط).
             return ()
         found: dict[str, WordMatch] = {}
@@ -237,7 +237,9 @@ class NameIndex:
             return ()
         splits = proclitic_splits(word)
         if splits and self._ordinary_as_written(word):
-            return tuple(s for s in splits if self.is_prefix(s.stem) or self._best_known(s.stem) >= AS_WRITTEN_PRIOR)
+            return tuple(
+                s for s in splits if self.is_prefix.value(s.stem) or self._best_known(s.stem) >= AS_WRITTEN_PRIOR
+            )
         return splits
 
     def _ordinary_by_ending(self, word: str) -> bool:
@@ -269,7 +271,7 @@ class NameIndex:
             if left not in known or right not in known:
                 continue
             pair = f"{left} {right}"
-            if self.is_name(pair) or self.is_prefix(pair):
+            if self.is_name(pair) or self.is_prefix.value(pair):
                 readings.append(WordMatch(pair, JOINED_SIMILARITY, FOLDED))
         return readings
 
@@ -289,7 +291,7 @@ class NameIndex:
         not ل + بنان); otherwise the shortest proclitic whose stem is a
         vocabulary word; fuzzy readings only when nothing matches exactly.
         """
-        whole = self.word_matches(word)
+        whole = self.word_matches.value(word)
         splits = self._name_splits(word)
         if whole and whole[0].how == EXACT and self.is_name(whole[0].word):
             if self._best_known(word) >= AS_WRITTEN_PRIOR:
@@ -306,9 +308,9 @@ class NameIndex:
                 return (*exact_whole, (split.skip, WordMatch(split.stem, 1.0, EXACT)))
         if exact_whole:
             return tuple(exact_whole)
-        if self.is_ordinary(word):
+        if self.is_ordinary.value(word):
             return ()  # وزيراً is no و + a spelling of a name
         readings = [(0, m) for m in whole]
         for split in splits:
-            readings.extend((split.skip, m) for m in self.word_matches(split.stem))
+            readings.extend((split.skip, m) for m in self.word_matches.value(split.stem))
         return tuple(readings)

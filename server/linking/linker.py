@@ -358,12 +358,12 @@ class Linker:
             memo = self._candidates_by_kinds[kinds] = Memo(
                 lambda k: self._key_candidates_uncached(k, kinds), self._memo_entries
             )
-        return memo(key)
+        return memo.value(key)
 
     def _key_candidates_uncached(self, key: str, kinds: frozenset[EntityKind]) -> _KeyCandidates:
         """The entities a key names (of the wanted kinds), each by its strongest name."""
         best: dict[str, NameRef] = {}
-        for ref in self.index.names_with_key(key):
+        for ref in self.index.names_with_key.value(key):
             entity = self.gazetteer.entity(ref.qid)
             if entity is None or (kinds and entity.kind not in kinds):
                 continue
@@ -379,7 +379,7 @@ class Linker:
             country = is_country(entity)
             own_country = entity.qid if country else entity.country_qid
             prior = popularity(entity.sitelinks)
-            description = self._description_words(entity.qid)
+            description = self._description_words.value(entity.qid)
             candidates.append(_KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description))
             context_qids.add(entity.qid)
             if entity.country_qid:
@@ -477,7 +477,7 @@ class Linker:
                 scored.append(None)
                 continue
             in_context = context.support(entity, country, first, prior) if context else 0.0
-            is_coordinated = entity.kind in coordinated
+            is_coordinated = entity.kind in coordinated if coordinated else False
             if first_pass is not None and not in_context and not is_coordinated:
                 scored.append(first_pass[i])  # the context does not reach it: as in the first pass
                 continue
@@ -486,7 +486,7 @@ class Linker:
             if role_words and description:
                 # The words around the name say what the entity's description says (وزير الخارجية
                 # العراقي): as good as a cue word.
-                cue = max(cue, scoring.role_support(len(role_words & description)))
+                cue = max(cue, scoring.role_support(role_words, description))
             national = 0.0  # a demonym right next to the span (ADJACENT) or nearby (CUE_MATCH)
             if adjacent_country and adjacent_country == own_country:
                 national = scoring.ADJACENT_DEMONYM
@@ -635,7 +635,7 @@ class Linker:
         bearers: dict[str, list[tuple[EntityRecord, int]]] = {}
         forms: dict[str, tuple[int, str]] = {}
         for qid, positions in context.anchors.items():
-            given = self._given_names(qid)
+            given = self._given_names.value(qid)
             entity = self.gazetteer.entity(qid) if given else None
             if entity is not None:
                 bearers.setdefault(given, []).append((entity, min(positions)))
@@ -667,7 +667,7 @@ class Linker:
         given = units[0] if len(units) >= 2 else ""
         if " " in given or len(given) < MIN_GIVEN_NAME_CHARS or self.index.is_name(given):
             return ""
-        if self.index.is_ordinary(given):
+        if self.index.is_ordinary.value(given):
             return ""
         return given
 

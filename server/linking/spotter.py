@@ -72,17 +72,17 @@ def spot(text: str, words: list[Word], index: NameIndex, budget: FuzzyBudget | N
     """
     budget = budget or FuzzyBudget()
     found: list[SpanMatch] = []
-    remembered = index.first_word_readings.peek
-    first_word_readings = index.first_word_readings
-    as_written = index.first_word_readings_as_written
-    names_with_key, is_prefix = index.names_with_key, index.is_prefix
+    first_word_readings, names_with_key, is_prefix = index.first_word_readings, index.names_with_key, index.is_prefix
     word_count = len(words)
     for first, word in enumerate(words):
         if len(word.norm) > MAX_NAME_WORD_CHARS:
             continue  # longer than any name word: looking it up would only grow the caches
-        readings = remembered(word.norm)
+        readings = first_word_readings.peek(word.norm)
         if readings is None:
-            readings = first_word_readings(word.norm) if budget.take() else as_written(word.norm)
+            if budget.take():
+                readings = first_word_readings.value(word.norm)
+            else:
+                readings = index.first_word_readings_as_written(word.norm)
         if not readings:
             continue  # most words: no name starts here
         if word.ends_with_heh:
@@ -93,12 +93,12 @@ def spot(text: str, words: list[Word], index: NameIndex, budget: FuzzyBudget | N
         last = first
         while states:
             for key, similarity, skip, loosest in states:
-                if names_with_key(key):
+                if names_with_key.value(key):
                     found.append(SpanMatch(first, last, skip, key, similarity, loosest))
             last += 1
             if last >= word_count or last - first >= MAX_NAME_WORDS:
                 break
-            states = [state for state in states if is_prefix(state[0])]
+            states = [state for state in states if is_prefix.value(state[0])]
             if not states or not joined(text, words[last - 1], words[last]):
                 break
             states = _extend(states, words[last], index)
@@ -112,7 +112,7 @@ def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_St
     """Each state carried on by each reading of the next word."""
     if len(next_word.norm) > MAX_NAME_WORD_CHARS:
         return []
-    next_matches = index.continuation_matches(next_word.norm)
+    next_matches = index.continuation_matches.value(next_word.norm)
     if next_word.ends_with_heh:
         next_matches = tuple(_as_written(next_word, m, index) for m in next_matches)
     return [
