@@ -486,7 +486,7 @@ class Linker:
             if role_words and description:
                 # The words around the name say what the entity's description says (وزير الخارجية
                 # العراقي): as good as a cue word.
-                cue = max(cue, scoring.role_support(role_words, description))
+                cue = max(cue, scoring.role_support(len(role_words & description)))
             national = 0.0  # a demonym right next to the span (ADJACENT) or nearby (CUE_MATCH)
             if adjacent_country and adjacent_country == own_country:
                 national = scoring.ADJACENT_DEMONYM

@@ -152,20 +152,9 @@ ROLE_MIN_SHARED_WORDS: Final = 2
 ROLE_MATCH: Final = 0.8
 
 
-def role_support(around: frozenset[str], description: frozenset[str]) -> float:
-    """Support from the stems around a name when the entity's description has ROLE_MIN_SHARED_WORDS of them.
-
-    Counted by look-ups from the smaller set, without building the intersection: asked for
-    every candidate with a description, the set it would build was most of the cost.
-    """
-    smaller, larger = (around, description) if len(around) <= len(description) else (description, around)
-    shared = 0
-    for word in smaller:
-        if word in larger:
-            shared += 1
-            if shared >= ROLE_MIN_SHARED_WORDS:
-                return ROLE_MATCH
-    return 0.0
+def role_support(shared_words: int) -> float:
+    """Support from `shared_words` stems shared by the name's surroundings and the entity's description."""
+    return ROLE_MATCH if shared_words >= ROLE_MIN_SHARED_WORDS else 0.0
 
 
 def combined_support(prior: float, context: float, cue: float) -> float:
