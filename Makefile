@@ -80,8 +80,9 @@ browser: ## Install Debian's chromium and chromium-driver for the web page test,
 eval: $(GENERATED) $(NATIVE) ## Linker quality: dev P/R/F1, Resolve, calibration, spelling-blind, label-only, ANERcorp
 	$(PY) -m evaluation
 
-bench: $(GENERATED) $(NATIVE) ## Service vs alternatives at 10k/100k/1M entities, one table (not in make test; BENCH_ARGS=--quick)
+bench: $(GENERATED) $(NATIVE) ## Service vs alternatives at 10k/100k/1M entities, one table, then the worst-case inputs (not in make test; BENCH_ARGS=--quick)
 	$(PY) -m bench.service_bench $(BENCH_ARGS)
+	$(PY) -m bench.worst_case $(WORST_ARGS)
 
 gazetteer-dump: $(STAMP) ## Build the gazetteer from a Wikidata JSON dump plus the seeds: make gazetteer-dump DUMP=latest-all.json.gz
 	@test -n "$(DUMP)" || { echo "usage: make gazetteer-dump DUMP=path/to/dump.json[.gz|.bz2] (several: DUMP='a.json.gz b.json.gz')"; exit 2; }
