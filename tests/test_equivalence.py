@@ -112,7 +112,12 @@ def test_alternatives_asked_for_change_no_mention(crowded_gazetteer: Path) -> No
 
 def test_no_shortcuts_really_switches_them_off(crowded_gazetteer: Path) -> None:
     linker = Linker(load_gazetteer(crowded_gazetteer), shortcuts=NO_SHORTCUTS)
-    assert not (linker.skip_closed_spans or linker.skip_obscure_ordinary or linker.reuse_first_pass)
+    assert not (
+        linker.skip_closed_spans
+        or linker.skip_obscure_ordinary
+        or linker.skip_obscure_surnames
+        or linker.reuse_first_pass
+    )
     assert linker.link("زار الوفد الرئيس في المدينة القديمة ثم عاد إلى الرباط").mentions
     assert len(linker._given_names) == 0
     assert len(linker.reader.cue_of) == 0

@@ -12,11 +12,20 @@ from gazetteer.keys import name_key
 from gazetteer.loader import load_gazetteer
 from gazetteer.lookup_tables import deletes
 from server.linking import Linker
+from server.linking.gates import OBSCURE_PRIOR
 from tests.conftest import SEEDS_DIR, build_from_seed_dir, write_seed_file
 
 # Little-known places named with ordinary words, the crowd a large gazetteer brings
 # (synthetic QIDs from Q9000000001 up, the range the synthetic dumps use; they claim nothing real).
 _ORDINARY_PLACE_NAMES = ("النور", "الأمل", "السلام", "الجديد", "مهمة", "البلاد", "المدينة", "قال", "الدفاع", "الوزراء")
+
+
+# Obscure namesakes of two seed people: their surnames are the famous ones' (synthetic QIDs).
+_NAMESAKES = [
+    {"qid": f"Q{9_000_000_600 + n}", "type": "person", "label_ar": label, "label_en": "", "sitelinks": n,
+     "instance_of": ["Q5"]}
+    for n, label in enumerate(("جون غانتس", "ماري بوريطة"))
+]  # fmt: skip
 
 
 def _village(n: int, label: str) -> dict[str, object]:
@@ -39,7 +48,7 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # the dormant span's candidate becomes an anchor, so the second pass must read it after all.
     villages.append({**_village(len(villages), "عين الأمل"), "aliases_ar": ["الأمل"]})
     folder = tmp_path_factory.mktemp("crowded")
-    write_seed_file(folder / "seeds", seeds + villages)
+    write_seed_file(folder / "seeds", seeds + villages + _NAMESAKES)
     return build_from_seed_dir(folder / "seeds", folder / "gazetteer.sqlite")
 
 
@@ -103,3 +112,23 @@ def test_batched_word_lookups_equal_one_at_a_time(crowded: Path) -> None:
         assert gazetteer.words_with_any_variant(set()) == frozenset()
     finally:
         gazetteer.close()
+
+
+def test_skipping_obscure_namesakes_surnames_changes_nothing(crowded: Path) -> None:
+    plain, fast = Linker(load_gazetteer(crowded)), Linker(load_gazetteer(crowded))
+    plain.skip_obscure_surnames = False
+    texts = [p.text for p in load_passages(PASSAGES_PATH) + load_passages(HELDOUT_PASSAGES_PATH)]
+    bare = "قال غانتس إن الحكومة ستجتمع غدا. وأضاف بوريطة أن الوفد وصل."
+    anchored = "التقى الوزير جون غانتس بالوفد أمس. وقال غانتس إن الطريق مقطوع."  # the namesake named in full
+    for text in [*texts, bare, anchored]:
+        assert _output(fast, text) == _output(plain, text), text[:80]
+    # The shortcut has something to skip: each namesake is a surname candidate of the bare name,
+    # too little known to pass without being named in full.
+    for surname, namesake in (("غانتس", _NAMESAKES[0]["qid"]), ("بوريطة", _NAMESAKES[1]["qid"])):
+        candidates = fast._key_candidates(name_key(surname), frozenset()).candidates
+        assert any(
+            c.entity.qid == namesake and c.ref.kind == "surname" and c.prior < OBSCURE_PRIOR for c in candidates
+        ), surname
+    assert {m.entity.qid for m in fast.link(bare).mentions} == {"Q1426396", "Q24893357"}  # the seed people
+    # Named in full, the namesake is an anchor, and the bare surname after it is read for him again.
+    assert [m.entity.qid for m in fast.link(anchored).mentions] == [_NAMESAKES[0]["qid"]] * 2

@@ -20,7 +20,7 @@ from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.clitics import with_proclitics
 from server.linking.evidence import Evidence, EvidenceReader, mostly_ordinary, role_word
-from server.linking.gates import LOW_POPULARITY, Gate, Support, closed_without_context
+from server.linking.gates import LOW_POPULARITY, OBSCURE_PRIOR, Gate, Support, closed_without_context
 from server.linking.index import EXACT, TYPO, NameIndex
 from server.linking.language import Language
 from server.linking.memo import Memo
@@ -165,6 +165,7 @@ class Linker:
         # Read in the hot loops as plain attributes (see `Shortcuts`; `_dormant`, `_closed_unread`,
         # `_score_candidates`, `_rescore` say where each one acts).
         self.skip_obscure_ordinary = shortcuts.skip_obscure_ordinary
+        self.skip_obscure_surnames = shortcuts.skip_obscure_surnames
         self.skip_closed_spans = shortcuts.skip_closed_spans
         self.reuse_first_pass = shortcuts.reuse_first_pass
         # Resolve's scores as chances of being right (empty: raw scores, for fitting the table).
@@ -469,11 +470,18 @@ class Linker:
             and not evidence.resolving
             and (mostly_ordinary(evidence.name) or evidence.name.ordinary_form)
         )
+        # Shortcut: one word that is only an obscure namesake's surname (a "John X" for a bare X,
+        # by the thousand in a large gazetteer) links only when that person is named in full.
+        # Exact: `Gate.passes` rejects it otherwise (tests/test_equivalence.py).
+        surname_needs_anchor = self.skip_obscure_surnames and evidence.name.single_word
         anchors = context.anchors if context is not None else _NO_ANCHORS
         scored: list[_Scored | None] = []
         changed = False
         for i, (ref, entity, prior, country, own_country, name_weight, description) in enumerate(candidates):
             if ordinary_name and prior < LOW_POPULARITY and entity.qid not in anchors:
+                scored.append(None)
+                continue
+            if surname_needs_anchor and prior < OBSCURE_PRIOR and ref.kind == _SURNAME and entity.qid not in anchors:
                 scored.append(None)
                 continue
             in_context = context.support(entity, country, first, prior) if context else 0.0

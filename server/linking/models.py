@@ -71,6 +71,9 @@ class Shortcuts:
     skip_closed_spans: bool = True
     # Little-known entities named by an ordinary word are passed over unless named in full.
     skip_obscure_ordinary: bool = True
+    # A one-word name that is only an obscure namesake's surname is passed over unless that
+    # person is named in full.
+    skip_obscure_surnames: bool = True
     # The second pass keeps a candidate's first-pass answer when the context does not reach it.
     reuse_first_pass: bool = True
     # Per-word and per-key look-ups are remembered (bounded) across calls.
@@ -78,4 +81,4 @@ class Shortcuts:
 
 
 ALL_SHORTCUTS = Shortcuts()
-NO_SHORTCUTS = Shortcuts(False, False, False, False)
+NO_SHORTCUTS = Shortcuts(False, False, False, False, False)
