@@ -49,6 +49,12 @@ class EntityRecord:
     # False for a curated seed whose QID could not be checked against Wikidata.
     qid_verified: bool = True
 
+    def __hash__(self) -> int:
+        # Equality still compares every field; the QID alone spreads records well enough. The
+        # generated hash hashed all sixteen fields, and the adapter's message caches hash a record
+        # for each mention and candidate of every response.
+        return hash(self.qid)
+
     def names_ar(self) -> tuple[str, ...]:
         """The Arabic label first, then the aliases, without duplicates or blanks."""
         seen: dict[str, None] = {}
