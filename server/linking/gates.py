@@ -92,7 +92,8 @@ class Gate:
             return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
         if not evidence.name.single_word:
             return self._multi_word_passes(entity, country, support)
-        demonym_of_other = evidence.name.demonym_country not in (None, entity.qid)
+        demonym = evidence.name.demonym_country
+        demonym_of_other = demonym is not None and demonym != entity.qid
         if demonym_of_other and (not named_in_full or evidence.after_definite_title):
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
