@@ -472,7 +472,7 @@ class Linker:
         )
         # Shortcut: one word that is only an obscure namesake's surname (a "John X" for a bare X,
         # by the thousand in a large gazetteer) links only when that person is named in full.
-        # Exact: `Gate.passes` rejects it otherwise (tests/test_equivalence.py).
+        # Exact: `Gate.passes` rejects it otherwise (tests/test_shortcuts.py, tests/test_equivalence.py).
         surname_needs_anchor = self.skip_obscure_surnames and evidence.name.single_word
         anchors = context.anchors if context is not None else _NO_ANCHORS
         scored: list[_Scored | None] = []
