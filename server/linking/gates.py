@@ -116,6 +116,12 @@ class Gate:
                 return False  # محمد alone names no one, and no village either
             # A name asked about on its own: only its popularity and its spelling can speak.
             return (self.span.exact or prior >= 0.5) and evidence.name.ordinary < MOSTLY_ORDINARY
+        # A weak name (a little-known entity, or a key of three letters or fewer) needs some
+        # support. Asked before the rules below, which can only refuse too: at a million entities
+        # most candidates of a one-word name are namesakes that fail here.
+        weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
+        if weak and support.total < scoring.WEAK_NAME_MIN_SUPPORT:
+            return False
         # Another spelling of a one-word name needs more than its country named somewhere (للوضوء is no لوديي).
         close_support = named_in_full or cue > 0 or national > 0 or coordinated
         if not self.span.exact and not (close_support or self._prominent_spelling(prior)):
@@ -139,10 +145,7 @@ class Gate:
             listed = coordinated and prior >= WELL_KNOWN_PRIOR  # مالي والنيجر, not إيران والمنطقة
             if not (named_in_full or close_cue or listed or own_places_named):
                 return False
-        if evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context):
-            return False
-        weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
-        return not weak or support.total >= scoring.WEAK_NAME_MIN_SUPPORT
+        return not (evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context))
 
     def _prominent_spelling(self, prior: float) -> bool:
         """The same letters up to the consonants transliteration swaps, of a well-known entity's name: بوينج، جوجل.
