@@ -114,25 +114,19 @@ def link_response(
     first_seen: dict[str, EntityRecord] = {}
     for m in mentions:
         first_seen.setdefault(m.entity.qid, m.entity)
-    return pb.LinkResponse(
-        document_id=document_id,
-        mentions=[
-            pb.Mention(
-                start=offsets[m.start],
-                end=offsets[m.end],
-                surface=m.surface,
-                entity=entity_view_message(m.entity, view),
-                score=m.score,
-                candidates=[candidate_message(c, view) for c in m.alternatives],
-            )
-            for m in mentions
-        ],
-        entities=[
-            pb.LinkedEntity(entity=entity_view_message(e, view), mention_count=counts[qid])
-            for qid, e in first_seen.items()
-        ],
-        gazetteer_version=gazetteer_version,
-    )
+    # Built in place: a message handed to a constructor is copied, so making each Mention first
+    # and then the response from them copied every entity twice (half of this function's time).
+    response = pb.LinkResponse(document_id=document_id, gazetteer_version=gazetteer_version)
+    for m in mentions:
+        mention = response.mentions.add(start=offsets[m.start], end=offsets[m.end], surface=m.surface, score=m.score)
+        mention.entity.CopyFrom(entity_view_message(m.entity, view))
+        for alternative in m.alternatives:
+            candidate = mention.candidates.add(score=alternative.score)
+            candidate.entity.CopyFrom(entity_view_message(alternative.entity, view))
+    for qid, entity in first_seen.items():
+        linked = response.entities.add(mention_count=counts[qid])
+        linked.entity.CopyFrom(entity_view_message(entity, view))
+    return response
 
 
 def info_response(info: GazetteerInfo) -> pb.GetGazetteerInfoResponse:
