@@ -101,6 +101,9 @@ class SoakResult:
     failed: int = 0
     refused: Counter[str] = field(default_factory=Counter)
     wrong: int = 0
+    # The first few wrong answers: which text, what came back, what the baseline said (a wrong answer
+    # is rare and must be told apart: a race in the server, or the harness's own timing).
+    wrong_examples: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
     rss_before_kib: int = 0
@@ -162,7 +165,7 @@ class SoakResult:
         lines = [
             f"calls made          {self.calls} in {self.seconds:.0f} s",
             f"failed              {self.failed} {dict(self.failures) if self.failures else ''}".rstrip(),
-            f"wrong answers       {self.wrong}",
+            f"wrong answers       {self.wrong}" + "".join(f"\n                    {w}" for w in self.wrong_examples),
             f"refused by design   {sum(self.refused.values())} ({refused})",
             f"latency p50 / p99   {p50:.1f} ms / {p99:.1f} ms",
             f"RSS of a worker     {self.rss_before_kib / 1024:.1f} MiB before, {self.rss_after_kib / 1024:.1f} MiB "
@@ -324,12 +327,15 @@ class Soak:
 
     # -- the callers -------------------------------------------------------------------
 
-    def _record(self, started: float, error: grpc.RpcError | None, wrong: bool = False) -> None:
+    def _record(self, started: float, error: grpc.RpcError | None, wrong: str = "") -> None:
+        """One call; `wrong` describes its answer when that differs from the baseline."""
         elapsed = time.monotonic() - started
         with self.lock:
             self.result.calls += 1
             if wrong:
                 self.result.wrong += 1
+                if len(self.result.wrong_examples) < 3:
+                    self.result.wrong_examples.append(f"{time.strftime('%H:%M:%S')} {wrong}")
             if error is None:
                 self.result.latencies.append(elapsed)
                 return
@@ -343,6 +349,19 @@ class Soak:
             else:
                 self.result.failed += 1
                 self.result.failures[f"{code.name} {reason} {error.details()[:80]}"] += 1
+
+    def _difference(self, texts: list[str], responses: list[pb.LinkResponse]) -> str:
+        """ "" when every response answers its text as the baseline did, else what differs."""
+        for text, response in zip(texts, responses, strict=False):
+            got, expected = _answer(response), self.baseline[text]
+            if got != expected:
+                return (
+                    f"text #{TEXTS.index(text)}, gazetteer {response.gazetteer_version}: "
+                    f"{sorted(set(got) - set(expected))} instead of {sorted(set(expected) - set(got))}"
+                )
+        if len(responses) != len(texts):
+            return f"{len(responses)} answers to {len(texts)} texts"
+        return ""
 
     def _on_killed_worker(self, started: float) -> bool:
         """The call was in flight when a worker was killed on purpose (it started before, ended after)."""
@@ -362,7 +381,7 @@ class Soak:
                     elif roll < 0.6:
                         text = rng.choice(TEXTS)
                         response = stub.Link(pb.LinkRequest(text=text), timeout=CALL_TIMEOUT)
-                        self._record(started, None, _answer(response) != self.baseline[text])
+                        self._record(started, None, self._difference([text], [response]))
                     elif roll < 0.85:
                         stub.Resolve(pb.ResolveRequest(mention=rng.choice(NAMES)), timeout=CALL_TIMEOUT)
                         self._record(started, None)
@@ -370,8 +389,7 @@ class Soak:
                         texts = [rng.choice(TEXTS) for _ in range(3)]
                         requests = [pb.LinkStreamRequest(request=pb.LinkRequest(text=t)) for t in texts]
                         answers = [r.response for r in stub.LinkStream(iter(requests), timeout=CALL_TIMEOUT)]
-                        wrong = [_answer(a) for a in answers] != [self.baseline[t] for t in texts]
-                        self._record(started, None, wrong)
+                        self._record(started, None, self._difference(texts, answers))
                 except grpc.RpcError as error:
                     self._record(started, error)
 

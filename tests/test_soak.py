@@ -24,7 +24,7 @@ def test_a_short_soak_fails_no_call(seed_gazetteer_path: Path) -> None:
     result = run(args)
     print(result.report())
     assert result.failed == 0, result.failures
-    assert result.wrong == 0
+    assert result.wrong == 0, result.wrong_examples
     assert result.corrupt_refused and result.in_place_harmless and result.worker_restarted
     assert result.fds_after <= result.fds_before + 2
     assert result.rss_before_kib > 0 and result.rss_after_kib > 0 and result.rss_calls >= 500
