@@ -19,10 +19,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import datasets
-from bench.measure import BenchConfig, _healthy, _link_call, _start
+from bench.measure import BenchConfig, healthy, link_call, start_served
 from bench.serving import Endpoint, Load, ServedProcess, free_port, run_loads, server_command
 from entitylinker.v1 import entity_linker_service_pb2 as pb
 
@@ -30,7 +31,7 @@ _LOGGER = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def _worktree(revision: str):  # type: ignore[no-untyped-def]
+def _worktree(revision: str) -> Iterator[Path]:
     """A checkout of `revision` with its core compiled and this checkout's generated API code."""
     folder = Path(tempfile.mkdtemp(prefix="compare-served-"))
     root = datasets.ROOT
@@ -60,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
             port = free_port()
             endpoint = Endpoint(f"127.0.0.1:{port}")
             command = ["env", "-C", str(where), *server_command(gazetteer, port, config.workers)]
-            served.append(stack.enter_context(ServedProcess(command, config.workers, _healthy, endpoint)))
+            served.append(stack.enter_context(ServedProcess(command, config.workers, healthy, endpoint)))
         for s in served:
-            _start(s, _link_call(request, s.endpoint))
-        loads = [Load(s.endpoint, _link_call(request, s.endpoint), s.worker_pids()) for s in served]
+            start_served(s, link_call(request, s.endpoint))
+        loads = [Load(s.endpoint, link_call(request, s.endpoint), s.worker_pids()) for s in served]
         results = run_loads(loads, config.callers, config.warm_seconds, args.seconds, 6)
     for name, result in zip((args.against, "this checkout"), results, strict=True):
         rounds = ", ".join(f"{r:.0f}" for r in result.round_per_second)

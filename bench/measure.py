@@ -180,7 +180,7 @@ class SizeResult:
     label: str
     facts: datasets.GazetteerFacts
     core: CoreResult
-    alternatives: AlternativesResult
+    alternatives: AlternativesResult | None  # None when skipped (`--no-alternatives`)
     served: ServedResult  # plain: no TLS, tokens, metrics or access log
     secured: ServedResult  # the same load with TLS, a bearer token, metrics and the JSON access log, alternating
     phase_seconds: dict[str, float] = field(default_factory=dict)
@@ -352,7 +352,7 @@ def measure_alternatives(path: Path, config: BenchConfig, texts: Texts) -> Alter
     )
 
 
-def _healthy(channel: grpc.Channel) -> bool:
+def healthy(channel: grpc.Channel) -> bool:
     answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=2)
     return bool(answer.status == health_pb2.HealthCheckResponse.SERVING)
 
@@ -373,7 +373,7 @@ def secured_flags(folder: Path) -> tuple[bytes, tuple[str, ...]]:
     return ca.pem.cert, flags
 
 
-def _start(served: ServedProcess, make_call: Callable[[grpc.Channel], Callable[[], T]]) -> tuple[float, float, T]:
+def start_served(served: ServedProcess, make_call: Callable[[grpc.Channel], Callable[[], T]]) -> tuple[float, float, T]:
     """Start `served`, then make one call on a cold worker: start-up seconds, that call's ms, its answer."""
     startup = served.start()
     with served.endpoint.channel() as channel:
@@ -383,7 +383,7 @@ def _start(served: ServedProcess, make_call: Callable[[grpc.Channel], Callable[[
         return startup, (time.perf_counter() - first) * 1000, answer
 
 
-def _link_call(request: pb.LinkRequest, endpoint: Endpoint) -> Callable[[grpc.Channel], Callable[[], pb.LinkResponse]]:
+def link_call(request: pb.LinkRequest, endpoint: Endpoint) -> Callable[[grpc.Channel], Callable[[], pb.LinkResponse]]:
     """For a channel to `endpoint`: a callable that sends `request` to Link (with the endpoint's token)."""
 
     def make(channel: grpc.Channel) -> Callable[[], pb.LinkResponse]:
@@ -405,9 +405,9 @@ def measure_served(path: Path, config: BenchConfig, article: str) -> tuple[Serve
             port = free_port()
             endpoint = Endpoint(f"127.0.0.1:{port}", root_certificates, token)
             command = server_command(path, port, config.workers, *extra)
-            served.append(stack.enter_context(ServedProcess(command, config.workers, _healthy, endpoint)))
-        starts = [_start(s, _link_call(request, s.endpoint)) for s in served]
-        loads = [Load(s.endpoint, _link_call(request, s.endpoint), s.worker_pids()) for s in served]
+            served.append(stack.enter_context(ServedProcess(command, config.workers, healthy, endpoint)))
+        starts = [start_served(s, link_call(request, s.endpoint)) for s in served]
+        loads = [Load(s.endpoint, link_call(request, s.endpoint), s.worker_pids()) for s in served]
         results = run_loads(loads, config.callers, config.warm_seconds, config.load_seconds, config.load_rounds)
         plain, secured = (
             ServedResult(startup, first_ms, load, s.memory(), request.ByteSize(), response.ByteSize(), len(s.lines))
@@ -429,15 +429,17 @@ def measure_echo(config: BenchConfig, request: bytes, response_bytes: int) -> Se
         return lambda: echo(request, timeout=60)
 
     with ServedProcess(echo_command(port, config.workers, response_bytes), config.workers, answers, endpoint) as served:
-        startup, first_ms, _ = _start(served, call)
+        startup, first_ms, _ = start_served(served, call)
         load = Load(endpoint, call, served.worker_pids())
         (result,) = run_loads([load], config.callers, config.warm_seconds, config.load_seconds)
         memory = served.memory()
     return ServedResult(startup, first_ms, result, memory, len(request), response_bytes)
 
 
-def measure_size(label: str, path: Path, config: BenchConfig, texts: Texts) -> SizeResult:
-    """The three phases on the gazetteer at `path`, one after the other."""
+def measure_size(
+    label: str, path: Path, config: BenchConfig, texts: Texts, alternatives_too: bool = True
+) -> SizeResult:
+    """The three phases on the gazetteer at `path`, one after the other (the alternatives unless skipped)."""
     seconds: dict[str, float] = {}
     others: dict[str, float] = {}
 
@@ -451,7 +453,9 @@ def measure_size(label: str, path: Path, config: BenchConfig, texts: Texts) -> S
         return result
 
     core = phase("core", lambda: measure_core(path, config, texts))
-    alternatives = phase("alternatives", lambda: measure_alternatives(path, config, texts))
+    alternatives = None
+    if alternatives_too:
+        alternatives = phase("alternatives", lambda: measure_alternatives(path, config, texts))
     plain, secured = phase("served", lambda: measure_served(path, config, texts.article), in_process=False)
     others["served"] = round((plain.load.other_cores + secured.load.other_cores) / 2, 2)
     for name in seconds:

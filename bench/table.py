@@ -171,45 +171,46 @@ def size_rows(r: SizeResult, echo: ServedResult | None, queries: int, config: Be
             met=_yes(ok),
         )
     )
-    ratio = alt.fts.p99 / core.resolve.p99
-    rows.append(
-        _timed(
-            r.label,
-            f"  FTS5 trigram + rapidfuzz, same names ×{config.fts_rounds}",
-            alt.fts,
-            "q/s",
-            accuracy=f"{alt.fts_accuracy.at_1:.3f}",
-            ratio=f"svc p99 ×{_times(ratio)} lower",
-            target=f"≥{FTS_P99_RATIO:g}× p99, acc ≥",
-            met=f"{_yes(ratio >= FTS_P99_RATIO)}, {_yes(core.accuracy.at_1 >= alt.fts_accuracy.at_1)}",
+    if alt is not None:
+        ratio = alt.fts.p99 / core.resolve.p99
+        rows.append(
+            _timed(
+                r.label,
+                f"  FTS5 trigram + rapidfuzz, same names ×{config.fts_rounds}",
+                alt.fts,
+                "q/s",
+                accuracy=f"{alt.fts_accuracy.at_1:.3f}",
+                ratio=f"svc p99 ×{_times(ratio)} lower",
+                target=f"≥{FTS_P99_RATIO:g}× p99, acc ≥",
+                met=f"{_yes(ratio >= FTS_P99_RATIO)}, {_yes(core.accuracy.at_1 >= alt.fts_accuracy.at_1)}",
+            )
         )
-    )
-    same = core.resolve_on_extract_queries.p50
-    ratio = alt.extract_all.p50 / same
-    rows.append(
-        _timed(
-            r.label,
-            f"  process.extract, all {_count(f.names)} names, {alt.extract_all.count} queries",
-            alt.extract_all,
-            "q/s",
-            p99=False,
-            accuracy=f"{alt.extract_accuracy.at_1:.3f}",
-            ratio=f"svc p50 ×{_times(ratio)} lower",
-            target=f"≥{EXTRACT_P50_RATIO:g}× p50, acc ≥",
-            met=f"{_yes(ratio >= EXTRACT_P50_RATIO)}, {_yes(core.accuracy.at_1 >= alt.extract_accuracy.at_1)}",
+        same = core.resolve_on_extract_queries.p50
+        ratio = alt.extract_all.p50 / same
+        rows.append(
+            _timed(
+                r.label,
+                f"  process.extract, all {_count(f.names)} names, {alt.extract_all.count} queries",
+                alt.extract_all,
+                "q/s",
+                p99=False,
+                accuracy=f"{alt.extract_accuracy.at_1:.3f}",
+                ratio=f"svc p50 ×{_times(ratio)} lower",
+                target=f"≥{EXTRACT_P50_RATIO:g}× p50, acc ≥",
+                met=f"{_yes(ratio >= EXTRACT_P50_RATIO)}, {_yes(core.accuracy.at_1 >= alt.extract_accuracy.at_1)}",
+            )
         )
-    )
-    rows.append(
-        _timed(
-            r.label,
-            f"  process.extract, {_count(f.distinct_keys)} distinct keys (reference)",
-            alt.extract_distinct,
-            "q/s",
-            p99=False,
-            accuracy=f"{alt.extract_accuracy.at_1:.3f}",
-            ratio=f"svc p50 ×{_times(alt.extract_distinct.p50 / same)} lower",
+        rows.append(
+            _timed(
+                r.label,
+                f"  process.extract, {_count(f.distinct_keys)} distinct keys (reference)",
+                alt.extract_distinct,
+                "q/s",
+                p99=False,
+                accuracy=f"{alt.extract_accuracy.at_1:.3f}",
+                ratio=f"svc p50 ×{_times(alt.extract_distinct.p50 / same)} lower",
+            )
         )
-    )
     rows.append(
         _timed(
             r.label,
@@ -346,12 +347,17 @@ def notes(results: Sequence[SizeResult], config: BenchConfig, queries: int) -> l
         served_note(config),
     ]
     for r in results:
-        disagree = "" if r.alternatives.extract_agree else "; all-names and distinct-key extract DISAGREE"
+        alt = r.alternatives
+        disagree = "" if alt is None or alt.extract_agree else "; all-names and distinct-key extract DISAGREE"
         busy = ", ".join(f"{phase} {cores:.2f}" for phase, cores in r.other_cores.items())
+        others = (
+            "alternatives not run"
+            if alt is None
+            else f"FTS5 {alt.fts_accuracy.false_matches:.2f}, extract {alt.extract_accuracy.false_matches:.2f}"
+        )
         out.append(
             f"{r.label}: false matches on must-be-empty queries: service {r.core.accuracy.false_matches:.2f}, "
-            f"FTS5 {r.alternatives.fts_accuracy.false_matches:.2f}, extract "
-            f"{r.alternatives.extract_accuracy.false_matches:.2f}; 1 MB text: {r.core.long_mentions:,} mentions "
+            f"{others}; 1 MB text: {r.core.long_mentions:,} mentions "
             f"linked, {r.core.spotter_matches:,} AC matches (automaton built in "
             f"{r.core.spotter_build_seconds:.1f}s), Link and AC timed in alternating rounds; "
             f"{served_figures(r.served, r.secured)}; cores used by other processes: {busy}{disagree}."

@@ -8,6 +8,7 @@ the echo service — and that the table carries the rows readers expect.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,7 @@ def test_the_bench_table_has_every_row(seed_gazetteer_path: Path, tmp_path: Path
     for row in EXPECTED_ROWS:
         assert row in table, row
     assert "(side by side)" in table
+    # --no-alternatives: the service's rows without the alternatives' own.
+    skipped = report([replace(result, alternatives=None)] * 2, echo, growth, TINY, len(texts.queries), 0.0)
+    assert "Link, seed article, service core" in skipped and "alternatives not run" in skipped
+    assert "FTS5 trigram" not in skipped and "process.extract, all" not in skipped

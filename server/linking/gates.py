@@ -145,7 +145,7 @@ class Gate:
             listed = coordinated and prior >= WELL_KNOWN_PRIOR  # مالي والنيجر, not إيران والمنطقة
             if not (named_in_full or close_cue or listed or own_places_named):
                 return False
-        return not (evidence.name.ordinary >= OFTEN_ORDINARY and not (strong or any_context))
+        return evidence.name.ordinary < OFTEN_ORDINARY or strong or any_context
 
     def _prominent_spelling(self, prior: float) -> bool:
         """The same letters up to the consonants transliteration swaps, of a well-known entity's name: بوينج، جوجل.

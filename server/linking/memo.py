@@ -29,9 +29,9 @@ class Memo(Generic[K, V]):
     def value(self, key: K) -> V:
         """`compute(key)`, computed once while remembered.
 
-        The compiled core calls this method, never the memo itself: mypyc calls a method
-        of a compiled class directly, but calling the object goes through Python's generic
-        call protocol, which cost a long Link about 7% in look-ups (see ARCHITECTURE.md).
+        A method, not `__call__`: mypyc calls a method of a compiled class directly, but
+        calling the object goes through Python's generic call protocol, which cost a long
+        Link about 7% in look-ups (see ARCHITECTURE.md).
         """
         value = self._values.get(key, _MISSING)
         if value is _MISSING:
@@ -42,10 +42,6 @@ class Memo(Generic[K, V]):
                     return value  # type: ignore[return-value]  # compute()'s own result
             self._values[key] = value
         return value  # type: ignore[return-value]  # stored by this very method from compute()
-
-    def __call__(self, key: K) -> V:
-        """`value(key)`, for Python callers."""
-        return self.value(key)
 
     def peek(self, key: K) -> V | None:
         """The remembered value, or None when `key` was not computed (or was forgotten)."""

@@ -81,4 +81,10 @@ class Shortcuts:
 
 
 ALL_SHORTCUTS = Shortcuts()
-NO_SHORTCUTS = Shortcuts(False, False, False, False, False)
+NO_SHORTCUTS = Shortcuts(
+    skip_closed_spans=False,
+    skip_obscure_ordinary=False,
+    skip_obscure_surnames=False,
+    reuse_first_pass=False,
+    memos=False,
+)
