@@ -1,4 +1,5 @@
-"""What the service benchmark runs on: synthetic gazetteers, the seed article, and a 1 MB news-like text.
+"""What the service benchmark runs on: synthetic gazetteers, the seed article, a 1 MB news-like text,
+and real newswire when the ANERcorp half is at hand.
 
 Gazetteers of N entities are built from a synthetic dump of N entities that
 are all in scope (`bench.build_bench.prepare_dumps` with in_scope 1.0), with
@@ -113,6 +114,31 @@ def long_text(target_bytes: int = LONG_TEXT_BYTES, seed: int = 1) -> str:
         if size + cost > target_bytes:
             break
         chosen.append(paragraph)
+        size += cost
+    return "\n\n".join(chosen)
+
+
+def real_newswire(max_bytes: int) -> str:
+    """Up to `max_bytes` UTF-8 bytes of real 2007 newswire: the ANERcorp half's sentences in order, a
+    blank line between them; "" when the file is not at hand or `max_bytes` is 0.
+
+    Read where `evaluation.anercorp` reads it (`../shared`, or `ENTITYLINKER_ANERCORP`) and never
+    copied: its licence is research-only.
+    """
+    from evaluation.anercorp import default_path, load_sentences
+
+    path = default_path()
+    if not max_bytes or not path.is_file():
+        if max_bytes:
+            _LOGGER.warning("no real newswire row: %s is not here", path)
+        return ""
+    chosen: list[str] = []
+    size = 0
+    for sentence in load_sentences(path):
+        cost = len(sentence.text.encode("utf-8")) + 2
+        if size + cost > max_bytes:
+            break
+        chosen.append(sentence.text)
         size += cost
     return "\n\n".join(chosen)
 

@@ -73,6 +73,7 @@ class BenchConfig:
     link_rounds: int = 200
     long_text_bytes: int = datasets.LONG_TEXT_BYTES
     long_rounds: int = 5  # pairs of Aho-Corasick and Link runs on the long text, interleaved
+    real_text_bytes: int = datasets.LONG_TEXT_BYTES  # of the ANERcorp half (about 0.75 MB in all); 0: none
     growth_rounds: int = 20  # alternating rounds on the smallest and the largest gazetteer, in one process
     callers: int = 8
     workers: int = 2
@@ -81,22 +82,36 @@ class BenchConfig:
     load_rounds: int = 2  # rounds of the plain and the secured server, alternating
 
 
-QUICK = BenchConfig(resolve_rounds=2, fts_rounds=2, link_rounds=30, long_rounds=1, warm_seconds=1.0, load_seconds=3.0)
+QUICK = BenchConfig(
+    resolve_rounds=2,
+    fts_rounds=2,
+    link_rounds=30,
+    long_rounds=1,
+    real_text_bytes=0,
+    warm_seconds=1.0,
+    load_seconds=3.0,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Texts:
-    """What every size runs on: the dev Resolve queries, the seed article, the dev passages, the long text."""
+    """What every size runs on: the dev Resolve queries, the seed article, the dev passages, the long text,
+    and real newswire ("" when not at hand)."""
 
     queries: list[Query]
     article: str
     passages: list[str]
     long: str
+    real: str = ""
 
     @classmethod
-    def load(cls, long_text_bytes: int = datasets.LONG_TEXT_BYTES) -> Texts:
+    def load(cls, long_text_bytes: int = datasets.LONG_TEXT_BYTES, real_text_bytes: int = 0) -> Texts:
         return cls(
-            load_queries(), datasets.seed_article(), datasets.dev_passages(), datasets.long_text(long_text_bytes)
+            load_queries(),
+            datasets.seed_article(),
+            datasets.dev_passages(),
+            datasets.long_text(long_text_bytes),
+            datasets.real_newswire(real_text_bytes),
         )
 
     def timed_extract_queries(self, n: int) -> list[int]:
@@ -122,6 +137,26 @@ class Accuracy:
 
 
 @dataclass(frozen=True, slots=True)
+class RealTextResult:
+    """Link and Aho-Corasick on real newswire that nobody here wrote (the ANERcorp half, joined).
+
+    The synthetic long text repeats the dev passages, so after its first paragraphs every word
+    is in the per-word caches; real text keeps meeting words a warm linker has not seen.
+    """
+
+    bytes: int
+    mentions: int
+    cold_seconds: float  # the first Link of the text, on a linker warmed only on the dev texts
+    seconds: float  # median Link time once the text's words are cached (after WARM_CALLS calls)
+    spotter_seconds: float
+    share_of_spotter: float  # median over rounds, as for the long text
+
+    @property
+    def mb_per_second(self) -> float:
+        return self.bytes / 1e6 / self.seconds
+
+
+@dataclass(frozen=True, slots=True)
 class CoreResult:
     """The linking core in process."""
 
@@ -138,6 +173,8 @@ class CoreResult:
     long_share_of_spotter: float
     spotter_matches: int
     spotter_build_seconds: float
+    # The same comparison on real newswire, when the ANERcorp half is at hand (None otherwise).
+    real: RealTextResult | None = None
 
     @property
     def long_mb_per_second(self) -> float:
@@ -208,12 +245,14 @@ def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
             linker.link(passage)
         link = summarize(flat(time_each(linker.link, [texts.article], config.link_rounds)))
         long = _measure_long_text(linker, path, config, texts)
+        real = _measure_real_text(linker, path, config, texts.real) if texts.real else None
         return CoreResult(
             resolve=summarize(flat(samples)),
             resolve_on_extract_queries=summarize([s for i in chosen for s in samples[i]]),
             accuracy=Accuracy.of(texts.queries, answers),
             link=link,
             long_bytes=len(texts.long.encode("utf-8")),
+            real=real,
             **long,
         )
     finally:
@@ -305,31 +344,68 @@ def _measure_extract(
         extract.close()
 
 
+def _side_by_side(
+    linker: Linker, spotter: AhoCorasickSpotter, text: str, rounds: int
+) -> tuple[list[float], list[float]]:
+    """Seconds of the spotter and of Link on `text`, round by round: each round times the spotter,
+    then Link, so both meet the machine in the same state (its speed drifts by up to 2x over seconds)."""
+    spotter_times, link_times = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        spotter.spot(text)
+        spotter_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        linker.link(text)
+        link_times.append(time.perf_counter() - started)
+    return spotter_times, link_times
+
+
+def _share(spotter_times: list[float], link_times: list[float]) -> float:
+    """The median over rounds of Link's throughput as a share of the spotter's."""
+    return statistics.median(a / b for a, b in zip(spotter_times, link_times, strict=True))
+
+
 def _measure_long_text(linker: Linker, path: Path, config: BenchConfig, texts: Texts) -> dict[str, Any]:
-    """Link and the Aho-Corasick spotter on the long text, side by side: each round times the
-    spotter, then Link, so both meet the machine in the same state (its speed drifts by up to
-    2x over seconds); the share is the median over rounds of spotter time / Link time."""
+    """Link and the Aho-Corasick spotter on the long text, side by side (`_side_by_side`); the share
+    is the median over rounds of spotter time / Link time."""
     started = time.perf_counter()
     spotter = AhoCorasickSpotter(distinct_keys(ensure_alternative_db(path)))
     build_seconds = time.perf_counter() - started
     matches = len(spotter.spot(texts.long))
     mentions = len(linker.link(texts.long).mentions)  # also the warm run
-    spotter_times, link_times = [], []
-    for _ in range(config.long_rounds):
-        started = time.perf_counter()
-        spotter.spot(texts.long)
-        spotter_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        linker.link(texts.long)
-        link_times.append(time.perf_counter() - started)
+    spotter_times, link_times = _side_by_side(linker, spotter, texts.long, config.long_rounds)
     return {
         "long_seconds": statistics.median(link_times),
         "long_mentions": mentions,
         "long_spotter_seconds": statistics.median(spotter_times),
-        "long_share_of_spotter": statistics.median(a / b for a, b in zip(spotter_times, link_times, strict=True)),
+        "long_share_of_spotter": _share(spotter_times, link_times),
         "spotter_matches": matches,
         "spotter_build_seconds": build_seconds,
     }
+
+
+# Calls before the real text is timed warm: each call looks up at most `FRESH_WORDS_PER_CALL`
+# new words with their spelling variants, and the ANERcorp half has more than that.
+WARM_CALLS = 5
+
+
+def _measure_real_text(linker: Linker, path: Path, config: BenchConfig, text: str) -> RealTextResult:
+    """`_measure_long_text` on real newswire: its first Link cold, then side by side once warm."""
+    spotter = AhoCorasickSpotter(distinct_keys(ensure_alternative_db(path)))
+    started = time.perf_counter()
+    mentions = len(linker.link(text).mentions)
+    cold_seconds = time.perf_counter() - started
+    for _ in range(WARM_CALLS - 1):
+        linker.link(text)
+    spotter_times, link_times = _side_by_side(linker, spotter, text, config.long_rounds)
+    return RealTextResult(
+        bytes=len(text.encode("utf-8")),
+        mentions=mentions,
+        cold_seconds=cold_seconds,
+        seconds=statistics.median(link_times),
+        spotter_seconds=statistics.median(spotter_times),
+        share_of_spotter=_share(spotter_times, link_times),
+    )
 
 
 def measure_alternatives(path: Path, config: BenchConfig, texts: Texts) -> AlternativesResult:

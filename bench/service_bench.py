@@ -107,7 +107,7 @@ def run(sizes: Sequence[int], config: BenchConfig, alternatives_too: bool = True
     code = code_digest()
     paths = [(size, datasets.ensure_gazetteer(size)) for size in sizes]
     _LOGGER.info("gazetteers ready after %.0fs", time.monotonic() - started)
-    texts = Texts.load(config.long_text_bytes)
+    texts = Texts.load(config.long_text_bytes, config.real_text_bytes)
     busy = heavy_jobs()
     if busy:
         _LOGGER.warning("other heavy jobs are running; the figures will be distorted:\n  %s", "\n  ".join(busy))

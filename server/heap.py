@@ -1,11 +1,12 @@
 """How a serving process treats its heap once the gazetteer is loaded.
 
 The gazetteer caches, the lexicon and the code live as long as the process,
-while a Link request allocates tens of thousands of short-lived records (a
-1 MB text keeps about 400,000 alive at once). With CPython's default
-thresholds the collector would run every 700 allocations and keep re-walking
-the long-lived objects; measured side by side on the 1 MB text of `make
-bench`, that was a third of the time of a long Link. The server and the benchmark both call `settle_after_load`.
+while a Link request allocates tens of thousands of short-lived records (a 1 MB
+text keeps 500,000 to 700,000 alive at once at a million entities). With
+CPython's default thresholds the collector would run every 700 allocations and
+keep re-walking the long-lived objects; measured side by side on the 1 MB text
+of `make bench`, that was a third of the time of a long Link. The server and
+the benchmark both call `settle_after_load`.
 
 The C allocator is told to give large blocks back (`keep_large_blocks_out_of_heap`): see there.
 """
@@ -21,9 +22,10 @@ _LOGGER = logging.getLogger(__name__)
 
 # Net young allocations between collections, and how rarely the older generations are collected.
 # Request records are acyclic and freed by reference counting, so a collection during a request
-# finds nothing to free: the first threshold is above what a 1 MB text keeps alive (about 400,000
-# objects), so collections only run as cyclic garbage (tracebacks of refused calls) accumulates.
-_THRESHOLDS = (500_000, 50, 100)
+# finds nothing to free: the first threshold is above what a 1 MB text keeps alive (500,000 to
+# 700,000 objects at a million entities: at 500,000 one collection walked them all, 80 ms of a
+# 0.7 s Link), so collections only run as cyclic garbage (tracebacks of refused calls) accumulates.
+_THRESHOLDS = (1_000_000, 50, 100)
 
 
 # glibc's mallopt parameter for the size from which a block is mmap'ed on its own (malloc.h).
