@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Final
 
@@ -35,7 +36,11 @@ _SKELETON_CLASSES: Final = str.maketrans(
         "ظ": "د",
     }
 )
-_LONG_VOWELS = frozenset("اوي")
+_LONG_VOWELS: Final = "اوي"
+# A run of one letter is kept once, and long vowels after the first letter are dropped, by regular
+# expressions so the scan runs in C: `folded` is asked for every word a skeleton look-up brings back.
+_REPEATED_LETTER: Final = re.compile(r"(.)\1+", re.DOTALL)
+_LONG_VOWEL_AFTER_FIRST: Final = re.compile(f"(?<=.)[{_LONG_VOWELS}]", re.DOTALL)
 # Particles that belong to the word after them in a family name: بن سلمان, آل ثاني, أبو مازن.
 NAME_PARTICLES = frozenset(["بن", "ابن", "بنت", "ابو", "ام", "ال", "عبد", "دي", "دا", "فان", "فون", "دو", "لا"])
 # Particles that say "son/daughter of": a chain of them is a lineage (محمد بن راشد بن سعيد).
@@ -72,11 +77,7 @@ def folded(word: str) -> str:
     form differ only in letters that spell one sound (غوغل / جوجل / قوقل,
     بوينغ / بوينج, غانتس / جانتس) or in a doubled letter.
     """
-    out: list[str] = []
-    for c in _fold_consonants(word):
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)
+    return _REPEATED_LETTER.sub(r"\1", _fold_consonants(word))
 
 
 def skeleton(word: str) -> str:
@@ -90,12 +91,7 @@ def skeleton(word: str) -> str:
     consonants = _fold_consonants(word)
     if len(consonants) > 2 and consonants.endswith("ه"):
         consonants = consonants[:-1]
-    kept = [consonants[0]] + [c for c in consonants[1:] if c not in _LONG_VOWELS]
-    out: list[str] = []
-    for c in kept:
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)
+    return _REPEATED_LETTER.sub(r"\1", _LONG_VOWEL_AFTER_FIRST.sub("", consonants))
 
 
 def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list[str]:

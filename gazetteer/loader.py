@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from gazetteer import lookup_tables, schema
 from gazetteer.normalize import NORMALIZER_VERSION
@@ -187,6 +187,16 @@ def check_versions(metadata: dict[str, str], path: Path) -> None:
         )
 
 
+@lru_cache(maxsize=8)
+def _column_names_of(description: tuple[tuple[Any, ...], ...]) -> tuple[str, ...]:
+    return tuple(column[0] for column in description)
+
+
+def _column_names(cursor: sqlite3.Cursor) -> tuple[str, ...]:
+    """The names of a result's columns, read once per distinct result shape."""
+    return _column_names_of(cursor.description)
+
+
 def _cached(method: Callable[[str], T], size: int = _CACHE_ENTRIES) -> Callable[[str], T]:
     return lru_cache(maxsize=size)(method)
 
@@ -236,7 +246,7 @@ class Gazetteer:
         row = cursor.fetchone()
         if row is None:
             return None
-        return schema.row_to_record(dict(zip([c[0] for c in cursor.description], row, strict=True)))
+        return schema.row_to_record(dict(zip(_column_names(cursor), row, strict=True)))
 
     # `refs` and `is_prefix` have no cache here: the linking core asks them for nearly every word
     # through a memo of its own, and a cache under that memo only cost time and memory.

@@ -87,7 +87,10 @@ def row_to_record(row: dict[str, Any]) -> EntityRecord:
     """An `entities` row back as an `EntityRecord`."""
 
     def strings(column: str) -> tuple[str, ...]:
-        return tuple(json.loads(row[column] or "[]"))
+        stored = row[column]
+        # Most lists are empty (no English alias, no position): no JSON to parse. A served worker
+        # reads a record for every candidate of every name it meets for the first time.
+        return tuple(json.loads(stored)) if stored and stored != "[]" else ()
 
     return EntityRecord(
         qid=row["qid"],

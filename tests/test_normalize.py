@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gazetteer.keys import name_key, skeleton
+from gazetteer import keys
+from gazetteer.keys import folded, name_key, skeleton
 from gazetteer.normalize import normalize, normalize_with_offsets
 
 ARABIC_HEAVY = st.text(
@@ -64,6 +65,30 @@ def test_skeleton_merges_transliteration_variants() -> None:
     for a, b in [("غانتس", "جانتس"), ("غانتس", "غانتز"), ("نتنياهو", "نتانياهو"), ("ماكرون", "ماكرن")]:
         assert skeleton(name_key(a)) == skeleton(name_key(b)), (a, b)
     assert skeleton(name_key("عمان")) != skeleton(name_key("عمال"))
+
+
+def _collapsed(letters: str) -> str:
+    """Each run of one letter kept once: the plain definition the keys' regular expression stands for."""
+    out: list[str] = []
+    for c in letters:
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+# Words of the letters the keys treat specially: long vowels first and inside, doubled letters, تس, a final ه.
+KEY_LETTERS = st.text(alphabet=st.sampled_from(list("اويغجقزصثطضذظتسهكمنبل")), max_size=12)
+
+
+@given(st.one_of(ARABIC_HEAVY, KEY_LETTERS))
+def test_folded_and_skeleton_match_their_letter_by_letter_definitions(text: str) -> None:
+    for word in [text, *name_key(text).split()]:
+        consonants = word.translate(keys._SKELETON_CLASSES).replace("تس", "س")
+        assert folded(word) == _collapsed(consonants)
+        if len(consonants) > 2 and consonants.endswith("ه"):
+            consonants = consonants[:-1]
+        kept = consonants[:1] + "".join(c for c in consonants[1:] if c not in "اوي")
+        assert skeleton(word) == _collapsed(kept)
 
 
 @given(ARABIC_HEAVY)

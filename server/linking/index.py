@@ -135,6 +135,8 @@ class NameIndex:
         self.is_prefix = Memo(gazetteer.is_prefix, key_entries)
         self.word_matches = Memo(self._word_matches, memo_entries)
         self.continuation_matches = Memo(self._continuation_matches, memo_entries)
+        # The folded form of each vocabulary word a skeleton look-up brings back (dozens per new word).
+        self._folded = Memo(folded, memo_entries)
         self.first_word_readings = Memo(self._first_word_readings, memo_entries)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
@@ -198,11 +200,12 @@ class NameIndex:
                     continue
                 if _is_morphological_variant(word, candidate):
                     continue
-                if folded(candidate) == word_folded:
+                candidate_folded = self._folded.value(candidate)
+                if candidate_folded == word_folded:
                     found[candidate] = WordMatch(candidate, FOLDED_SIMILARITY, FOLDED)
                     continue
                 # Compared folded, so that only the vowels count: جالنت / غالانت.
-                similarity = Levenshtein.normalized_similarity(word_folded, folded(candidate))
+                similarity = Levenshtein.normalized_similarity(word_folded, candidate_folded)
                 if similarity >= MIN_VARIANT_SIMILARITY:
                     found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, VARIANT)
         if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
