@@ -143,6 +143,21 @@ def real_newswire(max_bytes: int) -> str:
     return "\n\n".join(chosen)
 
 
+def articles_of(text: str, length: int) -> list[str]:
+    """`text`'s paragraphs (blank-line separated), in order, gathered into articles of at least
+    `length` characters (the last may be shorter)."""
+    articles: list[str] = []
+    current: list[str] = []
+    for paragraph in text.split("\n\n"):
+        current.append(paragraph)
+        if sum(map(len, current)) >= length:
+            articles.append("\n\n".join(current))
+            current = []
+    if current:
+        articles.append("\n\n".join(current))
+    return articles
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build (or reuse) the synthetic gazetteers of the given sizes: `python -m bench.datasets 1000000`."""
     import argparse

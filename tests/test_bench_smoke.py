@@ -43,6 +43,7 @@ EXPECTED_ROWS = (
     "MB text, service core",
     "Aho-Corasick exact spotter",
     "MB real newswire (ANERcorp half), warm",
+    "real news articles met for the first time",
     "Link, seed article, gRPC",
     "echo gRPC",
     "growth of Resolve p50",
@@ -78,7 +79,7 @@ def test_the_bench_table_has_every_row(seed_gazetteer_path: Path, tmp_path: Path
     assert result.served.load.calls > 0
     assert len(result.served.memory) == TINY.workers
     assert result.alternatives.extract_agree
-    assert result.core.real is not None and result.core.real.mentions > 0
+    assert result.core.real is not None and result.core.real.mentions > 0 and result.core.real.articles > 0
     request = pb.LinkRequest(text=texts.article).SerializeToString()
     echo = measure_echo(TINY, request, result.served.response_bytes)
     assert echo.load.calls > 0
