@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from gazetteer import lookup_tables, schema
 from gazetteer.normalize import NORMALIZER_VERSION
@@ -187,16 +187,6 @@ def check_versions(metadata: dict[str, str], path: Path) -> None:
         )
 
 
-@lru_cache(maxsize=8)
-def _column_names_of(description: tuple[tuple[Any, ...], ...]) -> tuple[str, ...]:
-    return tuple(column[0] for column in description)
-
-
-def _column_names(cursor: sqlite3.Cursor) -> tuple[str, ...]:
-    """The names of a result's columns, read once per distinct result shape."""
-    return _column_names_of(cursor.description)
-
-
 def _cached(method: Callable[[str], T], size: int = _CACHE_ENTRIES) -> Callable[[str], T]:
     return lru_cache(maxsize=size)(method)
 
@@ -242,11 +232,10 @@ class Gazetteer:
     # -- look-ups (most wrapped in a bounded cache in __init__) ---------------------
 
     def _entity(self, qid: str) -> EntityRecord | None:
-        cursor = self._conn().execute(ENTITY_SQL, (qid,))
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return schema.row_to_record(dict(zip(_column_names(cursor), row, strict=True)))
+        cursor = self._conn().cursor()
+        cursor.row_factory = sqlite3.Row  # read by column name in C, no dict built per record
+        row = cursor.execute(ENTITY_SQL, (qid,)).fetchone()
+        return None if row is None else schema.row_to_record(row)
 
     # `refs` and `is_prefix` have no cache here: the linking core asks them for nearly every word
     # through a memo of its own, and a cache under that memo only cost time and memory.

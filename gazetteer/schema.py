@@ -9,7 +9,8 @@ version differs from its own.
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
 from gazetteer.records import EntityKind, EntityRecord
 
@@ -83,14 +84,26 @@ def record_to_row(record: EntityRecord) -> dict[str, object]:
     }
 
 
-def row_to_record(row: dict[str, Any]) -> EntityRecord:
+class StoredRow(Protocol):
+    """An `entities` row read by column name: a dict, or a `sqlite3.Row`."""
+
+    def __getitem__(self, column: str) -> Any: ...
+
+
+@lru_cache(maxsize=4096)
+def _json_strings(stored: str) -> tuple[str, ...]:
+    """A stored JSON list of strings as a tuple. Remembered: the same few lists (["Q5"], the
+    sources) recur across a million records, and a served worker reads a record for every
+    candidate of every name it meets for the first time. Most lists are empty and never get here."""
+    return tuple(json.loads(stored))
+
+
+def row_to_record(row: StoredRow) -> EntityRecord:
     """An `entities` row back as an `EntityRecord`."""
 
     def strings(column: str) -> tuple[str, ...]:
         stored = row[column]
-        # Most lists are empty (no English alias, no position): no JSON to parse. A served worker
-        # reads a record for every candidate of every name it meets for the first time.
-        return tuple(json.loads(stored)) if stored and stored != "[]" else ()
+        return _json_strings(stored) if stored and stored != "[]" else ()
 
     return EntityRecord(
         qid=row["qid"],

@@ -90,11 +90,13 @@ _PREFIXES: Final = frozenset(["ال", "و", "ف", "ب", "ل", "ك", "س", "وا�
 _NISBA_ENDINGS: Final = tuple(ending for ending, _ in NISBA_ENDINGS)
 
 
-def _is_morphological_variant(word: str, name_word: str) -> bool:
+def _is_morphological_variant(word: str, name_word: str, word_nisba_endings: tuple[str, ...]) -> bool:
     """True when `word` differs from `name_word` by morphology, not spelling.
 
     One is the other plus an inflectional suffix or a clitic prefix, or `word`
     carries an adjective or plural ending that the name does not.
+    `word_nisba_endings` are those of `_NISBA_ENDINGS` that `word` ends with
+    (`_nisba_endings_of`), found once for all the name words it is compared with.
     """
     if word.startswith(name_word) and word[len(name_word) :] in _SUFFIXES:
         return True
@@ -104,7 +106,12 @@ def _is_morphological_variant(word: str, name_word: str) -> bool:
         return True
     if name_word.endswith(word) and name_word[: len(name_word) - len(word)] in _PREFIXES:
         return True
-    return any(word.endswith(e) and not name_word.endswith(e) for e in _NISBA_ENDINGS)
+    return any(not name_word.endswith(e) for e in word_nisba_endings)
+
+
+def _nisba_endings_of(word: str) -> tuple[str, ...]:
+    """The adjective and plural endings `word` ends with (most words: none)."""
+    return tuple(e for e in _NISBA_ENDINGS if word.endswith(e))
 
 
 class NameIndex:
@@ -192,13 +199,14 @@ class NameIndex:
             # Too short to tell apart, or a real word of its own (الربط is not الرباط).
             return ()
         found: dict[str, WordMatch] = {}
+        endings = _nisba_endings_of(word)
         key = skeleton(word)
         if len(key) >= MIN_SKELETON_KEY:
             word_folded = folded(word)
             for candidate in self.gazetteer.words_with_skeleton(key):
                 if candidate == word or len(candidate) < MIN_SKELETON_CANDIDATE:
                     continue
-                if _is_morphological_variant(word, candidate):
+                if _is_morphological_variant(word, candidate, endings):
                     continue
                 candidate_folded = self._folded.value(candidate)
                 if candidate_folded == word_folded:
@@ -210,7 +218,7 @@ class NameIndex:
                     found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, VARIANT)
         if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
             for candidate in sorted(self.gazetteer.words_with_any_variant(deletes(word) | {word})):
-                if candidate in found or candidate == word or _is_morphological_variant(word, candidate):
+                if candidate in found or candidate == word or _is_morphological_variant(word, candidate, endings):
                     continue
                 if DamerauLevenshtein.distance(word, candidate) > 1:
                     continue

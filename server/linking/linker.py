@@ -161,6 +161,8 @@ class Linker:
         self._memo_entries = memo_entries
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_words = Memo(self._description_words_of, memo_entries)
+        # By text: descriptions repeat (قرية في إيران, a thousand villages), and so share one set.
+        self._role_words_of_description = Memo(_role_words_of, memo_entries)
         self._given_names = Memo(self._given_name_of, memo_entries)
         # Read in the hot loops as plain attributes (see `Shortcuts`; `_dormant`, `_closed_unread`,
         # `_score_candidates`, `_rescore` say where each one acts).
@@ -176,7 +178,7 @@ class Linker:
         entity = self.gazetteer.entity(qid)
         if entity is None:
             return _NO_WORDS
-        return frozenset(stem for word in name_key(entity.description_ar).split(" ") if (stem := role_word(word)))
+        return self._role_words_of_description.value(entity.description_ar)
 
     # -- public API -----------------------------------------------------
 
@@ -793,6 +795,11 @@ def _coordinated_kinds(
     if span.skip and words[span.first].norm.startswith("و") and span.first - 1 in context.kinds_at:
         kinds.add(context.kinds_at[span.first - 1])
     return frozenset(kinds)
+
+
+def _role_words_of(description: str) -> frozenset[str]:
+    """The role stems of a description (وزير خارجية مصر → وزير خارجي مصر)."""
+    return frozenset(stem for word in name_key(description).split(" ") if (stem := role_word(word)))
 
 
 def _name_weight(ref: NameRef) -> float:
