@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from gazetteer import lookup_tables, schema
 from gazetteer.normalize import NORMALIZER_VERSION
@@ -58,6 +58,13 @@ class NameRef:
     lang: str
 
 
+class KeyEntry(NamedTuple):
+    """What a key is in the gazetteer: the names with exactly this key, and whether a longer one starts with it."""
+
+    refs: tuple[NameRef, ...]
+    is_prefix: bool
+
+
 @dataclass(frozen=True, slots=True)
 class GazetteerInfo:
     """The metadata of a loaded gazetteer."""
@@ -79,6 +86,12 @@ class GazetteerLoadError(RuntimeError):
 ENTITY_SQL = f"SELECT * FROM {schema.ENTITIES_TABLE} WHERE qid = ?"
 REFS_SQL = f"SELECT qid, kind, lang FROM {lookup_tables.CANDIDATES_TABLE} WHERE key = ?"
 PREFIX_SQL = f"SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?"
+# Both at once, for the core's per-key look-up: the key's names, then one row of NULLs when
+# some longer name starts with it. Spotting asks both of nearly every key it meets.
+KEY_SQL = (
+    f"SELECT qid, kind, lang FROM {lookup_tables.CANDIDATES_TABLE} WHERE key = ?1 "
+    f"UNION ALL SELECT NULL, NULL, NULL WHERE EXISTS ({PREFIX_SQL.replace('?', '?1')})"
+)
 WORD_SQL = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
 SKELETON_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"
 VARIANT_SQL = f"SELECT word FROM {lookup_tables.DELETES_TABLE} WHERE variant = ?"
@@ -92,6 +105,7 @@ _LOOKUPS = (
     (f"SELECT qid FROM {schema.NAMES_TABLE} WHERE qid = ?", f"SELECT qid FROM {schema.ENTITIES_TABLE} LIMIT 1"),
     (REFS_SQL, f"SELECT key FROM {lookup_tables.CANDIDATES_TABLE} LIMIT 1"),
     (PREFIX_SQL, f"SELECT prefix FROM {lookup_tables.PREFIXES_TABLE} LIMIT 1"),
+    (KEY_SQL, f"SELECT key FROM {lookup_tables.CANDIDATES_TABLE} LIMIT 1"),
     (WORD_SQL, f"SELECT word FROM {lookup_tables.WORDS_TABLE} LIMIT 1"),
     (SKELETON_SQL, f"SELECT skeleton FROM {lookup_tables.WORDS_TABLE} WHERE skeleton IS NOT NULL LIMIT 1"),
     (VARIANT_SQL, f"SELECT variant FROM {lookup_tables.DELETES_TABLE} LIMIT 1"),
@@ -237,8 +251,8 @@ class Gazetteer:
         row = cursor.execute(ENTITY_SQL, (qid,)).fetchone()
         return None if row is None else schema.row_to_record(row)
 
-    # `refs` and `is_prefix` have no cache here: the linking core asks them for nearly every word
-    # through a memo of its own, and a cache under that memo only cost time and memory.
+    # `refs`, `is_prefix` and `key_entry` have no cache here: the linking core asks `key_entry` for
+    # nearly every word through a memo of its own, and a cache under that memo only cost time and memory.
     def refs(self, key: str) -> tuple[NameRef, ...]:
         """The names with this key of its best-known entities (at most MAX_CANDIDATES_PER_KEY)."""
         return tuple(NameRef(*row) for row in self._conn().execute(REFS_SQL, (key,)))
@@ -246,6 +260,17 @@ class Gazetteer:
     def is_prefix(self, key: str) -> bool:
         """True when some longer name key starts with these words."""
         return self._conn().execute(PREFIX_SQL, (key,)).fetchone() is not None
+
+    def key_entry(self, key: str) -> KeyEntry:
+        """`refs(key)` and `is_prefix(key)` in one query."""
+        refs = []
+        prefix = False
+        for qid, kind, lang in self._conn().execute(KEY_SQL, (key,)):
+            if qid is None:
+                prefix = True
+            else:
+                refs.append(NameRef(qid, kind, lang))
+        return KeyEntry(tuple(refs), prefix)
 
     def _word(self, word: str) -> tuple[bool, bool]:
         """(is a word of some name, is spelled with a final ة in some name)."""

@@ -121,4 +121,4 @@ def test_no_shortcuts_really_switches_them_off(crowded_gazetteer: Path) -> None:
     assert linker.link("زار الوفد الرئيس في المدينة القديمة ثم عاد إلى الرباط").mentions
     assert len(linker._given_names) == 0
     assert len(linker.reader.cue_of) == 0
-    assert len(linker.index.names_with_key) == 0
+    assert len(linker.index.key_entries) == 0

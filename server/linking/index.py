@@ -21,7 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from gazetteer.keys import NISBA_ENDINGS, folded, name_key, skeleton
 from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
-from gazetteer.loader import Gazetteer, popularity
+from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.lookup_tables import MIN_TYPO_WORD, deletes
 from server.linking.clitics import CliticSplit, proclitic_splits
 from server.linking.demonyms import DemonymTable
@@ -52,9 +52,9 @@ JOINED_SIMILARITY: Final = 0.97
 # Each per-word cache holds at most this many words: a fixed memory budget per process (the
 # vocabulary of the texts served fits; a caller sending new words only recycles entries).
 _WORD_CACHE_ENTRIES: Final = 50_000
-# The name-key caches hold every word of the texts served and each multi-word key spotting
-# tries: 0.75 MB of real newswire asks about 65,000 distinct keys at a million entities. Their
-# values are mostly the empty tuple, so four times the entries cost little memory.
+# The name-key cache holds every word of the texts served and each multi-word key spotting
+# tries: 0.75 MB of real newswire asks about 65,000 distinct keys at a million entities. Its
+# values mostly hold no name, so four times the entries cost little memory.
 _NAME_KEY_CACHE_ENTRIES: Final = 200_000
 # A word that names an entity this well known is taken as written, without looking for variants.
 AS_WRITTEN_PRIOR: Final = 0.6
@@ -135,11 +135,9 @@ class NameIndex:
             for key in map(name_key, country.names_ar())
             if key not in self._common and self._ordinary_share(key) < MOSTLY_ORDINARY
         )
-        # The names with exactly this key, and whether some longer name starts with these words:
-        # asked for nearly every word of every text, so memoised here (the gazetteer caches neither).
-        key_entries = _NAME_KEY_CACHE_ENTRIES if memos else 0
-        self.names_with_key = Memo(gazetteer.refs, key_entries)
-        self.is_prefix = Memo(gazetteer.is_prefix, key_entries)
+        # The names with exactly this key, and whether some longer name starts with these words (one
+        # query for both): asked for nearly every word of every text, so memoised here.
+        self.key_entries = Memo(gazetteer.key_entry, _NAME_KEY_CACHE_ENTRIES if memos else 0)
         self.word_matches = Memo(self._word_matches, memo_entries)
         self.continuation_matches = Memo(self._continuation_matches, memo_entries)
         # The folded form of each vocabulary word a skeleton look-up brings back (dozens per new word).
@@ -150,15 +148,23 @@ class NameIndex:
     def _best_known(self, key: str) -> float:
         """The popularity of the best-known entity with a name of exactly this key (0 for none)."""
         best = 0
-        for ref in self.names_with_key.value(key):
+        for ref in self.names_with_key(key):
             entity = self.gazetteer.entity(ref.qid)
             if entity is not None and entity.sitelinks > best:
                 best = entity.sitelinks
         return popularity(best)
 
+    def names_with_key(self, key: str) -> tuple[NameRef, ...]:
+        """The names with exactly this key (of its best-known entities)."""
+        return self.key_entries.value(key).refs
+
     def is_name(self, key: str) -> bool:
         """True when some name has exactly this key."""
-        return bool(self.names_with_key.value(key))
+        return bool(self.key_entries.value(key).refs)
+
+    def is_prefix(self, key: str) -> bool:
+        """True when some longer name key starts with these words."""
+        return self.key_entries.value(key).is_prefix
 
     def is_word(self, word: str) -> bool:
         """True when `word` is a word of some name."""
@@ -253,9 +259,7 @@ class NameIndex:
             return ()
         splits = proclitic_splits(word)
         if splits and self._ordinary_as_written(word):
-            return tuple(
-                s for s in splits if self.is_prefix.value(s.stem) or self._best_known(s.stem) >= AS_WRITTEN_PRIOR
-            )
+            return tuple(s for s in splits if self.is_prefix(s.stem) or self._best_known(s.stem) >= AS_WRITTEN_PRIOR)
         return splits
 
     def _ordinary_by_ending(self, word: str) -> bool:
@@ -287,7 +291,7 @@ class NameIndex:
             if left not in known or right not in known:
                 continue
             pair = f"{left} {right}"
-            if self.is_name(pair) or self.is_prefix.value(pair):
+            if self.is_name(pair) or self.is_prefix(pair):
                 readings.append(WordMatch(pair, JOINED_SIMILARITY, FOLDED))
         return readings
 

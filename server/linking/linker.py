@@ -366,7 +366,7 @@ class Linker:
     def _key_candidates_uncached(self, key: str, kinds: frozenset[EntityKind]) -> _KeyCandidates:
         """The entities a key names (of the wanted kinds), each by its strongest name."""
         best: dict[str, NameRef] = {}
-        for ref in self.index.names_with_key.value(key):
+        for ref in self.index.names_with_key(key):
             entity = self.gazetteer.entity(ref.qid)
             if entity is None or (kinds and entity.kind not in kinds):
                 continue

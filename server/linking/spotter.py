@@ -72,7 +72,7 @@ def spot(text: str, words: list[Word], index: NameIndex, budget: FuzzyBudget | N
     """
     budget = budget or FuzzyBudget()
     found: list[SpanMatch] = []
-    first_word_readings, names_with_key, is_prefix = index.first_word_readings, index.names_with_key, index.is_prefix
+    first_word_readings, key_entries = index.first_word_readings, index.key_entries
     word_count = len(words)
     for first, word in enumerate(words):
         if len(word.norm) > MAX_NAME_WORD_CHARS:
@@ -93,12 +93,12 @@ def spot(text: str, words: list[Word], index: NameIndex, budget: FuzzyBudget | N
         last = first
         while states:
             for key, similarity, skip, loosest in states:
-                if names_with_key.value(key):
+                if key_entries.value(key).refs:
                     found.append(SpanMatch(first, last, skip, key, similarity, loosest))
             last += 1
             if last >= word_count or last - first >= MAX_NAME_WORDS:
                 break
-            states = [state for state in states if is_prefix.value(state[0])]
+            states = [state for state in states if key_entries.value(state[0]).is_prefix]
             if not states or not joined(text, words[last - 1], words[last]):
                 break
             states = _extend(states, words[last], index)
