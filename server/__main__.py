@@ -31,6 +31,7 @@ import grpc
 from gazetteer.loader import GazetteerLoadError, remove_stale_copies
 from gazetteer.schema import SchemaMismatchError
 from server import linking
+from server.admission import TextBudget
 from server.app import Limits, create_health_server, create_server
 from server.heap import settle_after_load
 from server.holder import LinkerHolder
@@ -124,6 +125,7 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool,
     interceptors: list[grpc.ServerInterceptor] = [*_observe(settings, holder, reuse_port)]
     if security.tokens is not None:
         interceptors.append(AuthInterceptor(security.tokens))
+    text_budget = TextBudget(settings.max_text_in_flight_bytes)  # gRPC and HTTP/JSON share it
     try:
         server, bound, health = create_server(
             holder,
@@ -133,10 +135,11 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool,
             credentials=security.tls.credentials() if security.tls else None,
             interceptors=interceptors,
             reflection=settings.reflection,
+            text_budget=text_budget,
         )
     except RuntimeError as exc:
         raise StartError(f"cannot listen on {settings.host}:{port}: {exc}") from None
-    http = None if settings.http_port is None else start_http(settings, holder, reuse_port, security)
+    http = None if settings.http_port is None else start_http(settings, holder, reuse_port, security, text_budget)
     health_server = None
     if settings.health_port is not None:
         try:
@@ -205,12 +208,17 @@ def serve(settings: Settings, holder: LinkerHolder, port: int, reuse_port: bool,
     event("stopped", "pid %d stopped", os.getpid())
 
 
-def start_http(settings: Settings, holder: LinkerHolder, reuse_port: bool, security: Security) -> HttpServer:
-    """The HTTP/JSON server and web page, in a thread of this process, over its own servicer on `holder`."""
+def start_http(
+    settings: Settings, holder: LinkerHolder, reuse_port: bool, security: Security, text_budget: TextBudget
+) -> HttpServer:
+    """The HTTP/JSON server and web page, in a thread of this process, over its own servicer on `holder`
+    (sharing the process's `text_budget` with the gRPC servicer)."""
     from server.gateway import HttpServer, create_app  # Starlette and uvicorn only when asked for
     from server.service import EntityLinkerService
 
-    servicer = EntityLinkerService(holder, settings.max_text_bytes, max_call_seconds=settings.max_call_seconds)
+    servicer = EntityLinkerService(
+        holder, settings.max_text_bytes, max_call_seconds=settings.max_call_seconds, text_budget=text_budget
+    )
     host = settings.http_host or settings.host
     app = create_app(servicer, max_body_bytes=max(settings.max_text_bytes * 2, 4 * 1024 * 1024), tokens=security.tokens)
     tls = None

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from server.admission import TextBudget
 from server.holder import LinkerHolder
 from server.reflection import enable_server_reflection
 from server.service import MAX_RESPONSE_BYTES, SERVICE_NAME, EntityLinkerService, StreamSlots, add_service
@@ -33,6 +34,8 @@ class Limits:
     """What one server process lets its callers take (the flags are in `server.settings`)."""
 
     max_text_bytes: int = 1024 * 1024
+    # Text in the linking core at once; more waits its turn within its deadline (`TextBudget`).
+    max_text_in_flight_bytes: int = 4 * 1024 * 1024
     threads: int = 16
     max_concurrent_rpcs: int = 64
     max_streams: int = 8
@@ -88,6 +91,7 @@ def create_server(
     credentials: grpc.ServerCredentials | None = None,
     interceptors: Sequence[grpc.ServerInterceptor] = (),
     reflection: bool = True,
+    text_budget: TextBudget | None = None,
 ) -> tuple[grpc.Server, int, health.HealthServicer]:
     """A started server bound to `address`, its port, and its health servicer.
 
@@ -95,6 +99,8 @@ def create_server(
     `holder`), and NOT_SERVING while the served file is found unreadable.
     `limits`, when given, wins over `max_text_bytes` and `threads`.
     `credentials` serve TLS instead of plaintext; `interceptors` run outermost first.
+    `text_budget` is shared with the process's other servicers (the HTTP gateway's); one of
+    `limits.max_text_in_flight_bytes` when not given.
     """
     limits = limits or Limits(max_text_bytes=max_text_bytes, threads=threads)
     server = grpc.server(
@@ -108,6 +114,7 @@ def create_server(
         limits.max_text_bytes,
         max_call_seconds=limits.max_call_seconds,
         streams=StreamSlots(limits.max_streams, limits.stream_idle_seconds),
+        text_budget=text_budget or TextBudget(limits.max_text_in_flight_bytes),
     )
     add_service(service, server)
     health_servicer = health.HealthServicer()

@@ -25,6 +25,7 @@ from entitylinker.v1 import entity_linker_service_pb2 as pb
 from entitylinker.v1 import entity_linker_service_pb2_grpc as pb_grpc
 from gazetteer.records import EntityKind, is_valid_qid
 from server import convert
+from server.admission import TextBudget
 from server.errors import RequestError, abort, clip, invalid_argument, not_found
 from server.holder import LinkerHolder
 from server.linking import LinkOptions
@@ -214,12 +215,16 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
         max_call_seconds: float = 30.0,
         streams: StreamSlots | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        text_budget: TextBudget | None = None,
     ) -> None:
+        """`text_budget`: the process's budget of text in the core, shared with its other servicers
+        (its own, of four maximal texts, when not given)."""
         self.holder = holder
         self.max_text_bytes = max_text_bytes
         self.max_call_seconds = max_call_seconds
         self.streams = streams or StreamSlots(4, 30.0)
         self.max_response_bytes = max_response_bytes
+        self.text_budget = text_budget or TextBudget(4 * max_text_bytes)
 
     # -- bounds and errors -------------------------------------------------------
 
@@ -315,7 +320,8 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
         options = self._link_options(request)
         view = _entity_view(request.entity_view)
         spans = _caller_spans(request)
-        with self.holder.serving() as linker:
+        size = len(request.text.encode("utf-8"))
+        with self.text_budget.admit(size, interrupt), self.holder.serving() as linker:
             if spans is None:
                 result = linker.link(request.text, options, interrupt)
             else:
@@ -382,13 +388,15 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
                 )
             kinds = _kinds(list(request.types))
             view = _entity_view(request.entity_view)
-            with self.holder.serving() as linker:
+            interrupt = self._interrupt(context)
+            size = len(request.context.encode("utf-8")) + len(request.mention.encode("utf-8"))
+            with self.text_budget.admit(size, interrupt), self.holder.serving() as linker:
                 candidates = linker.resolve(
                     request.mention,
                     request.context,
                     kinds,
                     request.limit or DEFAULT_RESOLVE_LIMIT,
-                    self._interrupt(context),
+                    interrupt,
                 )
             return pb.ResolveResponse(candidates=[convert.candidate_message(c, view) for c in candidates])
         raise AssertionError("unreachable: _statuses aborted")

@@ -27,6 +27,7 @@ class Settings:
     host: str = "[::]"
     port: int = 50051
     max_text_bytes: int = 1024 * 1024
+    max_text_in_flight_bytes: int = 4 * 1024 * 1024  # text in the linking core at once, per process
     threads: int = 16  # request threads per process
     workers: int = 1
     watch_seconds: float = 0.0  # 0: do not watch the gazetteer file
@@ -99,6 +100,15 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     _add(parser, "--host", "address to bind")
     _add(parser, "--port", "port, 0 for any", int)
     _add(parser, "--max-text-bytes", "largest text accepted, in UTF-8 bytes", int)
+    _add(
+        parser,
+        "--max-text-in-flight",
+        "UTF-8 bytes of text one process links at once; more waits its turn within its deadline "
+        "(at least --max-text-bytes)",
+        int,
+        field="max_text_in_flight_bytes",
+        metavar="BYTES",
+    )
     _add(parser, "--threads", "request threads per process", int)
     _add(
         parser, "--grace", "calls in flight get this long at shutdown", float, field="grace_seconds", metavar="SECONDS"
@@ -173,6 +183,8 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         parser.error("--tls-client-ca needs --tls-cert and --tls-key")
     if args.max_text_bytes <= 0:
         parser.error("--max-text-bytes must be positive")
+    if args.max_text_in_flight_bytes < args.max_text_bytes:
+        parser.error("--max-text-in-flight must be at least --max-text-bytes, or the largest text could never run")
     if not 1 <= args.max_streams < args.threads:
         parser.error("--max-streams must be at least 1 and below --threads, so unary calls and health keep a thread")
     if args.max_concurrent_rpcs < args.threads:

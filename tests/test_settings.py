@@ -55,3 +55,11 @@ def test_limits_are_the_settings_of_the_same_names() -> None:
     settings = parse_settings(["--threads", "20", "--max-concurrent-rpcs", "40", "--max-text-bytes", "1000"])
     assert limits(settings) == Limits(max_text_bytes=1000, threads=20, max_concurrent_rpcs=40)
     assert {f.name for f in dataclasses.fields(Limits)} <= {f.name for f in dataclasses.fields(Settings)}
+
+
+def test_the_text_in_flight_must_hold_the_largest_text(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = parse_settings(["--max-text-bytes", "1000", "--max-text-in-flight", "4000"])
+    assert limits(settings).max_text_in_flight_bytes == 4000
+    with pytest.raises(SystemExit):
+        parse_settings(["--max-text-bytes", "1000", "--max-text-in-flight", "999"])
+    assert "--max-text-in-flight must be at least --max-text-bytes" in capsys.readouterr().err
