@@ -35,7 +35,7 @@ class Limits:
 
     max_text_bytes: int = 1024 * 1024
     # Text in the linking core at once; more waits its turn within its deadline (`TextBudget`).
-    max_text_in_flight_bytes: int = 4 * 1024 * 1024
+    max_text_in_flight_bytes: int = 2 * 1024 * 1024
     threads: int = 16
     max_concurrent_rpcs: int = 64
     max_streams: int = 8

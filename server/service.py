@@ -218,13 +218,13 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
         text_budget: TextBudget | None = None,
     ) -> None:
         """`text_budget`: the process's budget of text in the core, shared with its other servicers
-        (its own, of four maximal texts, when not given)."""
+        (its own, of two maximal texts, when not given)."""
         self.holder = holder
         self.max_text_bytes = max_text_bytes
         self.max_call_seconds = max_call_seconds
         self.streams = streams or StreamSlots(4, 30.0)
         self.max_response_bytes = max_response_bytes
-        self.text_budget = text_budget or TextBudget(4 * max_text_bytes)
+        self.text_budget = text_budget or TextBudget(2 * max_text_bytes)
 
     # -- bounds and errors -------------------------------------------------------
 
@@ -320,31 +320,32 @@ class EntityLinkerService(pb_grpc.EntityLinkerServiceServicer):
         options = self._link_options(request)
         view = _entity_view(request.entity_view)
         spans = _caller_spans(request)
-        size = len(request.text.encode("utf-8"))
-        with self.text_budget.admit(size, interrupt), self.holder.serving() as linker:
-            if spans is None:
-                result = linker.link(request.text, options, interrupt)
-            else:
-                result = linker.link_spans(request.text, spans, options, interrupt)
-            version = linker.gazetteer.info.version
-        size = convert.estimated_response_bytes(result.mentions)
-        if size > self.max_response_bytes:
-            raise RequestError(
-                grpc.StatusCode.RESOURCE_EXHAUSTED,
-                "RESPONSE_TOO_LARGE",
-                f"the answer would be about {size} bytes ({len(result.mentions)} mentions), over the "
-                f"{self.max_response_bytes}-byte limit of one response; ask for fewer candidates or send the "
-                "text in parts",
-                limit_bytes=str(self.max_response_bytes),
+        # The budget is held until the answer is built: a text of names makes as many mention messages.
+        with self.text_budget.admit(len(request.text.encode("utf-8")), interrupt):
+            with self.holder.serving() as linker:
+                if spans is None:
+                    result = linker.link(request.text, options, interrupt)
+                else:
+                    result = linker.link_spans(request.text, spans, options, interrupt)
+                version = linker.gazetteer.info.version
+            size = convert.estimated_response_bytes(result.mentions)
+            if size > self.max_response_bytes:
+                raise RequestError(
+                    grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    "RESPONSE_TOO_LARGE",
+                    f"the answer would be about {size} bytes ({len(result.mentions)} mentions), over the "
+                    f"{self.max_response_bytes}-byte limit of one response; ask for fewer candidates or send the "
+                    "text in parts",
+                    limit_bytes=str(self.max_response_bytes),
+                )
+            return convert.link_response(
+                request.text,
+                result.mentions,
+                convert.ENCODING_TO_UNIT[request.offset_encoding],
+                request.document_id,
+                version,
+                view,
             )
-        return convert.link_response(
-            request.text,
-            result.mentions,
-            convert.ENCODING_TO_UNIT[request.offset_encoding],
-            request.document_id,
-            version,
-            view,
-        )
 
     # -- RPCs ------------------------------------------------------------------
 

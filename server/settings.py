@@ -27,7 +27,7 @@ class Settings:
     host: str = "[::]"
     port: int = 50051
     max_text_bytes: int = 1024 * 1024
-    max_text_in_flight_bytes: int = 4 * 1024 * 1024  # text in the linking core at once, per process
+    max_text_in_flight_bytes: int = 2 * 1024 * 1024  # text in the linking core at once, per process
     threads: int = 16  # request threads per process
     workers: int = 1
     watch_seconds: float = 0.0  # 0: do not watch the gazetteer file
