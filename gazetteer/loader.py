@@ -90,7 +90,7 @@ PREFIX_SQL = f"SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?"
 # some longer name starts with it. Spotting asks both of nearly every key it meets.
 KEY_SQL = (
     f"SELECT qid, kind, lang FROM {lookup_tables.CANDIDATES_TABLE} WHERE key = ?1 "
-    f"UNION ALL SELECT NULL, NULL, NULL WHERE EXISTS ({PREFIX_SQL.replace('?', '?1')})"
+    f"UNION ALL SELECT NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM {lookup_tables.PREFIXES_TABLE} WHERE prefix = ?1)"
 )
 WORD_SQL = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
 SKELETON_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"

@@ -110,6 +110,14 @@ def test_batched_word_lookups_equal_one_at_a_time(crowded: Path) -> None:
         assert name_key("بوريطة") in gazetteer.words_with_any_variant(deletes(typo) | {typo})
         assert gazetteer.words_among(set()) == frozenset()
         assert gazetteer.words_with_any_variant(set()) == frozenset()
+        # A key's names and whether a longer name starts with it, in one query: the two look-ups' answers.
+        keys = ["ناصر", "ناصر بوريطة", "بوريطة", "الرباط", "الإمارات", "الأمم المتحدة", "عبد", "ضظغذثخ"]
+        entries = {key: gazetteer.key_entry(name_key(key)) for key in keys}
+        for key, entry in entries.items():
+            assert entry == (gazetteer.refs(name_key(key)), gazetteer.is_prefix(name_key(key))), key
+        assert any(e.refs and e.is_prefix for e in entries.values())
+        assert any(e.refs and not e.is_prefix for e in entries.values())
+        assert any(e.is_prefix and not e.refs for e in entries.values())
     finally:
         gazetteer.close()
 
