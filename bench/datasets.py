@@ -17,10 +17,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.build_bench import DATA, prepare_dumps
+from evaluation import anercorp
 from evaluation.devset import SEED_ARTICLE_PATH, load_passages
 from gazetteer.loader import GazetteerLoadError, load_gazetteer
 from gazetteer.schema import SchemaMismatchError
@@ -98,6 +100,19 @@ def dev_passages() -> list[str]:
     return [passage.text for passage in load_passages()]
 
 
+def _joined_within(paragraphs: Iterable[str], max_bytes: int) -> str:
+    """`paragraphs` in the order given, a blank line between them, until the next would pass `max_bytes`."""
+    chosen: list[str] = []
+    size = 0
+    for paragraph in paragraphs:
+        cost = len(paragraph.encode("utf-8")) + 2  # the blank line between paragraphs
+        if size + cost > max_bytes:
+            break
+        chosen.append(paragraph)
+        size += cost
+    return "\n\n".join(chosen)
+
+
 def long_text(target_bytes: int = LONG_TEXT_BYTES, seed: int = 1) -> str:
     """News-like text of at most `target_bytes` UTF-8 bytes: the seed article and dev passages, shuffled.
 
@@ -106,16 +121,7 @@ def long_text(target_bytes: int = LONG_TEXT_BYTES, seed: int = 1) -> str:
     """
     paragraphs = [seed_article(), *dev_passages()]
     rng = random.Random(seed)
-    chosen: list[str] = []
-    size = 0
-    while True:
-        paragraph = rng.choice(paragraphs)
-        cost = len(paragraph.encode("utf-8")) + 2  # the blank line between paragraphs
-        if size + cost > target_bytes:
-            break
-        chosen.append(paragraph)
-        size += cost
-    return "\n\n".join(chosen)
+    return _joined_within(iter(lambda: rng.choice(paragraphs), None), target_bytes)
 
 
 def real_newswire(max_bytes: int) -> str:
@@ -125,22 +131,12 @@ def real_newswire(max_bytes: int) -> str:
     Read where `evaluation.anercorp` reads it (`../shared`, or `ENTITYLINKER_ANERCORP`) and never
     copied: its licence is research-only.
     """
-    from evaluation.anercorp import default_path, load_sentences
-
-    path = default_path()
+    path = anercorp.default_path()
     if not max_bytes or not path.is_file():
         if max_bytes:
             _LOGGER.warning("no real newswire row: %s is not here", path)
         return ""
-    chosen: list[str] = []
-    size = 0
-    for sentence in load_sentences(path):
-        cost = len(sentence.text.encode("utf-8")) + 2
-        if size + cost > max_bytes:
-            break
-        chosen.append(sentence.text)
-        size += cost
-    return "\n\n".join(chosen)
+    return _joined_within((sentence.text for sentence in anercorp.load_sentences(path)), max_bytes)
 
 
 def articles_of(text: str, length: int) -> list[str]:

@@ -21,10 +21,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.datasets import dev_passages, long_text, seed_article
+from bench.datasets import LONG_TEXT_BYTES, articles_of, dev_passages, long_text, real_newswire, seed_article
 from gazetteer.loader import load_gazetteer
 from server.heap import settle_after_load
 from server.linking import COMPILED, Linker
+
+REAL_ARTICLES = 60
 
 
 def _instrument(on: bool) -> None:
@@ -36,20 +38,34 @@ def _instrument(on: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
     parser.add_argument("--gazetteer", type=Path, required=True)
-    parser.add_argument("--what", choices=("article", "long"), default="long", help="the seed article, or 1 MB")
-    parser.add_argument("--calls", type=int, default=1, help="counted calls")
+    parser.add_argument(
+        "--what",
+        choices=("article", "long", "real"),
+        default="long",
+        help="the seed article, 1 MB, or the first 60 ANERcorp articles met for the first time",
+    )
+    parser.add_argument("--calls", type=int, default=1, help="counted calls (article and long)")
     args = parser.parse_args(argv)
     linker = Linker(load_gazetteer(args.gazetteer))
     settle_after_load()  # as the server does
-    text = seed_article() if args.what == "article" else long_text()
     for passage in dev_passages():
         linker.link(passage)
-    linker.link(text)
+    if args.what == "real":
+        # Words a warm linker has not met: each article is linked once, as it comes.
+        texts = articles_of(real_newswire(LONG_TEXT_BYTES), len(seed_article()))[:REAL_ARTICLES]
+        if not texts:
+            parser.error("the ANERcorp half is not at hand (../shared/data, or ENTITYLINKER_ANERCORP)")
+    else:
+        text = seed_article() if args.what == "article" else long_text()
+        linker.link(text)
+        texts = [text] * args.calls
     _instrument(True)
-    for _ in range(args.calls):
+    for text in texts:
         linker.link(text)
     _instrument(False)
-    print(f"counted {args.calls} Link call(s) on the {args.what} text; core {'compiled' if COMPILED else 'plain'}")
+    keys = len(linker.index.key_entries)
+    print(f"counted {len(texts)} Link call(s) on the {args.what} text; core {'compiled' if COMPILED else 'plain'}")
+    print(f"distinct name keys looked up since start: {keys:,}")
     return 0
 
 

@@ -153,6 +153,8 @@ class RealTextResult:
     seconds: float  # median Link time on the whole text, warm (after WARM_CALLS calls)
     spotter_seconds: float
     share_of_spotter: float  # median over rounds, as for the long text
+    # Distinct keys the articles and the warm calls asked the name-key memo for (it holds 200,000).
+    name_keys: int = 0
 
     @property
     def mb_per_second(self) -> float:
@@ -247,8 +249,11 @@ def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
         for passage in texts.passages:  # the long text is made of these: every word is now cached
             linker.link(passage)
         link = summarize(flat(time_each(linker.link, [texts.article], config.link_rounds)))
-        long = _measure_long_text(linker, path, config, texts)
-        real = _measure_real_text(linker, path, config, texts.real) if texts.real else None
+        started = time.perf_counter()
+        spotter = AhoCorasickSpotter(distinct_keys(ensure_alternative_db(path)))
+        build_seconds = time.perf_counter() - started
+        long = _measure_long_text(linker, spotter, config, texts)
+        real = _measure_real_text(linker, spotter, texts.real, config) if texts.real else None
         return CoreResult(
             resolve=summarize(flat(samples)),
             resolve_on_extract_queries=summarize([s for i in chosen for s in samples[i]]),
@@ -256,6 +261,7 @@ def measure_core(path: Path, config: BenchConfig, texts: Texts) -> CoreResult:
             link=link,
             long_bytes=len(texts.long.encode("utf-8")),
             real=real,
+            spotter_build_seconds=build_seconds,
             **long,
         )
     finally:
@@ -368,12 +374,11 @@ def _share(spotter_times: list[float], link_times: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(spotter_times, link_times, strict=True))
 
 
-def _measure_long_text(linker: Linker, path: Path, config: BenchConfig, texts: Texts) -> dict[str, Any]:
+def _measure_long_text(
+    linker: Linker, spotter: AhoCorasickSpotter, config: BenchConfig, texts: Texts
+) -> dict[str, Any]:
     """Link and the Aho-Corasick spotter on the long text, side by side (`_side_by_side`); the share
     is the median over rounds of spotter time / Link time."""
-    started = time.perf_counter()
-    spotter = AhoCorasickSpotter(distinct_keys(ensure_alternative_db(path)))
-    build_seconds = time.perf_counter() - started
     matches = len(spotter.spot(texts.long))
     mentions = len(linker.link(texts.long).mentions)  # also the warm run
     spotter_times, link_times = _side_by_side(linker, spotter, texts.long, config.long_rounds)
@@ -383,7 +388,6 @@ def _measure_long_text(linker: Linker, path: Path, config: BenchConfig, texts: T
         "long_spotter_seconds": statistics.median(spotter_times),
         "long_share_of_spotter": _share(spotter_times, link_times),
         "spotter_matches": matches,
-        "spotter_build_seconds": build_seconds,
     }
 
 
@@ -392,13 +396,13 @@ def _measure_long_text(linker: Linker, path: Path, config: BenchConfig, texts: T
 WARM_CALLS = 5
 
 
-def _measure_real_text(linker: Linker, path: Path, config: BenchConfig, text: str) -> RealTextResult:
+def _measure_real_text(linker: Linker, spotter: AhoCorasickSpotter, text: str, config: BenchConfig) -> RealTextResult:
     """Real newswire: its articles once unseen and once seen, then the whole text side by side with
     Aho-Corasick once warm (`_measure_long_text`)."""
     articles = datasets.articles_of(text, len(datasets.seed_article()))
+    keys_before = len(linker.index.key_entries)
     unseen = flat(time_each(linker.link, articles, 1))  # ms
     seen = flat(time_each(linker.link, articles, 1))
-    spotter = AhoCorasickSpotter(distinct_keys(ensure_alternative_db(path)))
     mentions = len(linker.link(text).mentions)
     for _ in range(WARM_CALLS - 1):
         linker.link(text)
@@ -412,6 +416,7 @@ def _measure_real_text(linker: Linker, path: Path, config: BenchConfig, text: st
         seconds=statistics.median(link_times),
         spotter_seconds=statistics.median(spotter_times),
         share_of_spotter=_share(spotter_times, link_times),
+        name_keys=len(linker.index.key_entries) - keys_before,
     )
 
 

@@ -270,7 +270,7 @@ def real_text_rows(label: str, real: RealTextResult) -> list[Row]:
             _ms(real.seconds * 1000),
             "—",
             f"{real.mb_per_second:.3f} MB/s",
-            ratio=f"×{real.share_of_spotter:.3f} of AC's MB/s",
+            ratio=f"×{real.share_of_spotter:.3f} of AC's MB/s; {real.name_keys:,} name keys asked",
             target="reference",
         ),
         Row(

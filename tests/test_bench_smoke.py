@@ -94,3 +94,11 @@ def test_the_bench_table_has_every_row(seed_gazetteer_path: Path, tmp_path: Path
     skipped = report([replace(result, alternatives=None)] * 2, echo, growth, TINY, len(texts.queries), 0.0)
     assert "Link, seed article, service core" in skipped and "alternatives not run" in skipped
     assert "FTS5 trigram" not in skipped and "process.extract, all" not in skipped
+
+
+def test_an_overload_burst_is_answered_whole(seed_gazetteer_path: Path) -> None:
+    from bench.overload import burst
+
+    answered, seconds, before, peak = burst(seed_gazetteer_path, 1024 * 1024, 3, "زار بوريطة مصر. " * 2000)
+    assert answered == 3
+    assert seconds > 0 and before > 0 and peak >= 0

@@ -5,7 +5,7 @@ update on every hit. These look-ups are pure and each bound is set above their
 working set (the vocabulary of the texts served), so a plain dict read directly
 is enough: when it does fill up, it is emptied and refills with what is in use.
 A bound below the working set makes every look-up a miss: real newswire asks
-the name-key memo for 65,000 keys a call at a million entities, hence its
+the name-key memo for up to 64,000 keys a call at a million entities, hence its
 200,000 (`index._NAME_KEY_CACHE_ENTRIES`).
 """
 
