@@ -1,7 +1,7 @@
 """Servers as operators run them, measured from outside: start-up, per-worker memory and CPU, load.
 
 `ServedProcess` starts a server command (`python -m server …` or
-`python -m bench.echo …`), reads its log as it comes, and times start-up
+`python -m bench.echo …`) with its log in a file, and times start-up
 from process start until every worker has logged "serving on" and a probe
 call succeeds (the health service says SERVING). Worker figures come from
 psutil: the resident memory of each child of the parent process, its anonymous
@@ -21,6 +21,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -89,7 +90,12 @@ def worker_memory(pid: int) -> WorkerMemory:
 
 
 class ServedProcess:
-    """A server child process: start it, wait until it serves, read its workers, stop it."""
+    """A server child process: start it, wait until it serves, read its workers, stop it.
+
+    Its standard error goes to a file, not a pipe: a reader thread in this process would
+    take the GIL from the callers for every access-log line (hundreds a second under load),
+    and charge the log's cost to the server measured.
+    """
 
     def __init__(
         self, command: list[str], workers: int, probe: Callable[[grpc.Channel], bool], endpoint: Endpoint
@@ -98,11 +104,14 @@ class ServedProcess:
         self.workers = workers
         self.probe = probe
         self.endpoint = endpoint
-        self.lines: list[str] = []  # its standard error so far
-        self._serving = 0
-        self._changed = threading.Condition()
-        self.process: subprocess.Popen[str] | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.startup_seconds = 0.0
+        self._log = tempfile.NamedTemporaryFile(prefix="served-", suffix=".log", delete=False)  # noqa: SIM115
+
+    @property
+    def lines(self) -> list[str]:
+        """Its standard error so far, line by line."""
+        return Path(self._log.name).read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
 
     def start(self) -> float:
         """Start the command; returns seconds from process start to every worker serving."""
@@ -112,17 +121,14 @@ class ServedProcess:
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=self._log,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        threading.Thread(target=self._read_log, daemon=True).start()
         deadline = started + START_TIMEOUT_SECONDS
-        with self._changed:
-            while self._serving < self.workers:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.command[2]} did not start:\n" + "".join(self.lines[-30:]))
-                self._changed.wait(0.05)
+        while sum(1 for line in self.lines if SERVING_LINE.search(line)) < self.workers:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.command[2]} did not start:\n" + "".join(self.lines[-30:]))
+            time.sleep(0.02)
         with self.endpoint.channel() as channel:
             while not self._probe(channel):
                 if time.monotonic() > deadline:
@@ -138,15 +144,6 @@ class ServedProcess:
             return self.probe(channel)
         except grpc.RpcError:
             return False
-
-    def _read_log(self) -> None:
-        assert self.process is not None and self.process.stderr is not None
-        for line in self.process.stderr:
-            with self._changed:
-                self.lines.append(line)
-                if SERVING_LINE.search(line):
-                    self._serving += 1
-                self._changed.notify_all()
 
     def worker_pids(self) -> list[int]:
         """The children of the parent process (the parent itself with one worker)."""
@@ -178,6 +175,8 @@ class ServedProcess:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+        self._log.close()
+        Path(self._log.name).unlink(missing_ok=True)
 
 
 def _loopback_command(module: str, port: int, workers: int, *flags: str) -> list[str]:

@@ -344,8 +344,8 @@ def served_note(config: BenchConfig) -> str:
     return (
         f"{SECURED}: the same server with --tls-cert/--tls-key (a CA and a certificate made at run time), "
         "--auth-tokens-file (the token sent as authorization: Bearer on every call), --metrics-port (Prometheus, "
-        "multiprocess) and --access-log --log-format json (one line per call on standard error, read by the "
-        "bench as a collector would). Both servers run at once and take the same load in turn, "
+        "multiprocess) and --access-log --log-format json (one line per call on standard error, into a file "
+        "as a container runtime keeps it). Both servers run at once and take the same load in turn, "
         f"{config.load_rounds} rounds each of {config.warm_seconds:g} s warm-up and {per_round:g} s measured; "
         "cost = 1 - its doc/s over the plain row's. The callers, and their side of TLS, share the cores."
     )
