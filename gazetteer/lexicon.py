@@ -163,6 +163,74 @@ def function_words() -> frozenset[str]:
         return frozenset(word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))
 
 
+# -- verb forms --------------------------------------------------------------------------------
+
+# A verb this frequent in Arramooz's corpus (the same bar as the linker's frequent ordinary word)
+# has its conjugations listed by `verb_forms`.
+FREQUENT_VERB_COUNT = 5000
+_PAST_ENDINGS = ("ت", "تا", "وا", "نا", "تم")  # درست، درستا، درسوا، درسنا، درستم
+_PRESENT_PREFIXES = ("ي", "ت", "ن", "ا", "سي", "ست", "سن")  # he/she/we/I, and the future's س
+_PRESENT_ENDINGS = ("", "ون", "ان", "ين", "وا")
+_DEFECTIVE_PAST_ENDINGS = ("ت", "تا", "وا")  # عانى → عانت
+_DEFECTIVE_PRESENT_ENDINGS = ("ي", "و", "ون", "ين", "ان")  # عانى → يعاني، يعانون
+_DEFECTIVE_PREFIXES = ("ي", "ت", "ن", "سي", "ست")
+_MIN_VERB_FORM = 4
+
+
+def conjugations(lemma: str) -> set[str]:
+    """Regular conjugations of a normalised past-tense lemma (أدرك، استثمر، شكر، عانى), unvocalised.
+
+    Written for the sound verbs most news verbs are: the present drops the lemma's initial
+    alif (أدرك → يدرك، استثمر → يستثمر) and a final ى/ا is the defective verb's vowel
+    (عانى → عانت، يعاني). A hollow verb (قال → يقول) gets only its past forms: its present
+    shows a vowel the lemma does not. Some forms made for other patterns are not words at
+    all; that costs nothing, as no text holds them.
+    """
+    if lemma.endswith(("ي", "ا")):  # ى is normalised to ي
+        base = lemma[:-1]
+        stem = base[1:] if lemma.startswith("ا") and len(lemma) >= 4 else base
+        forms = {base + ending for ending in _DEFECTIVE_PAST_ENDINGS}
+        forms.update(p + stem + e for p in _DEFECTIVE_PREFIXES for e in _DEFECTIVE_PRESENT_ENDINGS)
+        return forms
+    forms = {lemma + ending for ending in _PAST_ENDINGS}
+    if len(lemma) == 3 and lemma[1] in "اوي":
+        return forms
+    stem = lemma[1:] if lemma.startswith("ا") and len(lemma) >= 4 else lemma
+    forms.update(p + stem + e for p in _PRESENT_PREFIXES for e in _PRESENT_ENDINGS)
+    return forms
+
+
+@lru_cache(maxsize=1)
+def verb_forms() -> frozenset[str]:
+    """Conjugated forms of frequent verbs (يدرك، تستثمر، عانت): ordinary words a lemma list does not show.
+
+    Arramooz lists each verb once, as its past-tense lemma, so a text's يدرك or عانت looked
+    like no word at all, and free to be the name of an obscure person or village. Forms
+    that are words of the lexicon in their own right (أحمد، أكرم: names and adjectives
+    with their own counts) or given names are left out: their readings are counted there.
+    """
+    with _LOAD_LOCK:
+        return _load_verb_forms()
+
+
+def _load_verb_forms() -> frozenset[str]:
+    data_dir = _arramooz_data_dir()
+    if data_dir is None:
+        return frozenset()
+    frequency: dict[str, int] = {}
+    with sqlite3.connect(f"file:{data_dir / 'wordfreq.sqlite'}?mode=ro", uri=True) as conn:
+        for word, freq in conn.execute("SELECT unvocalized, freq FROM wordfreq WHERE word_type = 'verb'"):
+            key = word_key(word)
+            frequency[key] = frequency.get(key, 0) + int(freq or 0)
+    forms: set[str] = set()
+    for lemma, count in frequency.items():
+        if count >= FREQUENT_VERB_COUNT and len(lemma) >= 3:
+            forms.update(conjugations(lemma))
+    known = _load_word_frequencies()
+    names = given_names()
+    return frozenset(f for f in forms if len(f) >= _MIN_VERB_FORM and f not in known and f not in names)
+
+
 # Shares of `ordinary_share` above which a word is mostly (علي، السلام) or often an ordinary word:
 # the gates ask for strong evidence before linking the first, any context before the second.
 MOSTLY_ORDINARY = 0.8

@@ -124,6 +124,7 @@ class NameIndex:
         self._common = language.common_words
         self._frequencies = language.word_counts
         self._function_words = language.function_words
+        self._verb_forms = language.verb_forms
         self._ordinary_share = language.ordinary_share
         self.is_ordinary = Memo(self._ordinary, memo_entries)
         self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, memo_entries)
@@ -236,15 +237,16 @@ class NameIndex:
         return tuple(sorted(found.values(), key=lambda m: -m.similarity))
 
     def _ordinary(self, word: str) -> bool:
-        """An ordinary word, bare or inflected: بإذن is ب + إذن, قراراً is قرار + the accusative ا.
+        """An ordinary word, bare or inflected: بإذن is ب + إذن, قراراً is قرار + the accusative ا, يدرك a verb.
 
         An inflected reading counts only when its stem is a frequent word: بوتن is no ب + وتن.
         """
-        if self._ordinary_as_written(word) or self._frequent_with_ending(word):
+        if self._ordinary_as_written(word) or self._frequent_with_ending(word) or word in self._verb_forms:
             return True
         stems = [split.stem for split in proclitic_splits(word)]
         return any(
-            len(stem) >= MIN_CONTINUATION_WORD and (self._frequent_ordinary(stem) or self._frequent_with_ending(stem))
+            len(stem) >= MIN_CONTINUATION_WORD
+            and (self._frequent_ordinary(stem) or self._frequent_with_ending(stem) or stem in self._verb_forms)
             for stem in stems
         )
 

@@ -31,6 +31,7 @@ class Language:
         cue_kinds: dict[str, EntityKind],
         place_cues: dict[str, bool],
         honorifics: frozenset[str],
+        verb_forms: frozenset[str] = frozenset(),
     ) -> None:
         self.common_words = common_words  # ordinary words whatever the frequency table says
         self.given_names = given_names
@@ -43,6 +44,7 @@ class Language:
         self.cue_kinds = cue_kinds  # a title or noun → the kind of entity it announces
         self.place_cues = place_cues  # a place cue → True if it announces a country, False a city
         self.honorifics = honorifics  # titles after which a definite word is an epithet
+        self.verb_forms = verb_forms  # conjugated verbs (يدرك، عانت), ordinary words the counts miss
 
     @classmethod
     def shipped(cls) -> Language:
@@ -58,4 +60,5 @@ class Language:
             cue_kinds=cues.cue_kinds(),
             place_cues=cues.place_cue_wants_country(),
             honorifics=cues.honorifics(),
+            verb_forms=lexicon.verb_forms(),
         )
