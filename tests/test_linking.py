@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.linking import Linker, LinkOptions
-from tests.conftest import build_gazetteer, expected_spans, links, spans
+from tests.conftest import build_gazetteer, expected_spans, links, seed_entities, spans
 
 
 def _links(linker: Linker, text: str) -> list[tuple[str, str]]:
@@ -31,6 +31,25 @@ def test_proclitics_are_left_out_of_the_span(linker: Linker) -> None:
 def test_lam_lam_starts_the_span_after_the_first_lam(linker: Linker) -> None:
     [(surface, label)] = _links(linker, "زيارة للمغرب")
     assert (surface, label) == ("لمغرب", "Morocco")
+
+
+def test_lam_lam_is_read_both_ways_when_the_bare_stem_is_a_name_too(tmp_path: Path) -> None:
+    """للامم is ل + لامم and ل + الامم: a large gazetteer's village لامم must not hide الأمم المتحدة."""
+    villages = [
+        {
+            "qid": f"Q{9_000_000_900 + n}",
+            "type": "place",
+            "label_ar": label,
+            "label_en": "",
+            "country": "Q79",
+            "sitelinks": 1,
+            "instance_of": ["Q532"],
+        }
+        for n, label in enumerate(("لامم", "لمغرب"))
+    ]  # synthetic QIDs: they claim nothing real
+    crowded = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), *villages])))
+    assert _links(crowded, "دعا الأمين العام للأمم المتحدة إلى وقف القتال") == [("لأمم المتحدة", "United Nations")]
+    assert _links(crowded, "زيارة للمغرب") == [("لمغرب", "Morocco")]
 
 
 def test_names_that_begin_with_clitic_letters_are_not_cut(linker: Linker) -> None:

@@ -311,7 +311,8 @@ class NameIndex:
 
         The word as it stands wins when it is itself a vocabulary word (لبنان is
         not ل + بنان); otherwise the shortest proclitic whose stem is a
-        vocabulary word; fuzzy readings only when nothing matches exactly.
+        vocabulary word, with each of its stems that is one; fuzzy readings only
+        when nothing matches exactly.
         """
         whole = self.word_matches.value(word)
         splits = self._name_splits(word)
@@ -326,8 +327,17 @@ class NameIndex:
         exact_whole = [(0, whole[0])] if whole and whole[0].how == EXACT else []
         for split in splits:
             if self.is_word(split.stem):
-                # للامم may begin a name of its own and also be ل + الامم (الأمم المتحدة).
-                return (*exact_whole, (split.skip, WordMatch(split.stem, 1.0, EXACT)))
+                # للامم may begin a name of its own and also be ل + الامم (الأمم المتحدة). One proclitic
+                # may give two stems (ل + لامم, ل + الامم with the article's alef back): both are read,
+                # or a large gazetteer's village لامم would hide الأمم المتحدة.
+                return (
+                    *exact_whole,
+                    *(
+                        (other.skip, WordMatch(other.stem, 1.0, EXACT))
+                        for other in splits
+                        if other.skip == split.skip and self.is_word(other.stem)
+                    ),
+                )
         if exact_whole:
             return tuple(exact_whole)
         if self.is_ordinary.value(word):
