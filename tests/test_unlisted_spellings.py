@@ -54,6 +54,8 @@ SYNTHETIC = [
     _synthetic(104, "person", "خالد الجبوري", "وزير الخارجية العراقي", "Q79", 3),
     # A long formal name, as Wikidata labels some rulers.
     _synthetic(105, "person", "سالم بن حمد بن خليفة آل سالم", "أمير", "Q79", 40),
+    # A family name that a string of other letters folds to: ضصثق → دسك.
+    _synthetic(106, "person", "سامر دسك", "رجل أعمال", "Q79", 19),
 ]
 
 
@@ -76,6 +78,13 @@ def _resolved(linker: Linker, name: str, context: str = "") -> list[str]:
 def test_transliterated_consonants_of_a_well_known_name_link_alone(linker: Linker) -> None:
     for spelling in ("جوجل", "قوقل"):
         assert links(linker, f"أعلنت {spelling} استثمارات جديدة") == [(spelling, "Q95")], spelling
+
+
+def test_a_fold_that_swaps_every_letter_is_no_spelling(linker: Linker) -> None:
+    """ضصثق folds to دسك (ض/د، ص/س، ث/س، ق/ك): each swap occurs in transliteration, all four at once are noise."""
+    assert _resolved(linker, "دسك") == ["Q9000000106"]
+    assert _resolved(linker, "ضصثق") == []
+    assert links(linker, "وقال ضصثق إن الطريق مقطوع") == []
 
 
 def test_a_dropped_vowel_alone_is_not_enough_without_context(linker: Linker) -> None:

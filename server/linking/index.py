@@ -65,6 +65,9 @@ _NO_COUNTS: Final = (0, 0, 0, 0)
 FOLDED_SIMILARITY: Final = 0.97
 # A variant must still look like the name: at least this share of its letters in place.
 MIN_VARIANT_SIMILARITY: Final = 0.75
+# ...and as written, not only folded: غوغل / جوجل keep half their letters, while ضصثق folds to
+# دسك with every letter swapped (a large gazetteer has some name for any such fold).
+MIN_AS_WRITTEN_SIMILARITY: Final = 0.5
 
 
 class WordMatch(NamedTuple):
@@ -214,6 +217,8 @@ class NameIndex:
                 if candidate == word or len(candidate) < MIN_SKELETON_CANDIDATE:
                     continue
                 if _is_morphological_variant(word, candidate, endings):
+                    continue
+                if Levenshtein.normalized_similarity(word, candidate) < MIN_AS_WRITTEN_SIMILARITY:
                     continue
                 candidate_folded = self._folded.value(candidate)
                 if candidate_folded == word_folded:
