@@ -95,6 +95,7 @@ KEY_SQL = (
 WORD_SQL = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
 SKELETON_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"
 VARIANT_SQL = f"SELECT word FROM {lookup_tables.DELETES_TABLE} WHERE variant = ?"
+SURNAMES_SQL = f"SELECT DISTINCT key FROM {schema.NAMES_TABLE} WHERE qid = ? AND kind = '{schema.NameKind.SURNAME}'"
 # The batched forms, for a word met for the first time: one query for all its deletions (or all
 # its two-part cuts) instead of one each; a word of a random-letter text costs dozens otherwise.
 _ANY_VARIANT_SQL = f"SELECT DISTINCT word FROM {lookup_tables.DELETES_TABLE} WHERE variant IN ({{}})"
@@ -102,7 +103,7 @@ _WORDS_AMONG_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE word IN 
 # (look-up SQL, the SQL of one sample value it must find)
 _LOOKUPS = (
     (ENTITY_SQL, f"SELECT qid FROM {schema.ENTITIES_TABLE} LIMIT 1"),
-    (f"SELECT qid FROM {schema.NAMES_TABLE} WHERE qid = ?", f"SELECT qid FROM {schema.ENTITIES_TABLE} LIMIT 1"),
+    (SURNAMES_SQL, f"SELECT qid FROM {schema.NAMES_TABLE} WHERE kind = '{schema.NameKind.SURNAME}' LIMIT 1"),
     (REFS_SQL, f"SELECT key FROM {lookup_tables.CANDIDATES_TABLE} LIMIT 1"),
     (PREFIX_SQL, f"SELECT prefix FROM {lookup_tables.PREFIXES_TABLE} LIMIT 1"),
     (KEY_SQL, f"SELECT key FROM {lookup_tables.CANDIDATES_TABLE} LIMIT 1"),
@@ -256,6 +257,14 @@ class Gazetteer:
     def refs(self, key: str) -> tuple[NameRef, ...]:
         """The names with this key of its best-known entities (at most MAX_CANDIDATES_PER_KEY)."""
         return tuple(NameRef(*row) for row in self._conn().execute(REFS_SQL, (key,)))
+
+    def surname_keys(self, qid: str) -> tuple[str, ...]:
+        """The keys of an entity's family names (derived at build time), read from all its names.
+
+        Unlike `refs`, not cut to a key's best-known entities: a person the text names in full
+        keeps their family name however many namesakes share it.
+        """
+        return tuple(row[0] for row in self._conn().execute(SURNAMES_SQL, (qid,)))
 
     def is_prefix(self, key: str) -> bool:
         """True when some longer name key starts with these words."""

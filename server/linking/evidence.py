@@ -232,12 +232,13 @@ class EvidenceReader:
         words: list[Word],
         demonyms: dict[int, str],
         resolving_near: frozenset[str] | None,
-        named: frozenset[int] = frozenset(),
+        spanned: frozenset[int] = frozenset(),
     ) -> Evidence:
         """What the words around `span` say, whatever the candidate.
 
         `resolving_near` is None when linking a document; when resolving a lone
         name it holds the countries named by demonyms in the caller's context.
+        `spanned`: the positions of words inside some span (a cue announces the first).
         """
         key = span.key
         first, last = span.first, span.last
@@ -272,7 +273,7 @@ class EvidenceReader:
         if adjacent is None and before_own is not None and before_own.definite:
             adjacent = demonyms.get(first - 1)
         # Resolving, only a title the query itself opens with can be a cue (الرئيس ماكرون).
-        cue, cue_distance = (None, 0) if resolving and first == 0 else self._cue_before(words, first, named)
+        cue, cue_distance = (None, 0) if resolving and first == 0 else self._cue_before(words, first, spanned)
         return Evidence(
             key=key,
             name=facts,
@@ -350,11 +351,11 @@ class EvidenceReader:
         norm = words[first - 1].norm
         return len(norm) <= MAX_NAME_WORD_CHARS and self.cue_of.value(norm) is not None
 
-    def _cue_before(self, words: list[Word], first: int, named: frozenset[int]) -> tuple[scoring.Cue | None, int]:
+    def _cue_before(self, words: list[Word], first: int, spanned: frozenset[int]) -> tuple[scoring.Cue | None, int]:
         """The nearest cue word a few words before `first`, and how many words back it is.
 
-        The search stops at a sentence boundary and at a word that is itself part of a
-        name (`named`): a cue announces the first name after it, not every word after it.
+        The search stops at a sentence boundary and at a word inside some span (`spanned`):
+        a cue announces the first name after it, not every word after it.
         """
         for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
             if words[i + 1].after_comma:
@@ -364,7 +365,7 @@ class EvidenceReader:
             found = self.cue_of.value(words[i].norm)
             if found is not None:
                 return found[0], first - i
-            if words[i].starts_sentence or i in named:
+            if words[i].starts_sentence or i in spanned:
                 break
         return None, 0
 

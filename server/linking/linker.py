@@ -34,6 +34,7 @@ ANCHOR_MIN_SCORE: Final = 0.7
 ANCHOR_MIN_SHARE: Final = 0.75
 _SURNAME: Final[str] = NameKind.SURNAME
 _TITLED: Final[str] = NameKind.TITLED
+_ARABIC: Final = "ar"
 # A given name alone, referring back to the one person named in full who bears it.
 GIVEN_NAME_SCORE: Final = 0.7
 MIN_GIVEN_NAME_CHARS: Final = 3
@@ -108,11 +109,28 @@ class _SpanFacts:
         self.role_words = role_words
 
 
+class _Coverage:
+    """Which words of a text the spotted spans cover, as the evidence reader asks.
+
+    `spanned`: words inside any span; a cue announces the first of them after it, not
+    every word after it. `named`: words inside a name's span (`Linker._is_name_span`);
+    they are left out of the role words around another name (a country named nearby
+    and in a description says nothing of the role).
+    """
+
+    def __init__(self, spanned: frozenset[int], named: frozenset[int]) -> None:
+        self.spanned = spanned
+        self.named = named
+
+
+_NO_COVERAGE: Final = _Coverage(frozenset(), frozenset())
+
+
 class _FirstPass:
     """The first pass over a text's spans, kept for the second: per span, in order."""
 
-    def __init__(self, named: frozenset[int]) -> None:
-        self.named = named  # the positions of words inside some span
+    def __init__(self, coverage: _Coverage) -> None:
+        self.coverage = coverage
         self.facts: list[_SpanFacts | None] = []  # None: no candidates, or not read
         self.scores: list[list[_Scored | None]] = []
         self.unread: list[_Unread | None] = []  # a span whose evidence the first pass did not need
@@ -164,6 +182,7 @@ class Linker:
         # By text: descriptions repeat (قرية في إيران, a thousand villages), and so share one set.
         self._role_words_of_description = Memo(_role_words_of, memo_entries)
         self._given_names = Memo(self._given_name_of, memo_entries)
+        self._surname_keys = Memo(gazetteer.surname_keys, memo_entries)
         # Read in the hot loops as plain attributes (see `Shortcuts`; `_dormant`, `_closed_unread`,
         # `_score_candidates`, `_rescore` say where each one acts).
         self.skip_obscure_ordinary = shortcuts.skip_obscure_ordinary
@@ -205,7 +224,8 @@ class Linker:
         first_selected = self._select(first_results, min_score)
         context = self._context(first_selected, demonyms, words)
         if not context.is_empty():
-            rescored = self._rescore(spans, first_pass, context, words, demonyms, check)
+            bearers = self._anchored_bearers(context, options.kinds)
+            rescored = self._rescore(spans, first_pass, context, words, demonyms, check, options.kinds, bearers)
             results = self._select(
                 [
                     first if scores is None else _rank(span, scores, kept)  # None: as in the first pass
@@ -290,12 +310,20 @@ class Linker:
         if not words:
             return []
         best: dict[str, float] = {}
-        if not self._add_query_scores(name, words, kinds, document, document_countries, best):
+        bearers = self._anchored_bearers(document, kinds) if document is not None else {}
+        if not self._add_query_scores(name, words, kinds, document, document_countries, best, bearers=bearers):
             # A long formal name (تميم بن حمد بن خليفة آل ثاني) is looked for in its shorter forms.
             query_key = " ".join(word.norm for word in words)
             for form in short_name_keys([query_key]):
                 self._add_query_scores(
-                    form, document_words(form), kinds, document, document_countries, best, scoring.SHORT_FORM_FACTOR
+                    form,
+                    document_words(form),
+                    kinds,
+                    document,
+                    document_countries,
+                    best,
+                    scoring.SHORT_FORM_FACTOR,
+                    bearers,
                 )
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
@@ -325,10 +353,11 @@ class Linker:
         document_countries: frozenset[str],
         best: dict[str, float],
         factor: float = 1.0,
+        bearers: dict[str, list[str]] | None = None,
     ) -> bool:
         """Score the names that end the query, after nothing but titles (الرئيس التركي أردوغان) into `best`.
 
-        True when some name covers the query that way.
+        True when some name covers the query that way. `bearers` as for `_rescore`.
         """
         last = len(words) - 1
         titles = self._leading_titles(words)
@@ -337,7 +366,10 @@ class Linker:
         for span in spans:
             # A demonym among the titles speaks for the name (الرئيس التركي أردوغان).
             near = document_countries | frozenset(c for i, c in demonyms.items() if i < span.first)
-            facts = self._span_facts(span, words, kinds, {}, near, frozenset())
+            key = self._key_candidates(span.key, kinds)
+            if bearers and span.key in bearers:
+                key = self._with_bearers(key, bearers[span.key]) or key
+            facts = self._read_span_facts(key, span, words, {}, near, _NO_COVERAGE)
             for scored in self._candidates(span, facts, words, document):
                 if scored is not None:
                     best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score * factor)
@@ -374,26 +406,44 @@ class Linker:
             if current is None or _name_weight(ref) > _name_weight(current):
                 best[ref.qid] = ref
         candidates = []
-        context_qids = set()
         for qid, ref in best.items():
             entity = self.gazetteer.entity(qid)
-            if entity is None:
-                continue
-            country = is_country(entity)
-            own_country = entity.qid if country else entity.country_qid
-            prior = popularity(entity.sitelinks)
-            description = self._description_words.value(entity.qid)
-            candidates.append(_KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description))
-            context_qids.add(entity.qid)
-            if entity.country_qid:
-                context_qids.add(entity.country_qid)
-        return _KeyCandidates(
-            tuple(candidates),
-            frozenset(context_qids),
-            frozenset(c.entity.qid for c in candidates),
-            max((c.prior for c in candidates), default=0.0),
-            frozenset(q for c in candidates if c.country for q in (c.entity.qid, c.entity.country_qid) if q),
-        )
+            if entity is not None:
+                candidates.append(self._key_candidate(ref, entity))
+        return _key_candidates_of(tuple(candidates))
+
+    def _key_candidate(self, ref: NameRef, entity: EntityRecord) -> _KeyCandidate:
+        """One candidate of a key, named by `ref`, with what the gazetteer alone says of it."""
+        country = is_country(entity)
+        own_country = entity.qid if country else entity.country_qid
+        prior = popularity(entity.sitelinks)
+        description = self._description_words.value(entity.qid)
+        return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description)
+
+    def _anchored_bearers(self, context: scoring.DocumentContext, kinds: frozenset[EntityKind]) -> dict[str, list[str]]:
+        """The people the context anchors (named in full), by the keys of their family names."""
+        bearers: dict[str, list[str]] = {}
+        if kinds and EntityKind.PERSON not in kinds:
+            return bearers
+        for qid in context.anchors:
+            for key in self._surname_keys.value(qid):
+                bearers.setdefault(key, []).append(qid)
+        return bearers
+
+    def _with_bearers(self, key: _KeyCandidates, bearers: list[str]) -> _KeyCandidates | None:
+        """`key`'s candidates and the anchored `bearers` of its name that they leave out; None if none are left out.
+
+        A key keeps its best-known entities only (MAX_CANDIDATES_PER_KEY): at a million entities
+        a family name has dozens of bearers, and the one a text names in full may be less known
+        than eight of them (عبد اللطيف لوديي … لوديي). Named in full, that person is a candidate
+        of the family name alone all the same.
+        """
+        added = []
+        for qid in bearers:
+            entity = self.gazetteer.entity(qid) if qid not in key.qids else None
+            if entity is not None:
+                added.append(self._key_candidate(NameRef(qid, _SURNAME, _ARABIC), entity))
+        return _key_candidates_of(key.candidates + tuple(added)) if added else None
 
     def _span_facts(
         self,
@@ -402,11 +452,11 @@ class Linker:
         kinds: frozenset[EntityKind],
         demonyms: dict[int, str],
         resolving_near: frozenset[str] | None,
-        named: frozenset[int],
+        coverage: _Coverage,
     ) -> _SpanFacts | None:
         """What does not depend on the document context: the evidence, and the key's candidates."""
         key = self._key_candidates(span.key, kinds)
-        return self._read_span_facts(key, span, words, demonyms, resolving_near, named)
+        return self._read_span_facts(key, span, words, demonyms, resolving_near, coverage)
 
     def _read_span_facts(
         self,
@@ -415,16 +465,18 @@ class Linker:
         words: list[Word],
         demonyms: dict[int, str],
         resolving_near: frozenset[str] | None,
-        named: frozenset[int],
+        coverage: _Coverage,
     ) -> _SpanFacts | None:
         """`_span_facts` for a key whose candidates are already looked up."""
         key_candidates = key.candidates
         if not key_candidates:
             return None
-        evidence = self.reader.read(span, words, demonyms, resolving_near, named)
+        evidence = self.reader.read(span, words, demonyms, resolving_near, coverage.spanned)
         # The words around the name choose between namesakes by their descriptions.
         role_words = (
-            self.reader.role_words(words, span.first, span.last, named) if len(key_candidates) > 1 else _NO_WORDS
+            self.reader.role_words(words, span.first, span.last, coverage.named)
+            if len(key_candidates) > 1
+            else _NO_WORDS
         )
         return _SpanFacts(evidence, key_candidates, key.context_qids, role_words)
 
@@ -524,7 +576,12 @@ class Linker:
         check: Interrupt,
     ) -> _FirstPass:
         """The first pass: each span's facts (kept for the second) and its candidates scored without context."""
-        first_pass = _FirstPass(frozenset(i for span in spans for i in range(span.first, span.last + 1)))
+        first_pass = _FirstPass(
+            _Coverage(
+                frozenset(i for span in spans for i in range(span.first, span.last + 1)),
+                frozenset(i for span in spans if self._is_name_span(span) for i in range(span.first, span.last + 1)),
+            )
+        )
         for i, span in enumerate(spans):
             if i % _CHECK_EVERY_SPANS == 0:
                 check()
@@ -535,11 +592,24 @@ class Linker:
                 first_pass.scores.append([None] * len(key.candidates))
                 first_pass.unread.append(_Unread(key, dormant))
                 continue
-            span_facts = self._read_span_facts(key, span, words, demonyms, None, first_pass.named)
+            span_facts = self._read_span_facts(key, span, words, demonyms, None, first_pass.coverage)
             first_pass.facts.append(span_facts)
             first_pass.scores.append(self._candidates(span, span_facts, words))
             first_pass.unread.append(None)
         return first_pass
+
+    def _is_name_span(self, span: SpanMatch) -> bool:
+        """Whether the span's words count as a name's (`_Coverage.named`): not one ordinary word or demonym.
+
+        A cue announces the first name after it, and the words around a name say its role,
+        except words of other names. At a million entities nearly every word is some obscure
+        village's or namesake's name (الوزير، المنتدب، الأمريكي); those words stay words here,
+        or no cue would reach past them (الرئيس الأمريكي جورج بوش) and no role be read.
+        """
+        if span.first != span.last:
+            return True
+        name = self.reader.name_facts(span.key)
+        return not (mostly_ordinary(name) or name.ordinary_form or name.demonym_country is not None)
 
     def _closed_unread(self, span: SpanMatch, key: _KeyCandidates, words: list[Word]) -> bool:
         """Shortcut: the span is `closed_without_context`, read from its name and the word before it alone.
@@ -574,11 +644,14 @@ class Linker:
         words: list[Word],
         demonyms: dict[int, str],
         check: Interrupt,
+        kinds: frozenset[EntityKind] = frozenset(),
+        bearers: dict[str, list[str]] | None = None,
     ) -> list[list[_Scored | None] | None]:
         """The second pass: each span's candidates again, with the anchors as context.
 
         None for a span whose answers are those of the first pass: none of its candidates
-        is reached by the context (shortcut `reuse_first_pass`).
+        is reached by the context (shortcut `reuse_first_pass`). `bearers`: the anchored
+        people by family name (`_anchored_bearers`), added to a key that left them out.
         """
         context_qids = context.qids()
         reuse = self.reuse_first_pass
@@ -586,12 +659,23 @@ class Linker:
         for i, (span, span_facts, scores) in enumerate(zip(spans, first_pass.facts, first_pass.scores, strict=True)):
             if i % _CHECK_EVERY_SPANS == 0:
                 check()
+            wider = (
+                self._with_bearers(self._key_candidates(span.key, kinds), bearers[span.key])
+                if (bearers and span.key in bearers)
+                else None
+            )
+            if wider is not None:
+                # The span's facts with the bearers added; their answers are new, the others' as before.
+                span_facts = self._read_span_facts(wider, span, words, demonyms, None, first_pass.coverage)
+                padded = [*scores, *([None] * (len(wider.candidates) - len(scores)))]
+                rescored.append(self._score_candidates(span, span_facts, words, context, padded if reuse else None)[0])
+                continue
             unread = first_pass.unread[i]
             if unread is not None:
                 if not _may_open(unread, span, words, context, context_qids):
                     rescored.append(None)
                     continue
-                span_facts = self._read_span_facts(unread.key, span, words, demonyms, None, first_pass.named)
+                span_facts = self._read_span_facts(unread.key, span, words, demonyms, None, first_pass.coverage)
             if span_facts is None or (
                 reuse
                 and span_facts.context_qids.isdisjoint(context_qids)
@@ -722,6 +806,22 @@ class Linker:
         if max_candidates and result.rivals:
             alternatives = tuple(Candidate(r.entity, round(r.score, 4)) for r in result.rivals[:max_candidates])
         return Mention(start, end, text[start:end], result.best.entity, round(result.score, 4), alternatives)
+
+
+def _key_candidates_of(candidates: tuple[_KeyCandidate, ...]) -> _KeyCandidates:
+    """The `_KeyCandidates` of these candidates."""
+    context_qids = set()
+    for c in candidates:
+        context_qids.add(c.entity.qid)
+        if c.entity.country_qid:
+            context_qids.add(c.entity.country_qid)
+    return _KeyCandidates(
+        candidates,
+        frozenset(context_qids),
+        frozenset(c.entity.qid for c in candidates),
+        max((c.prior for c in candidates), default=0.0),
+        frozenset(q for c in candidates if c.country for q in (c.entity.qid, c.entity.country_qid) if q),
+    )
 
 
 def _settle(run: list[_SpanResult]) -> list[_SpanResult]:

@@ -1,0 +1,87 @@
+"""A person named in full stays findable in a crowd of namesakes, as at a million entities.
+
+A key keeps its best-known entities only (`MAX_CANDIDATES_PER_KEY`); a family name
+shared by more, better-known people must still refer back to the one the text named
+in full. And where the full name itself is shared, the words around it (its role)
+choose, even when those words are the names of obscure villages.
+Entities with QIDs from Q9000000001 up are synthetic: they claim nothing real.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer.loader import load_gazetteer
+from gazetteer.lookup_tables import MAX_CANDIDATES_PER_KEY
+from server.linking import Linker
+from tests.conftest import build_gazetteer, links, seed_entities
+
+LOUDIYI = "Q2823172"  # عبد اللطيف لوديي (10 sitelinks in the seeds)
+COMPANY = "Q9000000950"
+
+
+def _person(n: int, label: str, sitelinks: int, description: str = "") -> dict[str, object]:
+    return {
+        "qid": f"Q{9_000_000_951 + n}",
+        "type": "person",
+        "label_ar": label,
+        "label_en": "",
+        "description_ar": description,
+        "sitelinks": sitelinks,
+        "instance_of": ["Q5"],
+    }
+
+
+def _village(n: int, label: str) -> dict[str, object]:
+    return {
+        "qid": f"Q{9_000_000_980 + n}",
+        "type": "place",
+        "label_ar": label,
+        "label_en": "",
+        "country": "Q79",
+        "sitelinks": 3,
+        "instance_of": ["Q532"],
+    }
+
+
+_GIVEN = ("سامي", "خالد", "ماجد", "نبيل", "هشام", "وليد", "عادل", "عماد", "كمال", "جمال")
+CROWD = [
+    # More bearers of the family name than a key keeps, each better known than the minister.
+    *(_person(n, f"{given} لوديي", 20 + n, "سياسي") for n, given in enumerate(_GIVEN)),
+    {"qid": COMPANY, "type": "organization", "label_ar": "شركة لوديي", "label_en": "", "sitelinks": 110,
+     "instance_of": ["Q4830453"]},
+    # The minister's full name, borne by a better-known footballer too.
+    _person(20, "عبد اللطيف لوديي", 12, "لاعب كرة قدم"),
+    # The words after his name are villages' names somewhere.
+    _village(0, "الوزير"),
+    _village(1, "المنتدب"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
+    path = build_gazetteer(tmp_path_factory.mktemp("namesakes"), [*seed_entities(), *CROWD])
+    return Linker(load_gazetteer(path))
+
+
+def test_the_crowd_pushes_the_minister_out_of_his_family_names_candidates(linker: Linker) -> None:
+    candidates = {c.entity.qid for c in linker._key_candidates("لوديي", frozenset()).candidates}
+    assert len(candidates) == MAX_CANDIDATES_PER_KEY
+    assert LOUDIYI not in candidates
+
+
+def test_the_family_name_alone_refers_back_to_the_person_named_in_full(linker: Linker) -> None:
+    text = "أجرى الوفد محادثات مع عبد اللطيف لوديي، الوزير المنتدب المكلف بإدارة الدفاع. ثم اجتمع لوديي بالوفد."
+    assert links(linker, text) == [("عبد اللطيف لوديي", LOUDIYI), ("لوديي", LOUDIYI)]
+
+
+def test_resolve_finds_the_person_its_context_names_in_full(linker: Linker) -> None:
+    context = "التقى الوفد عبد اللطيف لوديي الوزير المنتدب المكلف بإدارة الدفاع"
+    assert linker.resolve("لوديي", context)[0].entity.qid == LOUDIYI
+    # Without the context, the best-known bearer of the name comes first.
+    assert linker.resolve("لوديي")[0].entity.qid != LOUDIYI
+
+
+def test_role_words_that_are_villages_names_still_choose_between_namesakes(linker: Linker) -> None:
+    text = "أجرى الوفد محادثات مع عبد اللطيف لوديي، الوزير المنتدب المكلف بإدارة الدفاع."
+    assert links(linker, text) == [("عبد اللطيف لوديي", LOUDIYI)]
