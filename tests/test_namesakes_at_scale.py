@@ -55,6 +55,9 @@ CROWD = [
     # The words after his name are villages' names somewhere.
     _village(0, "الوزير"),
     _village(1, "المنتدب"),
+    # Towns named after a capital, each known a little (15 to 25 sitelinks).
+    *({**_village(2 + n, "طهران"), "sitelinks": 15 + 5 * n, "country": country}
+      for n, country in enumerate(("Q79", "Q796", "Q889"))),
 ]  # fmt: skip
 
 
@@ -85,3 +88,11 @@ def test_resolve_finds_the_person_its_context_names_in_full(linker: Linker) -> N
 def test_role_words_that_are_villages_names_still_choose_between_namesakes(linker: Linker) -> None:
     text = "أجرى الوفد محادثات مع عبد اللطيف لوديي، الوزير المنتدب المكلف بإدارة الدفاع."
     assert links(linker, text) == [("عبد اللطيف لوديي", LOUDIYI)]
+
+
+def test_a_capital_among_little_known_namesakes_still_anchors_its_document(linker: Linker) -> None:
+    """طهران shares its evidence with three towns, but it is far better known than any: it anchors the
+    text, and the ordinary word مشهد ("scene") joined to it by و is read as the city."""
+    assert len(linker._key_candidates("طهران", frozenset()).candidates) == 4
+    text = "وتصدر الصحيفة في العاصمة طهران ومشهد منذ سنوات."
+    assert links(linker, text) == [("طهران", "Q3616"), ("مشهد", "Q121157")]

@@ -20,7 +20,7 @@ from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.clitics import with_proclitics
 from server.linking.evidence import Evidence, EvidenceReader, mostly_ordinary, role_word
-from server.linking.gates import LOW_POPULARITY, OBSCURE_PRIOR, Gate, Support, closed_without_context
+from server.linking.gates import LOW_POPULARITY, OBSCURE_PRIOR, WELL_KNOWN_PRIOR, Gate, Support, closed_without_context
 from server.linking.index import EXACT, TYPO, NameIndex
 from server.linking.language import Language
 from server.linking.memo import Memo
@@ -32,6 +32,8 @@ DEFAULT_MIN_SCORE: Final = 0.5
 _KEY_CACHE_ENTRIES: Final = 100_000
 ANCHOR_MIN_SCORE: Final = 0.7
 ANCHOR_MIN_SHARE: Final = 0.75
+# ...or a well-known entity this much better known than any rival (priors: 230 sitelinks against 21).
+ANCHOR_MIN_LEAD: Final = 0.25
 _SURNAME: Final[str] = NameKind.SURNAME
 _TITLED: Final[str] = NameKind.TITLED
 _ARABIC: Final = "ar"
@@ -149,12 +151,21 @@ class _Unread:
 class _SpanResult:
     """A span's best candidate, its score and share of the evidence, and its rivals."""
 
-    def __init__(self, span: SpanMatch, best: _Scored, score: float, share: float, rivals: tuple[_Scored, ...]) -> None:
+    def __init__(
+        self,
+        span: SpanMatch,
+        best: _Scored,
+        score: float,
+        share: float,
+        rivals: tuple[_Scored, ...],
+        rival_sitelinks: int = -1,
+    ) -> None:
         self.span = span
         self.best = best
         self.score = score
         self.share = share
         self.rivals = rivals
+        self.rival_sitelinks = rival_sitelinks  # the best-known rival's (-1: no rival)
 
 
 class Linker:
@@ -781,7 +792,7 @@ class Linker:
             if (
                 result.best.name_kind != _SURNAME
                 and as_written
-                and (multi_word or (result.score >= ANCHOR_MIN_SCORE and result.share >= ANCHOR_MIN_SHARE))
+                and (multi_word or (result.score >= ANCHOR_MIN_SCORE and _clear_lead(result)))
             ):
                 context.add(result.best.entity, result.best.country, span.first, span.last)
         if demonyms and words:
@@ -838,6 +849,18 @@ def _settle(run: list[_SpanResult]) -> list[_SpanResult]:
     return chosen
 
 
+def _clear_lead(result: _SpanResult) -> bool:
+    """The one-word name is clearly its best candidate's: most of the evidence, or a far better-known entity.
+
+    A crowd of little-known namesakes (a village طهران, a hamlet مالطا) shares the evidence
+    of a capital's or a country's name without being a likely reading of it.
+    """
+    if result.share >= ANCHOR_MIN_SHARE:
+        return True
+    prior = popularity(result.best.entity.sitelinks)
+    return prior >= WELL_KNOWN_PRIOR and prior - popularity(result.rival_sitelinks) >= ANCHOR_MIN_LEAD
+
+
 def _rank(span: SpanMatch, candidates: list[_Scored | None], rivals_kept: int) -> _SpanResult | None:
     """The span's best candidate and its best `rivals_kept` rivals, scores lowered by how much they share the
     evidence (the caller shows at most that many alternatives; the score counts every rival)."""
@@ -852,7 +875,8 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None], rivals_kept: int) -
         _Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country)
         for s in scored[: 1 + rivals_kept]
     ]
-    return _SpanResult(span, ranked[0], ranked[0].score, scored[0].score / total, tuple(ranked[1:]))
+    rival_sitelinks = max(s.entity.sitelinks for s in scored[1:])
+    return _SpanResult(span, ranked[0], ranked[0].score, scored[0].score / total, tuple(ranked[1:]), rival_sitelinks)
 
 
 def _may_open(
