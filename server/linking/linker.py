@@ -158,14 +158,15 @@ class _SpanResult:
         score: float,
         share: float,
         rivals: tuple[_Scored, ...],
-        rival_sitelinks: int = -1,
+        rival_sitelinks: int | None = None,
     ) -> None:
         self.span = span
         self.best = best
         self.score = score
         self.share = share
         self.rivals = rivals
-        self.rival_sitelinks = rival_sitelinks  # the best-known rival's (-1: no rival)
+        # The best-known rival's, read only for a one-word name that may anchor by its lead (`_clear_lead`).
+        self.rival_sitelinks = rival_sitelinks
 
 
 class Linker:
@@ -857,6 +858,8 @@ def _clear_lead(result: _SpanResult) -> bool:
     """
     if result.share >= ANCHOR_MIN_SHARE:
         return True
+    if result.rival_sitelinks is None:
+        return False  # not read by `_rank`: more than one word, or below the anchor score
     prior = popularity(result.best.entity.sitelinks)
     return prior >= WELL_KNOWN_PRIOR and prior - popularity(result.rival_sitelinks) >= ANCHOR_MIN_LEAD
 
@@ -875,8 +878,11 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None], rivals_kept: int) -
         _Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country)
         for s in scored[: 1 + rivals_kept]
     ]
-    rival_sitelinks = max(s.entity.sitelinks for s in scored[1:])
-    return _SpanResult(span, ranked[0], ranked[0].score, scored[0].score / total, tuple(ranked[1:]), rival_sitelinks)
+    share = scored[0].score / total
+    rival_sitelinks = None
+    if share < ANCHOR_MIN_SHARE and span.first == span.last and ranked[0].score >= ANCHOR_MIN_SCORE:
+        rival_sitelinks = max(s.entity.sitelinks for s in scored[1:])
+    return _SpanResult(span, ranked[0], ranked[0].score, share, tuple(ranked[1:]), rival_sitelinks)
 
 
 def _may_open(
