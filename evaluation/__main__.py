@@ -108,7 +108,9 @@ def _anercorp_reports(args: argparse.Namespace, main_linker: Any, records: list[
     reports = [anercorp.evaluate_anercorp(seed_linker, sentences, "seeds")]
     note = ""
     if args.gazetteer_1m is not None:
-        reports.append(anercorp.evaluate_anercorp(load_linker(args.gazetteer_1m), sentences, str(args.gazetteer_1m)))
+        large = anercorp.evaluate_anercorp(load_linker(args.gazetteer_1m), sentences, str(args.gazetteer_1m))
+        large.seed_links_kept = anercorp.links_kept(reports[0], large)
+        reports.append(large)
     else:
         note = "1M gazetteer: none (--gazetteer-1m, or bench/data/gazetteer-1000000.sqlite from `make bench`); skipped"
     return reports, note
@@ -148,6 +150,7 @@ def _summary(figures: dict[str, Any]) -> list[str]:
             f"  ANERcorp ({a['gazetteer']})  on a name {a['on_name_share']:.1%} (exact {a['exact_share']:.1%}, up to "
             f"a proclitic {a['exact_up_to_proclitic_share']:.1%}), type agreement {a['type_agreement']:.1%}, "
             f"recall on gazetteer names {a['recall_loose']:.1%} (strict {a['recall_strict']:.1%})"
+            + (f", the seeds' links kept {a['seed_links_kept']}/{a['seed_links']}" if "seed_links" in a else "")
         )
     cal = figures.get("calibration", {})
     eces = ", ".join(f"{name} {c['ece']:.3f}" for name, c in cal.items())

@@ -124,6 +124,10 @@ class AnercorpReport:
     false_links: Counter[tuple[str, str]] = field(default_factory=Counter)  # (surface, "label|QID")
     crashes: int = 0
     seconds: float = 0.0
+    # (sentence number, start, end) → QID of every link: what another gazetteer's links are compared with.
+    link_qids: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    # Of the seed gazetteer's links, how many this one makes too (same span, same entity), and all of them.
+    seed_links_kept: tuple[int, int] | None = None
 
     @property
     def typed_links(self) -> int:
@@ -162,7 +166,22 @@ class AnercorpReport:
             ],
             "crashes": self.crashes,
             "seconds": round(self.seconds, 1),
+            **(
+                {"seed_links_kept": self.seed_links_kept[0], "seed_links": self.seed_links_kept[1]}
+                if self.seed_links_kept
+                else {}
+            ),
         }
+
+
+def links_kept(reference: AnercorpReport, other: AnercorpReport) -> tuple[int, int]:
+    """How many of `reference`'s links `other` makes too (same sentence, span and entity), of all of them.
+
+    With the seed gazetteer as the reference and a large one as the other, this shows where a
+    crowd of entities hides the right answer rather than adds a namesake.
+    """
+    kept = sum(1 for place, qid in reference.link_qids.items() if other.link_qids.get(place) == qid)
+    return kept, len(reference.link_qids)
 
 
 def evaluate_anercorp(linker: Any, sentences: Sequence[Sentence], gazetteer_name: str) -> AnercorpReport:
@@ -174,7 +193,7 @@ def evaluate_anercorp(linker: Any, sentences: Sequence[Sentence], gazetteer_name
     def has_key(key: str) -> bool:
         return bool(gazetteer.refs(key))
 
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
         report.spans.update(s.type for s in sentence.spans)
         try:
             mentions = linker.link(sentence.text).mentions
@@ -183,6 +202,7 @@ def evaluate_anercorp(linker: Any, sentences: Sequence[Sentence], gazetteer_name
             mentions = []
         for m in mentions:
             report.links += 1
+            report.link_qids[(number, m.start, m.end)] = m.entity.qid
             overlapping = [s for s in sentence.spans if s.start < m.end and m.start < s.end]
             if not overlapping:
                 entity = m.entity

@@ -202,6 +202,12 @@ def format_anercorp(report: AnercorpReport) -> str:
         "    type confusion (entity type~span type): "
         + ", ".join(f"{k} {n}" for k, n in sorted(d["type_confusion"].items(), key=lambda kv: -kv[1])),
     ]
+    if r.seed_links_kept:
+        kept, total = r.seed_links_kept
+        lines.append(
+            f"    the seeds' links kept     {kept / total if total else 0:6.1%}   ({kept}/{total} links the seed "
+            "gazetteer makes, same span and entity here)"
+        )
     if r.crashes:
         lines.append(f"    linker exceptions: {r.crashes} sentences")
     false_total = sum(r.false_links.values())

@@ -119,6 +119,14 @@ def test_anercorp_figures_on_a_written_sentence(tmp_path: Path) -> None:
     assert sum(report.gazetteer_names.values()) == 2  # بالرباط through its proclitic
     assert sum(report.recalled_strict.values()) == 2
     assert not report.false_links
+    # Another gazetteer's links against these: the same two kept; one lost, or moved to another entity, is not.
+    assert anercorp.links_kept(report, report) == (2, 2)
+    other = anercorp.AnercorpReport(gazetteer="other", link_qids=dict(report.link_qids))
+    first, second = sorted(other.link_qids)
+    del other.link_qids[first]
+    other.link_qids[second] = "Q1"
+    assert anercorp.links_kept(report, other) == (0, 2)
+    assert anercorp.links_kept(other, report) == (0, 1)
 
 
 def test_anercorp_path_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
