@@ -95,7 +95,9 @@ KEY_SQL = (
 WORD_SQL = f"SELECT teh_marbuta FROM {lookup_tables.WORDS_TABLE} WHERE word = ?"
 SKELETON_SQL = f"SELECT word FROM {lookup_tables.WORDS_TABLE} WHERE skeleton = ?"
 VARIANT_SQL = f"SELECT word FROM {lookup_tables.DELETES_TABLE} WHERE variant = ?"
-SURNAMES_SQL = f"SELECT DISTINCT key FROM {schema.NAMES_TABLE} WHERE qid = ? AND kind = '{schema.NameKind.SURNAME}'"
+SURNAMES_SQL = (
+    f"SELECT DISTINCT key, lang FROM {schema.NAMES_TABLE} WHERE qid = ? AND kind = '{schema.NameKind.SURNAME}'"
+)
 # The batched forms, for a word met for the first time: one query for all its deletions (or all
 # its two-part cuts) instead of one each; a word of a random-letter text costs dozens otherwise.
 _ANY_VARIANT_SQL = f"SELECT DISTINCT word FROM {lookup_tables.DELETES_TABLE} WHERE variant IN ({{}})"
@@ -258,13 +260,13 @@ class Gazetteer:
         """The names with this key of its best-known entities (at most MAX_CANDIDATES_PER_KEY)."""
         return tuple(NameRef(*row) for row in self._conn().execute(REFS_SQL, (key,)))
 
-    def surname_keys(self, qid: str) -> tuple[str, ...]:
-        """The keys of an entity's family names (derived at build time), read from all its names.
+    def surnames(self, qid: str) -> tuple[tuple[str, str], ...]:
+        """The (key, language) of an entity's family names (derived at build time), read from all its names.
 
         Unlike `refs`, not cut to a key's best-known entities: a person the text names in full
         keeps their family name however many namesakes share it.
         """
-        return tuple(row[0] for row in self._conn().execute(SURNAMES_SQL, (qid,)))
+        return tuple((key, lang) for key, lang in self._conn().execute(SURNAMES_SQL, (qid,)))
 
     def is_prefix(self, key: str) -> bool:
         """True when some longer name key starts with these words."""

@@ -36,7 +36,6 @@ ANCHOR_MIN_SHARE: Final = 0.75
 ANCHOR_MIN_LEAD: Final = 0.25
 _SURNAME: Final[str] = NameKind.SURNAME
 _TITLED: Final[str] = NameKind.TITLED
-_ARABIC: Final = "ar"
 # A given name alone, referring back to the one person named in full who bears it.
 GIVEN_NAME_SCORE: Final = 0.7
 MIN_GIVEN_NAME_CHARS: Final = 3
@@ -194,7 +193,7 @@ class Linker:
         # By text: descriptions repeat (قرية في إيران, a thousand villages), and so share one set.
         self._role_words_of_description = Memo(_role_words_of, memo_entries)
         self._given_names = Memo(self._given_name_of, memo_entries)
-        self._surname_keys = Memo(gazetteer.surname_keys, memo_entries)
+        self._surnames = Memo(gazetteer.surnames, memo_entries)
         # Read in the hot loops as plain attributes (see `Shortcuts`; `_dormant`, `_closed_unread`,
         # `_score_candidates`, `_rescore` say where each one acts).
         self.skip_obscure_ordinary = shortcuts.skip_obscure_ordinary
@@ -236,8 +235,8 @@ class Linker:
         first_selected = self._select(first_results, min_score)
         context = self._context(first_selected, demonyms, words)
         if not context.is_empty():
-            bearers = self._anchored_bearers(context, options.kinds)
-            rescored = self._rescore(spans, first_pass, context, words, demonyms, check, options.kinds, bearers)
+            widened = self._widened_keys(context, options.kinds)
+            rescored = self._rescore(spans, first_pass, context, words, demonyms, check, widened)
             results = self._select(
                 [
                     first if scores is None else _rank(span, scores, kept)  # None: as in the first pass
@@ -322,8 +321,8 @@ class Linker:
         if not words:
             return []
         best: dict[str, float] = {}
-        bearers = self._anchored_bearers(document, kinds) if document is not None else {}
-        if not self._add_query_scores(name, words, kinds, document, document_countries, best, bearers=bearers):
+        widened = self._widened_keys(document, kinds) if document is not None else {}
+        if not self._add_query_scores(name, words, kinds, document, document_countries, best, widened=widened):
             # A long formal name (تميم بن حمد بن خليفة آل ثاني) is looked for in its shorter forms.
             query_key = " ".join(word.norm for word in words)
             for form in short_name_keys([query_key]):
@@ -335,7 +334,7 @@ class Linker:
                     document_countries,
                     best,
                     scoring.SHORT_FORM_FACTOR,
-                    bearers,
+                    widened,
                 )
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
@@ -365,11 +364,11 @@ class Linker:
         document_countries: frozenset[str],
         best: dict[str, float],
         factor: float = 1.0,
-        bearers: dict[str, list[str]] | None = None,
+        widened: dict[str, _KeyCandidates] | None = None,
     ) -> bool:
         """Score the names that end the query, after nothing but titles (الرئيس التركي أردوغان) into `best`.
 
-        True when some name covers the query that way. `bearers` as for `_rescore`.
+        True when some name covers the query that way. `widened` as for `_rescore`.
         """
         last = len(words) - 1
         titles = self._leading_titles(words)
@@ -378,9 +377,9 @@ class Linker:
         for span in spans:
             # A demonym among the titles speaks for the name (الرئيس التركي أردوغان).
             near = document_countries | frozenset(c for i, c in demonyms.items() if i < span.first)
-            key = self._key_candidates(span.key, kinds)
-            if bearers and span.key in bearers:
-                key = self._with_bearers(key, bearers[span.key]) or key
+            key = widened.get(span.key) if widened else None
+            if key is None:
+                key = self._key_candidates(span.key, kinds)
             facts = self._read_span_facts(key, span, words, {}, near, _NO_COVERAGE)
             for scored in self._candidates(span, facts, words, document):
                 if scored is not None:
@@ -432,17 +431,25 @@ class Linker:
         description = self._description_words.value(entity.qid)
         return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description)
 
-    def _anchored_bearers(self, context: scoring.DocumentContext, kinds: frozenset[EntityKind]) -> dict[str, list[str]]:
-        """The people the context anchors (named in full), by the keys of their family names."""
-        bearers: dict[str, list[str]] = {}
+    def _widened_keys(
+        self, context: scoring.DocumentContext, kinds: frozenset[EntityKind]
+    ) -> dict[str, _KeyCandidates]:
+        """The family-name keys of the people the context anchors (named in full) whose candidates leave
+        them out, each with them added (`_with_bearers`); computed once per document."""
         if kinds and EntityKind.PERSON not in kinds:
-            return bearers
+            return {}
+        bearers: dict[str, list[NameRef]] = {}
         for qid in context.anchors:
-            for key in self._surname_keys.value(qid):
-                bearers.setdefault(key, []).append(qid)
-        return bearers
+            for key, lang in self._surnames.value(qid):
+                bearers.setdefault(key, []).append(NameRef(qid, _SURNAME, lang))
+        widened = {}
+        for key, refs in bearers.items():
+            wider = self._with_bearers(self._key_candidates(key, kinds), refs)
+            if wider is not None:
+                widened[key] = wider
+        return widened
 
-    def _with_bearers(self, key: _KeyCandidates, bearers: list[str]) -> _KeyCandidates | None:
+    def _with_bearers(self, key: _KeyCandidates, bearers: list[NameRef]) -> _KeyCandidates | None:
         """`key`'s candidates and the anchored `bearers` of its name that they leave out; None if none are left out.
 
         A key keeps its best-known entities only (MAX_CANDIDATES_PER_KEY): at a million entities
@@ -451,24 +458,11 @@ class Linker:
         of the family name alone all the same.
         """
         added = []
-        for qid in bearers:
-            entity = self.gazetteer.entity(qid) if qid not in key.qids else None
+        for ref in bearers:
+            entity = self.gazetteer.entity(ref.qid) if ref.qid not in key.qids else None
             if entity is not None:
-                added.append(self._key_candidate(NameRef(qid, _SURNAME, _ARABIC), entity))
+                added.append(self._key_candidate(ref, entity))
         return _key_candidates_of(key.candidates + tuple(added)) if added else None
-
-    def _span_facts(
-        self,
-        span: SpanMatch,
-        words: list[Word],
-        kinds: frozenset[EntityKind],
-        demonyms: dict[int, str],
-        resolving_near: frozenset[str] | None,
-        coverage: _Coverage,
-    ) -> _SpanFacts | None:
-        """What does not depend on the document context: the evidence, and the key's candidates."""
-        key = self._key_candidates(span.key, kinds)
-        return self._read_span_facts(key, span, words, demonyms, resolving_near, coverage)
 
     def _read_span_facts(
         self,
@@ -479,7 +473,7 @@ class Linker:
         resolving_near: frozenset[str] | None,
         coverage: _Coverage,
     ) -> _SpanFacts | None:
-        """`_span_facts` for a key whose candidates are already looked up."""
+        """What does not depend on the document context: the evidence, and the key's candidates."""
         key_candidates = key.candidates
         if not key_candidates:
             return None
@@ -613,10 +607,9 @@ class Linker:
     def _is_name_span(self, span: SpanMatch) -> bool:
         """Whether the span's words count as a name's (`_Coverage.named`): not one ordinary word or demonym.
 
-        A cue announces the first name after it, and the words around a name say its role,
-        except words of other names. At a million entities nearly every word is some obscure
-        village's or namesake's name (الوزير، المنتدب، الأمريكي); those words stay words here,
-        or no cue would reach past them (الرئيس الأمريكي جورج بوش) and no role be read.
+        The words around a name say its role, except words of other names. At a million
+        entities nearly every word is some obscure village's or namesake's name (الوزير،
+        المنتدب، الأمريكي); those stay words here, or no role would be read at all.
         """
         if span.first != span.last:
             return True
@@ -656,14 +649,13 @@ class Linker:
         words: list[Word],
         demonyms: dict[int, str],
         check: Interrupt,
-        kinds: frozenset[EntityKind] = frozenset(),
-        bearers: dict[str, list[str]] | None = None,
+        widened: dict[str, _KeyCandidates] | None = None,
     ) -> list[list[_Scored | None] | None]:
         """The second pass: each span's candidates again, with the anchors as context.
 
         None for a span whose answers are those of the first pass: none of its candidates
-        is reached by the context (shortcut `reuse_first_pass`). `bearers`: the anchored
-        people by family name (`_anchored_bearers`), added to a key that left them out.
+        is reached by the context (shortcut `reuse_first_pass`). `widened`: keys whose
+        candidates left out an anchored person bearing the name, with them (`_widened_keys`).
         """
         context_qids = context.qids()
         reuse = self.reuse_first_pass
@@ -671,14 +663,15 @@ class Linker:
         for i, (span, span_facts, scores) in enumerate(zip(spans, first_pass.facts, first_pass.scores, strict=True)):
             if i % _CHECK_EVERY_SPANS == 0:
                 check()
-            wider = (
-                self._with_bearers(self._key_candidates(span.key, kinds), bearers[span.key])
-                if (bearers and span.key in bearers)
-                else None
-            )
+            wider = widened.get(span.key) if widened else None
             if wider is not None:
                 # The span's facts with the bearers added; their answers are new, the others' as before.
-                span_facts = self._read_span_facts(wider, span, words, demonyms, None, first_pass.coverage)
+                if span_facts is not None and len(span_facts.candidates) > 1:  # evidence and role words read
+                    span_facts = _SpanFacts(
+                        span_facts.evidence, wider.candidates, wider.context_qids, span_facts.role_words
+                    )
+                else:
+                    span_facts = self._read_span_facts(wider, span, words, demonyms, None, first_pass.coverage)
                 padded = [*scores, *([None] * (len(wider.candidates) - len(scores)))]
                 rescored.append(self._score_candidates(span, span_facts, words, context, padded if reuse else None)[0])
                 continue
