@@ -78,6 +78,14 @@ def test_given_names_alone_never_link(linker: Linker) -> None:
     assert _links(linker, "قال محمد إن عبد الله وأحمد وصلوا") == []
 
 
+def test_a_family_name_that_is_a_given_name_links_after_a_title_and_its_countrys_demonym(linker: Linker) -> None:
+    """عباس is anyone's given name; الرئيس الفلسطيني عباس is the well-known Abbas."""
+    assert _links(linker, "وقال الرئيس الفلسطيني عباس إن المفاوضات متوقفة") == [("عباس", "Mahmoud Abbas")]
+    assert _links(linker, "وقال الرئيس عباس إن المفاوضات متوقفة") == []  # a title alone: any Abbas
+    assert _links(linker, "وقال الرئيس المصري عباس إن المفاوضات متوقفة") == []  # another country's
+    assert _links(linker, "وقال عباس إن المفاوضات متوقفة") == []
+
+
 def test_longest_name_wins_over_its_parts(linker: Linker) -> None:
     links = _links(linker, "ضريح الملك محمد الخامس في الرباط")
     assert links[0] == ("محمد الخامس", "Mohammed V of Morocco")

@@ -102,11 +102,16 @@ class Gate:
             return False  # الإمام الجليل: after an honorific comes a person or an epithet, not a place
         if kind is _PERSON and evidence.after_given_name:
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون
-        if kind is _PERSON and evidence.name.given_name and not named_in_full:
+        # عباس alone is anyone's given name; after a title and its country's demonym (الرئيس
+        # الفلسطيني عباس) it is the well-known bearer's family name.
+        given_name_as_surname = (
+            name_kind == _SURNAME and cue > 0 and national >= scoring.ADJACENT_DEMONYM and prior >= PROMINENT_PRIOR
+        )
+        if kind is _PERSON and evidence.name.given_name and not named_in_full and not given_name_as_surname:
             return False
         if kind is _PERSON and evidence.name.nisba_adjective and not named_in_full:
             return False  # المصري، الفلسطيني: an adjective, not the man whose family name it is
-        if name_kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue):
+        if name_kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue, given_name_as_surname):
             return False
         obscure = prior < OBSCURE_PRIOR
         if obscure and name_kind == _SURNAME and not named_in_full:
@@ -155,10 +160,10 @@ class Gate:
         """
         return self.span.loosest == FOLDED and prior >= WELL_KNOWN_PRIOR and len(self.evidence.key) >= 4
 
-    def _surname_passes(self, prior: float, cue: float) -> bool:
-        """A surname alone, with no full name in the document."""
+    def _surname_passes(self, prior: float, cue: float, given_name_as_surname: bool = False) -> bool:
+        """A surname alone, with no full name in the document (`given_name_as_surname`: see `passes`)."""
         name = self.evidence.name
-        if name.given_name or name.demonym_country or name.common:
+        if (name.given_name and not given_name_as_surname) or name.demonym_country or name.common:
             return False
         person_cue = cue > 0
         if (name.ordinary >= SURNAME_MAX_ORDINARY or name.ordinary_by_ending) and not person_cue:
