@@ -86,6 +86,13 @@ def test_a_family_name_that_is_a_given_name_links_after_a_title_and_its_countrys
     assert _links(linker, "وقال عباس إن المفاوضات متوقفة") == []
 
 
+def test_heh_for_teh_marbuta_is_the_name_unless_it_can_be_his(linker: Linker) -> None:
+    """بوريطه is بوريطة typed with ه, as much news is; جده is جد + ه "his grandfather" before it is جدة."""
+    assert _links(linker, "وصرح بوريطه للصحافة أن الوفد وصل") == [("بوريطه", "Nasser Bourita")]
+    assert _links(linker, "وصرح بوريطة للصحافة أن الوفد وصل") == [("بوريطة", "Nasser Bourita")]
+    assert _links(linker, "أحيا الذكرى السنوية لوفاة جده أمس") == []
+
+
 def test_longest_name_wins_over_its_parts(linker: Linker) -> None:
     links = _links(linker, "ضريح الملك محمد الخامس في الرباط")
     assert links[0] == ("محمد الخامس", "Mohammed V of Morocco")

@@ -178,6 +178,13 @@ class NameIndex:
         """True when some name writes this word with a final ة."""
         return self.gazetteer.spelled_with_teh_marbuta(word)
 
+    def heh_is_teh_marbuta(self, word: str) -> bool:
+        """A word written with a final ه whose ه can only be a ة: no ordinary word, and no word + ه "his".
+
+        جده is جد + ه ("his grandfather") before it is جدة; بوريطه can only be بوريطة.
+        """
+        return not self.is_ordinary.value(word) and word[:-1] not in self._frequencies
+
     def _word_matches(self, word: str) -> tuple[WordMatch, ...]:
         """Vocabulary words that `word` may stand for, best first: itself if it is one, else its variants."""
         if self.is_word(word):

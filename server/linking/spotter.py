@@ -124,9 +124,13 @@ def _extend(states: list[_State], next_word: Word, index: NameIndex) -> list[_St
 
 # A name word spelled with ة matched by a text word spelled with ه: a variant, not a match (جده is not جدة).
 TEH_MARBUTA_AS_HEH_SIMILARITY: Final = 0.95
+# ...unless the ه can only be the name's ة (بوريطه، غزه): ه for ة is how much news is typed.
+HEH_FOR_TEH_MARBUTA_SIMILARITY: Final = 0.98
 
 
 def _as_written(word: Word, match: WordMatch, index: NameIndex) -> WordMatch:
     if word.ends_with_heh and match.how == EXACT and index.spelled_with_teh_marbuta(match.word):
+        if index.heh_is_teh_marbuta(word.norm):
+            return WordMatch(match.word, HEH_FOR_TEH_MARBUTA_SIMILARITY, EXACT)
         return WordMatch(match.word, TEH_MARBUTA_AS_HEH_SIMILARITY, FOLDED)
     return match
