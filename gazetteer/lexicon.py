@@ -175,6 +175,7 @@ _DEFECTIVE_PAST_ENDINGS = ("ت", "تا", "وا")  # عانى → عانت
 _DEFECTIVE_PRESENT_ENDINGS = ("ي", "و", "ون", "ين", "ان")  # عانى → يعاني، يعانون
 _DEFECTIVE_PREFIXES = ("ي", "ت", "ن", "سي", "ست")
 _MIN_VERB_FORM = 4
+_HOLLOW_MIDDLES = "وي"  # the middle root letter a hollow verb's lemma writes as ا
 
 
 def conjugations(lemma: str) -> set[str]:
@@ -182,9 +183,9 @@ def conjugations(lemma: str) -> set[str]:
 
     Written for the sound verbs most news verbs are: the present drops the lemma's initial
     alif (أدرك → يدرك، استثمر → يستثمر) and a final ى/ا is the defective verb's vowel
-    (عانى → عانت، يعاني). A hollow verb (قال → يقول) gets only its past forms: its present
-    shows a vowel the lemma does not. Some forms made for other patterns are not words at
-    all; that costs nothing, as no text holds them.
+    (عانى → عانت، يعاني). A hollow verb's present shows the root's و or ي, which its lemma
+    hides, so both are made (قال → يقول، سار → يسير، أشار → يشير). Some forms made for other
+    patterns are not words at all; that costs nothing, as no text holds them.
     """
     if lemma.endswith(("ي", "ا")):  # ى is normalised to ي
         base = lemma[:-1]
@@ -193,10 +194,15 @@ def conjugations(lemma: str) -> set[str]:
         forms.update(p + stem + e for p in _DEFECTIVE_PREFIXES for e in _DEFECTIVE_PRESENT_ENDINGS)
         return forms
     forms = {lemma + ending for ending in _PAST_ENDINGS}
-    if len(lemma) == 3 and lemma[1] in "اوي":
+    if len(lemma) == 3 and lemma[1] == "ا":  # hollow: قال، سار
+        stems = {lemma[0] + middle + lemma[2] for middle in _HOLLOW_MIDDLES}
+    elif len(lemma) == 4 and lemma[0] == "ا" and lemma[2] == "ا":  # hollow أفعل: أشار → يشير (and the passive يشار)
+        stems = {lemma[1] + "ي" + lemma[3], lemma[1:]}
+    elif len(lemma) == 3 and lemma[1] in _HOLLOW_MIDDLES:
         return forms
-    stem = lemma[1:] if lemma.startswith("ا") and len(lemma) >= 4 else lemma
-    forms.update(p + stem + e for p in _PRESENT_PREFIXES for e in _PRESENT_ENDINGS)
+    else:
+        stems = {lemma[1:] if lemma.startswith("ا") and len(lemma) >= 4 else lemma}
+    forms.update(p + stem + e for stem in stems for p in _PRESENT_PREFIXES for e in _PRESENT_ENDINGS)
     return forms
 
 
