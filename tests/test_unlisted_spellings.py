@@ -56,6 +56,8 @@ SYNTHETIC = [
     _synthetic(105, "person", "سالم بن حمد بن خليفة آل سالم", "أمير", "Q79", 40),
     # A family name that a string of other letters folds to: ضصثق → دسك.
     _synthetic(106, "person", "سامر دسك", "رجل أعمال", "Q79", 19),
+    # An obscure man whose given name, as written, is another spelling of a well-known one's.
+    _synthetic(107, "person", "أولف هانسن", "مهندس", "Q79", 0),
 ]
 
 
@@ -85,6 +87,13 @@ def test_a_fold_that_swaps_every_letter_is_no_spelling(linker: Linker) -> None:
     assert _resolved(linker, "دسك") == ["Q9000000106"]
     assert _resolved(linker, "ضصثق") == []
     assert links(linker, "وقال ضصثق إن الطريق مقطوع") == []
+
+
+def test_a_first_word_that_is_a_name_word_as_written_is_read_in_other_spellings_too(linker: Linker) -> None:
+    """أولف is a word of an obscure name as written; in أولف شولتس it is another spelling of أولاف."""
+    assert links(linker, "وقال المستشار الألماني أولف شولتس إن الحكومة باقية") == [("أولف شولتس", "Q61053")]
+    # A given name is read only as written: أحمد is no spelling of another name's first word.
+    assert links(linker, "وقال أحمد شولتس إن الحكومة باقية") == []
 
 
 def test_a_dropped_vowel_alone_is_not_enough_without_context(linker: Linker) -> None:

@@ -128,6 +128,7 @@ class NameIndex:
         self._frequencies = language.word_counts
         self._function_words = language.function_words
         self._verb_forms = language.verb_forms
+        self._given_names = language.given_names
         self._ordinary_share = language.ordinary_share
         self.is_ordinary = Memo(self._ordinary, memo_entries)
         self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, memo_entries)
@@ -351,7 +352,11 @@ class NameIndex:
                     ),
                 )
         if exact_whole:
-            return tuple(exact_whole)
+            if word in self._given_names:
+                return tuple(exact_whole)  # محمد is no spelling of محمود
+            # A name word as written (يئير, an obscure namesake's) may still be another spelling of a
+            # well-known name's word (يائير لابيد): the whole name must match, and the gates decide.
+            return (*exact_whole, *((0, m) for m in self._spelling_variants(word) if m.how != TYPO))
         if self.is_ordinary.value(word):
             return ()  # وزيراً is no و + a spelling of a name
         readings = [(0, m) for m in whole]
