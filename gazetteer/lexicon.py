@@ -199,7 +199,7 @@ def conjugations(lemma: str) -> set[str]:
     elif len(lemma) == 4 and lemma[0] == "ا" and lemma[2] == "ا":  # hollow أفعل: أشار → يشير (and the passive يشار)
         stems = {lemma[1] + "ي" + lemma[3], lemma[1:]}
     elif len(lemma) == 3 and lemma[1] in _HOLLOW_MIDDLES:
-        return forms
+        return forms  # a و or ي written in the middle (عين، سوى): the present is not guessed
     else:
         stems = {lemma[1:] if lemma.startswith("ا") and len(lemma) >= 4 else lemma}
     forms.update(p + stem + e for stem in stems for p in _PRESENT_PREFIXES for e in _PRESENT_ENDINGS)

@@ -324,8 +324,9 @@ class NameIndex:
 
         The word as it stands wins when it is itself a vocabulary word (لبنان is
         not ل + بنان); otherwise the shortest proclitic whose stem is a
-        vocabulary word, with each of its stems that is one; fuzzy readings only
-        when nothing matches exactly.
+        vocabulary word, with each of its stems that is one. Other spellings: of
+        a vocabulary word that is no given name and no well-known name as written,
+        and of any word that matches nothing exactly.
         """
         whole = self.word_matches.value(word)
         splits = self._name_splits(word)
@@ -354,8 +355,8 @@ class NameIndex:
         if exact_whole:
             if word in self._given_names:
                 return tuple(exact_whole)  # محمد is no spelling of محمود
-            # A name word as written (يئير, an obscure namesake's) may still be another spelling of a
-            # well-known name's word (يائير لابيد): the whole name must match, and the gates decide.
+            # A name word as written (أولف, an obscure man's) may still be another spelling of a
+            # well-known name's word (أولاف شولتس): the whole name must match, and the gates decide.
             return (*exact_whole, *((0, m) for m in self._spelling_variants(word) if m.how != TYPO))
         if self.is_ordinary.value(word):
             return ()  # وزيراً is no و + a spelling of a name
