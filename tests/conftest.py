@@ -70,6 +70,30 @@ def seed_entities() -> list[dict[str, object]]:
     ]
 
 
+# Classes that make a synthetic seed object a person, a village or a company.
+_CLASS_OF_KIND = {"person": "Q5", "place": "Q532", "organization": "Q4830453"}
+
+
+def synthetic_entity(
+    number: int, kind: str, label: str, sitelinks: int, *, country: str = "", description: str = ""
+) -> dict[str, object]:
+    """A seed object for the synthetic entity Q(9,000,000,000 + `number`), in the range the synthetic
+    dumps use: it claims nothing real. A person, a village or a company, named by its Arabic label."""
+    entity: dict[str, object] = {
+        "qid": f"Q{9_000_000_000 + number}",
+        "type": kind,
+        "label_ar": label,
+        "label_en": "",
+        "sitelinks": sitelinks,
+        "instance_of": [_CLASS_OF_KIND[kind]],
+    }
+    if country:
+        entity["country"] = country
+    if description:
+        entity["description_ar"] = description
+    return entity
+
+
 def without_aliases(entity: dict[str, object]) -> dict[str, object]:
     """The seed object with no alias, as a thin Wikidata item has it: only its labels name it."""
     return {**entity, "aliases_ar": [], "aliases_en": []}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.linking import Linker, LinkOptions
-from tests.conftest import build_gazetteer, expected_spans, links, seed_entities, spans
+from tests.conftest import build_gazetteer, expected_spans, links, seed_entities, spans, synthetic_entity
 
 
 def _links(linker: Linker, text: str) -> list[tuple[str, str]]:
@@ -36,17 +36,8 @@ def test_lam_lam_starts_the_span_after_the_first_lam(linker: Linker) -> None:
 def test_lam_lam_is_read_both_ways_when_the_bare_stem_is_a_name_too(tmp_path: Path) -> None:
     """للامم is ل + لامم and ل + الامم: a large gazetteer's village لامم must not hide الأمم المتحدة."""
     villages = [
-        {
-            "qid": f"Q{9_000_000_900 + n}",
-            "type": "place",
-            "label_ar": label,
-            "label_en": "",
-            "country": "Q79",
-            "sitelinks": 1,
-            "instance_of": ["Q532"],
-        }
-        for n, label in enumerate(("لامم", "لمغرب"))
-    ]  # synthetic QIDs: they claim nothing real
+        synthetic_entity(900 + n, "place", label, 1, country="Q79") for n, label in enumerate(("لامم", "لمغرب"))
+    ]
     crowded = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), *villages])))
     assert _links(crowded, "دعا الأمين العام للأمم المتحدة إلى وقف القتال") == [("لأمم المتحدة", "United Nations")]
     assert _links(crowded, "زيارة للمغرب") == [("لمغرب", "Morocco")]

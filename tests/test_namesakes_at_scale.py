@@ -14,50 +14,32 @@ import pytest
 from gazetteer.loader import load_gazetteer
 from gazetteer.lookup_tables import MAX_CANDIDATES_PER_KEY
 from server.linking import Linker
-from tests.conftest import build_gazetteer, links, seed_entities
+from tests.conftest import build_gazetteer, links, seed_entities, synthetic_entity
 
 LOUDIYI = "Q2823172"  # عبد اللطيف لوديي (10 sitelinks in the seeds)
 COMPANY = "Q9000000950"
 
 
 def _person(n: int, label: str, sitelinks: int, description: str = "") -> dict[str, object]:
-    return {
-        "qid": f"Q{9_000_000_951 + n}",
-        "type": "person",
-        "label_ar": label,
-        "label_en": "",
-        "description_ar": description,
-        "sitelinks": sitelinks,
-        "instance_of": ["Q5"],
-    }
+    return synthetic_entity(951 + n, "person", label, sitelinks, description=description)
 
 
-def _village(n: int, label: str) -> dict[str, object]:
-    return {
-        "qid": f"Q{9_000_000_980 + n}",
-        "type": "place",
-        "label_ar": label,
-        "label_en": "",
-        "country": "Q79",
-        "sitelinks": 3,
-        "instance_of": ["Q532"],
-    }
+def _village(n: int, label: str, sitelinks: int = 3, country: str = "Q79") -> dict[str, object]:
+    return synthetic_entity(980 + n, "place", label, sitelinks, country=country)
 
 
 _GIVEN = ("سامي", "خالد", "ماجد", "نبيل", "هشام", "وليد", "عادل", "عماد", "كمال", "جمال")
 CROWD = [
     # More bearers of the family name than a key keeps, each better known than the minister.
     *(_person(n, f"{given} لوديي", 20 + n, "سياسي") for n, given in enumerate(_GIVEN)),
-    {"qid": COMPANY, "type": "organization", "label_ar": "شركة لوديي", "label_en": "", "sitelinks": 110,
-     "instance_of": ["Q4830453"]},
+    synthetic_entity(950, "organization", "شركة لوديي", 110),
     # The minister's full name, borne by a better-known footballer too.
     _person(20, "عبد اللطيف لوديي", 12, "لاعب كرة قدم"),
     # The words after his name are villages' names somewhere.
     _village(0, "الوزير"),
     _village(1, "المنتدب"),
     # Towns named after a capital, each known a little (15 to 25 sitelinks).
-    *({**_village(2 + n, "طهران"), "sitelinks": 15 + 5 * n, "country": country}
-      for n, country in enumerate(("Q79", "Q796", "Q889"))),
+    *(_village(2 + n, "طهران", 15 + 5 * n, country) for n, country in enumerate(("Q79", "Q796", "Q889"))),
 ]  # fmt: skip
 
 

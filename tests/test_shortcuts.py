@@ -13,7 +13,7 @@ from gazetteer.loader import load_gazetteer
 from gazetteer.lookup_tables import deletes
 from server.linking import Linker
 from server.linking.gates import OBSCURE_PRIOR
-from tests.conftest import SEEDS_DIR, build_from_seed_dir, write_seed_file
+from tests.conftest import SEEDS_DIR, build_from_seed_dir, synthetic_entity, write_seed_file
 
 # Little-known places named with ordinary words, the crowd a large gazetteer brings
 # (synthetic QIDs from Q9000000001 up, the range the synthetic dumps use; they claim nothing real).
@@ -29,15 +29,7 @@ _NAMESAKES = [
 
 
 def _village(n: int, label: str) -> dict[str, object]:
-    return {
-        "qid": f"Q{9_000_000_500 + n}",
-        "type": "place",
-        "label_ar": label,
-        "label_en": "",
-        "country": "Q79",
-        "sitelinks": n % 3,
-        "instance_of": ["Q532"],
-    }
+    return synthetic_entity(500 + n, "place", label, n % 3, country="Q79")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from gazetteer.keys import name_key
 from gazetteer.lexicon import conjugations, verb_forms
 from gazetteer.loader import load_gazetteer
 from server.linking import Linker
-from tests.conftest import build_gazetteer, links, seed_entities
+from tests.conftest import build_gazetteer, links, seed_entities, synthetic_entity
 
 # Synthetic QIDs (the range the synthetic dumps use): they claim nothing real.
 PERSON = "Q9000000801"  # someone whose family name is a verb form, known a little (7 sitelinks)
@@ -22,12 +22,7 @@ VILLAGE = "Q9000000802"  # a village named with one
 
 @pytest.fixture(scope="module")
 def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
-    crowd = [
-        {"qid": PERSON, "type": "person", "label_ar": "جون يدرك", "label_en": "", "sitelinks": 7,
-         "instance_of": ["Q5"]},
-        {"qid": VILLAGE, "type": "place", "label_ar": "عانت", "label_en": "", "country": "Q79", "sitelinks": 7,
-         "instance_of": ["Q532"]},
-    ]  # fmt: skip
+    crowd = [synthetic_entity(801, "person", "جون يدرك", 7), synthetic_entity(802, "place", "عانت", 7, country="Q79")]
     path = build_gazetteer(tmp_path_factory.mktemp("verbs"), [*seed_entities(), *crowd])
     return Linker(load_gazetteer(path))
 
