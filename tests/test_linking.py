@@ -133,6 +133,12 @@ def test_resolve_returns_nothing_for_ordinary_words(linker: Linker) -> None:
         assert linker.resolve(word) == [], word
 
 
+def test_resolve_reads_past_a_clerics_two_word_title(linker: Linker) -> None:
+    """آية الله: the first word is the title (a cue), the second no name of his."""
+    for query in ("آية الله علي خامنئي", "آية الله خامنئي"):
+        assert [c.entity.qid for c in linker.resolve(query)][:1] == ["Q57336"], query
+
+
 ANY_TEXT = st.text(
     alphabet=st.one_of(st.sampled_from(list("والمغرب الرباط نتنياهو، 😀\u200c\u0640\u064e")), st.characters()),
     max_size=80,

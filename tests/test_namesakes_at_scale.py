@@ -14,9 +14,10 @@ import pytest
 from gazetteer.loader import load_gazetteer
 from gazetteer.lookup_tables import MAX_CANDIDATES_PER_KEY
 from server.linking import Linker
-from tests.conftest import build_gazetteer, links, seed_entities, synthetic_entity
+from tests.conftest import build_gazetteer, links, seed_entities, synthetic_entity, without_aliases
 
 LOUDIYI = "Q2823172"  # عبد اللطيف لوديي (10 sitelinks in the seeds)
+GUTERRES = "Q311440"  # أنطونيو غوتيريش (150 sitelinks), only his label here, as a thin item has it
 COMPANY = "Q9000000950"
 
 
@@ -40,12 +41,18 @@ CROWD = [
     _village(1, "المنتدب"),
     # Towns named after a capital, each known a little (15 to 25 sitelinks).
     *(_village(2 + n, "طهران", 15 + 5 * n, country) for n, country in enumerate(("Q79", "Q796", "Q889"))),
+    # An obscure man whose family name is the secretary-general's written with س for ش.
+    _person(21, "ماريو غوتيريس", 0),
 ]  # fmt: skip
+
+
+def _thin(entity: dict[str, object]) -> dict[str, object]:
+    return without_aliases(entity) if entity["qid"] == GUTERRES else entity
 
 
 @pytest.fixture(scope="module")
 def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
-    path = build_gazetteer(tmp_path_factory.mktemp("namesakes"), [*seed_entities(), *CROWD])
+    path = build_gazetteer(tmp_path_factory.mktemp("namesakes"), [*map(_thin, seed_entities()), *CROWD])
     return Linker(load_gazetteer(path))
 
 
@@ -78,3 +85,19 @@ def test_a_capital_among_little_known_namesakes_still_anchors_its_document(linke
     assert len(linker._key_candidates("طهران", frozenset()).candidates) == 4
     text = "وتصدر الصحيفة في العاصمة طهران ومشهد منذ سنوات."
     assert links(linker, text) == [("طهران", "Q3616"), ("مشهد", "Q121157")]
+
+
+def test_a_long_name_word_that_an_obscure_namesake_bears_is_still_read_with_one_typo(linker: Linker) -> None:
+    """غوتيريس is a name as written (an obscure man's), and one letter from غوتيريش: the well-known
+    bearer of the other spelling is found, and ranks first."""
+    found = [c.entity.qid for c in linker.resolve("غوتيريس")]
+    assert found[0] == GUTERRES
+    text = "دعا الأمين العام للأمم المتحدة أنطونيو غوتيريس إلى وقف إطلاق النار."
+    assert ("أنطونيو غوتيريس", GUTERRES) in links(linker, text)
+
+
+def test_a_short_name_word_is_not_read_with_a_typo(linker: Linker) -> None:
+    """الخليج (the Gulf) is one letter from الخليل (Hebron): on a six-letter word that is a typo
+    reading too many, and it is not made."""
+    readings = [m.word for _, m in linker.index.first_word_readings.value("الخليج")]
+    assert "الخليل" not in readings

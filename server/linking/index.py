@@ -56,6 +56,8 @@ _WORD_CACHE_ENTRIES: Final = 50_000
 # tries: 0.75 MB of real newswire asks 46,600 to 64,100 distinct keys a call at 1M entities. Its
 # values mostly hold no name, so four times the entries cost little memory.
 _NAME_KEY_CACHE_ENTRIES: Final = 200_000
+# A word that is itself a name word is read with one typo only from this length (`_other_spellings`).
+MIN_TYPO_NAME_WORD: Final = 7
 # A word that names an entity this well known is taken as written, without looking for variants.
 AS_WRITTEN_PRIOR: Final = 0.6
 # Corpus count above which a word's stem, under a clitic or an ending, is taken for an ordinary word.
@@ -310,6 +312,17 @@ class NameIndex:
                 readings.append(WordMatch(pair, JOINED_SIMILARITY, FOLDED))
         return readings
 
+    def _other_spellings(self, word: str) -> tuple[WordMatch, ...]:
+        """The spelling variants of a word that is a name word as written: with one typo only if it is long.
+
+        غوتيريس، a namesake's surname somewhere in a large gazetteer, is still غوتيريش with one
+        letter changed; on a shorter word one letter reaches another real name (الخليج، الخليل).
+        """
+        variants = self._spelling_variants(word)
+        if len(word) >= MIN_TYPO_NAME_WORD:
+            return variants
+        return tuple(m for m in variants if m.how != TYPO)
+
     def first_word_readings_as_written(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
         """(skip, match) readings of a word that starts a name, without spelling variants (not remembered)."""
         if self.is_word(word):
@@ -335,7 +348,7 @@ class NameIndex:
                 return ((0, whole[0]),)
             # Only obscure entities bear the word as written (شولس or للامم, a name somewhere in a
             # large gazetteer): a well-known name spelled this way, or after a proclitic, competes.
-            variants = [(0, m) for m in self._spelling_variants(word) if m.how != TYPO]
+            variants = [(0, m) for m in self._other_spellings(word)]
             stems = [(split.skip, WordMatch(split.stem, 1.0, EXACT)) for split in splits if self.is_word(split.stem)]
             return ((0, whole[0]), *stems, *variants)
         exact_whole = [(0, whole[0])] if whole and whole[0].how == EXACT else []
@@ -357,7 +370,7 @@ class NameIndex:
                 return tuple(exact_whole)  # محمد is no spelling of محمود
             # A name word as written (أولف, an obscure man's) may still be another spelling of a
             # well-known name's word (أولاف شولتس): the whole name must match, and the gates decide.
-            return (*exact_whole, *((0, m) for m in self._spelling_variants(word) if m.how != TYPO))
+            return (*exact_whole, *((0, m) for m in self._other_spellings(word)))
         if self.is_ordinary.value(word):
             return ()  # وزيراً is no و + a spelling of a name
         readings = [(0, m) for m in whole]
