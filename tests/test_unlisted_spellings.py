@@ -26,6 +26,7 @@ _REAL = (
     "Q61053",  # أولاف شولتس
     "Q79",  # مصر
     "Q43",  # تركيا
+    "Q1396120",  # يائير لابيد
 )
 
 
@@ -94,6 +95,12 @@ def test_a_first_word_that_is_a_name_word_as_written_is_read_in_other_spellings_
     assert links(linker, "وقال المستشار الألماني أولف شولتس إن الحكومة باقية") == [("أولف شولتس", "Q61053")]
     # A given name is read only as written: أحمد is no spelling of another name's first word.
     assert links(linker, "وقال أحمد شولتس إن الحكومة باقية") == []
+
+
+def test_a_hamza_on_another_seat_is_another_spelling(linker: Linker) -> None:
+    """يئير / يائير: the hamza on ي or after ا. Folded, يئير collapses to ير and looks nothing like ياير;
+    as written it is one letter away."""
+    assert links(linker, "وقال وزير الخارجية الإسرائيلي يئير لابيد إن المحادثات مستمرة") == [("يئير لابيد", "Q1396120")]
 
 
 def test_a_dropped_vowel_alone_is_not_enough_without_context(linker: Linker) -> None:

@@ -228,14 +228,16 @@ class NameIndex:
                     continue
                 if _is_morphological_variant(word, candidate, endings):
                     continue
-                if Levenshtein.normalized_similarity(word, candidate) < MIN_AS_WRITTEN_SIMILARITY:
+                as_written = Levenshtein.normalized_similarity(word, candidate)
+                if as_written < MIN_AS_WRITTEN_SIMILARITY:
                     continue
                 candidate_folded = self._folded.value(candidate)
                 if candidate_folded == word_folded:
                     found[candidate] = WordMatch(candidate, FOLDED_SIMILARITY, FOLDED)
                     continue
-                # Compared folded, so that only the vowels count: جالنت / غالانت.
-                similarity = Levenshtein.normalized_similarity(word_folded, candidate_folded)
+                # Compared folded, so that only the vowels count (جالنت / غالانت), or as written where the
+                # fold collapses a hamza's seat into a doubled letter: يئير is ييير, folded ير; يائير is يايير.
+                similarity = max(as_written, Levenshtein.normalized_similarity(word_folded, candidate_folded))
                 if similarity >= MIN_VARIANT_SIMILARITY:
                     found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, VARIANT)
         if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
