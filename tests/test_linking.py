@@ -133,6 +133,23 @@ def test_resolve_returns_nothing_for_ordinary_words(linker: Linker) -> None:
         assert linker.resolve(word) == [], word
 
 
+def test_a_city_cue_does_not_reach_past_a_preposition(linker: Linker) -> None:
+    """مدينة announces بافوس (no gazetteer name), not قبرص after في: the country is not refused as a city."""
+    assert links(linker, "أسست مدينة بافوس في قبرص.") == [("قبرص", "Q229")]
+    assert links(linker, "وصل الوفد إلى مدينة بافوس في قبرص أمس") == [("قبرص", "Q229")]
+
+
+def test_a_name_inside_a_quoted_title_is_not_a_mention_but_one_in_quoted_speech_is(linker: Linker) -> None:
+    assert links(linker, "هاجم زعيم حزب «إسرائيل بيتنا» الحكومة") == []
+    assert links(linker, "واعلن المتحدث ان « اسرائيل تحركت اثر وقوع انتهاك للقرار » امس") == [("اسرائيل", "Q801")]
+
+
+def test_straight_quotes_pair_in_order(linker: Linker) -> None:
+    """The closing quote of a long quotation and the opening one of the next enclose no title."""
+    text = 'واضاف " يجب على الحكومة ان تلتزم بالقرارات الدولية كاملة " ، مشددا على ان فرنسا ستواصل " التحرك بحزم " .'
+    assert links(linker, text) == [("فرنسا", "Q142")]
+
+
 def test_resolve_reads_past_a_clerics_two_word_title(linker: Linker) -> None:
     """آية الله: the first word is the title (a cue), the second no name of his."""
     for query in ("آية الله علي خامنئي", "آية الله خامنئي"):

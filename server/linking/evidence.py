@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
+from gazetteer.keys import name_key
 from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from gazetteer.records import EntityKind
 from server.linking import scoring
@@ -22,6 +23,11 @@ from server.linking.spotter import MAX_NAME_WORD_CHARS, SpanMatch
 from server.linking.text import Word
 
 CUE_WINDOW_WORDS: Final = 3
+# Prepositions written as words: one between a cue and a name begins another phrase (مدينة بافوس في
+# قبرص: the city is بافوس, not قبرص). Not على, which normalises to the given name علي.
+_PREPOSITIONS: Final = frozenset(
+    map(name_key, ("في", "من", "إلى", "عن", "مع", "بين", "نحو", "حول", "لدى", "قرب", "عند", "ضد", "منذ", "حتى"))
+)
 _MIN_WORD: Final = 3
 # Words around a span whose stems are matched with a candidate's description (وزير الخارجية المصري).
 ROLE_WINDOW_BEFORE: Final = 4
@@ -354,15 +360,16 @@ class EvidenceReader:
     def _cue_before(self, words: list[Word], first: int, spanned: frozenset[int]) -> tuple[scoring.Cue | None, int]:
         """The nearest cue word a few words before `first`, and how many words back it is.
 
-        The search stops at a sentence boundary and at a word inside some span (`spanned`):
-        a cue announces the first name after it, not every word after it.
+        The search stops at a sentence boundary, at a preposition and at a word inside some span
+        (`spanned`): a cue announces the first name after it, not every word after it.
         """
         for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
             if words[i + 1].after_comma:
                 break  # بزيارة المدينة، فيما: a comma ends what the cue announces
-            if len(words[i].norm) > MAX_NAME_WORD_CHARS:
+            norm = words[i].norm
+            if len(norm) > MAX_NAME_WORD_CHARS or norm in _PREPOSITIONS:
                 break
-            found = self.cue_of.value(words[i].norm)
+            found = self.cue_of.value(norm)
             if found is not None:
                 return found[0], first - i
             if words[i].starts_sentence or i in spanned:

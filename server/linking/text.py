@@ -17,7 +17,11 @@ _HEH: Final = "\u0647"
 _TEH_MARBUTA: Final = "\u0629"
 _SENTENCE_END_RE = re.compile("[.!?؟;؛:\n\u06d4]")
 # A short quotation («…», “…», "…", „…“): longer ones are quoted speech, not a title or a name.
-_QUOTATION_RE = re.compile(r'«[^»\n]{1,40}»|“[^”\n]{1,40}”|"[^"\n]{1,40}"|„[^“\n]{1,40}“')
+MAX_SHORT_QUOTATION: Final = 25
+_DIRECTED_QUOTATION_RE = re.compile(
+    "|".join(f"{opening}[^{closing}\n]{{1,{MAX_SHORT_QUOTATION}}}{closing}" for opening, closing in ("«»", "“”", "„“"))
+)
+_STRAIGHT_QUOTE_OR_LINE_END_RE = re.compile('["\n]')
 _FORMAT_CHARS = frozenset(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
 # What may follow a word's last letter: marks, format characters, tatweel.
 _MARKS: Final = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) in ("Mn", "Cf") or c == "\u0640")
@@ -70,8 +74,39 @@ def _trim_invisible(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _quotations(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each short quotation: a title, a name, a slogan in quotation marks."""
-    return [(m.start() + 1, m.end() - 1) for m in _QUOTATION_RE.finditer(text)]
+    """[start, end) of each short quotation, in text order: a title, a name, a slogan in quotation marks."""
+    found = sorted(
+        [(m.start() + 1, m.end() - 1) for m in _DIRECTED_QUOTATION_RE.finditer(text)] + _straight_quotations(text)
+    )
+    disjoint: list[tuple[int, int]] = []
+    for start, end in found:
+        if not disjoint or start > disjoint[-1][1]:
+            disjoint.append((start, end))
+    return disjoint
+
+
+def _straight_quotations(text: str) -> list[tuple[int, int]]:
+    """Short quotations between straight quotes, paired in order along each line.
+
+    A straight quote neither opens nor closes by its shape: a regular expression would
+    pair the closing quote of a long quotation with the opening one of the next, and
+    take the words between them (مشددا على ان فرنسا ستواصل) for a short title.
+    """
+    found: list[tuple[int, int]] = []
+    if '"' not in text:
+        return found
+    opening = -1
+    for mark in _STRAIGHT_QUOTE_OR_LINE_END_RE.finditer(text):
+        at = mark.start()
+        if text[at] == "\n":
+            opening = -1  # a quotation does not run across lines
+        elif opening < 0:
+            opening = at
+        else:
+            if 1 <= at - opening - 1 <= MAX_SHORT_QUOTATION:
+                found.append((opening + 1, at))
+            opening = -1
+    return found
 
 
 # Stand-ins that keep every length in `_WordTable`'s output: a code point that
