@@ -43,6 +43,8 @@ CROWD = [
     *(_village(2 + n, "طهران", 15 + 5 * n, country) for n, country in enumerate(("Q79", "Q796", "Q889"))),
     # An obscure man whose family name is the secretary-general's written with س for ش.
     _person(21, "ماريو غوتيريس", 0),
+    # A man known a little (53 sitelinks) whose family name is another spelling of the title مولاي.
+    _person(22, "دروركاي مووولي", 53),
 ]  # fmt: skip
 
 
@@ -101,3 +103,10 @@ def test_a_short_name_word_is_not_read_with_a_typo(linker: Linker) -> None:
     reading too many, and it is not made."""
     readings = [m.word for _, m in linker.index.first_word_readings.value("الخليج")]
     assert "الخليل" not in readings
+
+
+def test_a_title_before_another_spelling_of_a_family_name_is_not_enough(linker: Linker) -> None:
+    """مولاي is one letter from مووولي; after الأمير it is a title, not a man known a little by that name.
+    The well-known bearer of another spelling still links after a title (المستشار شولتز)."""
+    assert links(linker, "وكان في الاستقبال الأمير مولاي رشيد") == []
+    assert links(linker, "وقال المستشار شولتز إن الحكومة باقية") == [("شولتز", "Q61053")]
