@@ -45,6 +45,8 @@ CROWD = [
     _person(21, "ماريو غوتيريس", 0),
     # A man known a little (53 sitelinks) whose family name is another spelling of the title مولاي.
     _person(22, "دروركاي مووولي", 53),
+    # A man known a little (66 sitelinks) whose family name is فتوى ("a fatwa") without its ف.
+    _person(23, "فروبور توى", 66),
 ]  # fmt: skip
 
 
@@ -110,3 +112,9 @@ def test_a_title_before_another_spelling_of_a_family_name_is_not_enough(linker: 
     The well-known bearer of another spelling still links after a title (المستشار شولتز)."""
     assert links(linker, "وكان في الاستقبال الأمير مولاي رشيد") == []
     assert links(linker, "وقال المستشار شولتز إن الحكومة باقية") == [("شولتز", "Q61053")]
+
+
+def test_an_ordinary_word_is_not_a_proclitic_and_a_little_known_name(linker: Linker) -> None:
+    """فتوى is a word of the language; ف + توى is a reading only for a well-known name."""
+    assert links(linker, "وتحفظت على قيد اللاعب استنادا الى فتوى لجنة شؤون اللاعبين") == []
+    assert links(linker, "التقى وفد فروبور توى اليوم") == [("فروبور توى", "Q9000000974")]

@@ -104,6 +104,7 @@ class Evidence:
         after_title: bool,
         after_honorific: bool,
         function_word_inside: bool,
+        ordinary_word_split: bool,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -138,6 +139,8 @@ class Evidence:
         self.after_honorific = after_honorific
         # One of the span's words as written is a function word (على الرأس).
         self.function_word_inside = function_word_inside
+        # The span leaves out a proclitic of a first word that is an ordinary word as written (فتوى: ف + توى).
+        self.ordinary_word_split = ordinary_word_split
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
@@ -306,6 +309,7 @@ class EvidenceReader:
             after_honorific=before_own is not None and before_own.honorific,
             function_word_inside=last > first
             and any(words[i].norm in self._function_words for i in range(first, last + 1)),
+            ordinary_word_split=bool(span.skip) and self._ordinary_by_ending.value(words[first].norm),
         )
 
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:

@@ -133,6 +133,8 @@ class Gate:
             return False
         if not self.span.exact and prior < LOW_POPULARITY and not named_in_full:
             return False  # جثتين is no village غيستين: a variant of a little-known name is noise
+        if evidence.ordinary_word_split and prior < WELL_KNOWN_PRIOR and not named_in_full:
+            return False  # فتوى is a word, not ف + the family name توى of a man known a little
         if not self.span.exact and name_kind == _SURNAME and prior < WELL_KNOWN_PRIOR and not named_in_full:
             return False  # الأمير مولاي رشيد: a title before another spelling of a family name is not enough
         often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
