@@ -47,6 +47,8 @@ CROWD = [
     _person(22, "دروركاي مووولي", 53),
     # A man known a little (66 sitelinks) whose family name is فتوى ("a fatwa") without its ف.
     _person(23, "فروبور توى", 66),
+    # A hamlet whose name is وزارته ("his ministry") after و, with one letter folded.
+    _village(5, "سارطة"),
 ]  # fmt: skip
 
 
@@ -118,3 +120,11 @@ def test_an_ordinary_word_is_not_a_proclitic_and_a_little_known_name(linker: Lin
     """فتوى is a word of the language; ف + توى is a reading only for a well-known name."""
     assert links(linker, "وتحفظت على قيد اللاعب استنادا الى فتوى لجنة شؤون اللاعبين") == []
     assert links(linker, "التقى وفد فروبور توى اليوم") == [("فروبور توى", "Q9000000974")]
+
+
+def test_a_word_in_teh_marbuta_with_a_possessive_is_an_ordinary_word(linker: Linker) -> None:
+    """وزارته is وزارة + ه ("his ministry"), written with ت: a word of the language, not و + a spelling
+    of the hamlet سارطة, and no spelling variants are looked up for it."""
+    for word in ("وزارته", "حكومتها", "دولتهم"):
+        assert linker.index.is_ordinary.value(word), word
+    assert linker.index.first_word_readings.value("وزارته") == ()

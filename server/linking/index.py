@@ -91,6 +91,8 @@ _SUFFIXES: Final = frozenset(
 # Endings an ordinary word takes: the accusative ا, the feminine ة (قادرة), a verb's ت (بينت),
 # possessive pronouns.
 _ORDINARY_ENDINGS: Final = ("ا", "ه", "ت", "ها", "هم", "هما", "ك", "كم")
+# Possessive pronouns, before which a ة is written ت: حكومته is حكومة + ه ("his government").
+_POSSESSIVE_ENDINGS: Final = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا", "ي")
 _PREFIXES: Final = frozenset(["ال", "و", "ف", "ب", "ل", "ك", "س", "وال", "بال", "لل", "فال", "كال"])
 _NISBA_ENDINGS: Final = tuple(ending for ending, _ in NISBA_ENDINGS)
 
@@ -289,12 +291,18 @@ class NameIndex:
         return word in self._common or word in self._function_words or self._ordinary_share(word) >= OFTEN_ORDINARY
 
     def _frequent_with_ending(self, word: str) -> bool:
-        """`word` is a frequent ordinary word and one of the endings ordinary words take."""
+        """`word` is a frequent ordinary word and one of the endings ordinary words take, or a frequent
+        word in ة with a possessive pronoun (حكومته، وزارتها)."""
         return any(
             word.endswith(ending)
             and len(word) - len(ending) >= MIN_CONTINUATION_WORD
             and self._frequent_ordinary(word[: -len(ending)])
             for ending in _ORDINARY_ENDINGS
+        ) or any(
+            word.endswith("ت" + ending)
+            and len(word) - len(ending) > MIN_CONTINUATION_WORD
+            and self._frequent_ordinary(word[: -len(ending) - 1] + "ه")
+            for ending in _POSSESSIVE_ENDINGS
         )
 
     def _frequent_ordinary(self, word: str) -> bool:
