@@ -16,7 +16,8 @@ _NAME_JOINERS = frozenset("-\u2010\u2011\u2012\u2013")
 _HEH: Final = "\u0647"
 _TEH_MARBUTA: Final = "\u0629"
 _SENTENCE_END_RE = re.compile("[.!?؟;؛:\n\u06d4]")
-# A short quotation («…», “…», "…", „…“): longer ones are quoted speech, not a title or a name.
+# A short quotation («…», “…», "…", „…“) of at most this many characters is a title or a name;
+# longer ones are quoted speech (« اسرائيل تحركت اثر وقوع انتهاك للقرار »), whose names are mentions.
 MAX_SHORT_QUOTATION: Final = 25
 _DIRECTED_QUOTATION_RE = re.compile(
     "|".join(f"{opening}[^{closing}\n]{{1,{MAX_SHORT_QUOTATION}}}{closing}" for opening, closing in ("«»", "“”", "„“"))
