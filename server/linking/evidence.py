@@ -17,6 +17,7 @@ from gazetteer.records import EntityKind
 from server.linking import scoring
 from server.linking.clitics import proclitic_splits
 from server.linking.demonyms import DemonymTable
+from server.linking.gender import FEMALE, MALE, UNKNOWN, noun_gender
 from server.linking.language import Language
 from server.linking.memo import Memo
 from server.linking.spotter import MAX_NAME_WORD_CHARS, SpanMatch
@@ -42,6 +43,11 @@ _NO_COUNTRIES: frozenset[str] = frozenset()
 _PLACE: Final = EntityKind.PLACE
 _ORGANIZATION: Final = EntityKind.ORGANIZATION
 _AND: Final = "و"
+# A verb's agreement with its subject: the conjunctions before it, the past tense's feminine ending,
+# the present tense's masculine and feminine prefixes.
+_VERB_CONJUNCTIONS: Final = "وف"
+_PAST_FEMININE: Final = "ت"
+_PRESENT_MASCULINE: Final = "ي"
 
 
 class NameFacts(NamedTuple):
@@ -105,6 +111,7 @@ class Evidence:
         after_honorific: bool,
         function_word_inside: bool,
         ordinary_word_split: bool,
+        subject_gender: str = UNKNOWN,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -141,6 +148,9 @@ class Evidence:
         self.function_word_inside = function_word_inside
         # The span leaves out a proclitic of a first word that is an ordinary word as written (فتوى: ف + توى).
         self.ordinary_word_split = ordinary_word_split
+        # The gender a verb or a definite title right before the name gives its bearer (وقالت، الوزيرة:
+        # `gender.FEMALE`; وقال، الوزير: `gender.MALE`), or `gender.UNKNOWN`.
+        self.subject_gender = subject_gender
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
@@ -218,6 +228,8 @@ class EvidenceReader:
         self._following_facts = Memo(self._read_following_facts, memo_entries)
         self._previous_facts = Memo(self._read_previous_facts, memo_entries)
         self._role_word = Memo(role_word, memo_entries)
+        self._verb_forms = language.verb_forms
+        self._gender_before = Memo(self._read_gender_before, memo_entries)
 
     def name_facts(self, key: str) -> NameFacts:
         """What a name key is as a word of the language (cached)."""
@@ -310,6 +322,9 @@ class EvidenceReader:
             function_word_inside=last > first
             and any(words[i].norm in self._function_words for i in range(first, last + 1)),
             ordinary_word_split=bool(span.skip) and self._ordinary_by_ending.value(words[first].norm),
+            subject_gender=self._subject_gender(words, first)
+            if previous_word is not None and not span.skip
+            else UNKNOWN,
         )
 
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
@@ -428,6 +443,48 @@ class EvidenceReader:
             definite_noun=any(form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),
             indefinite_noun=any(not form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),
         )
+
+    def _subject_gender(self, words: list[Word], first: int) -> str:
+        """The gender the words before the name at `first` give it (`Evidence.subject_gender`).
+
+        A definite title after an indefinite person noun is the second term of a construct
+        whose head the name stands beside: نائبة الرئيس كامالا هاريس is the vice-president, a woman.
+        """
+        gender = self._gender_before.value(words[first - 1].norm)
+        if (
+            gender
+            and first >= 2
+            and words[first - 1].norm.startswith(_DEFINITE)
+            and not words[first - 1].starts_sentence
+        ):
+            head = words[first - 2].norm
+            if not head.startswith(_DEFINITE) and len(head) <= MAX_NAME_WORD_CHARS:
+                head_gender = noun_gender(head)
+                if head_gender:
+                    return head_gender
+        return gender
+
+    def _read_gender_before(self, norm: str) -> str:
+        """The gender a word right before a name gives its bearer: a definite title (الوزيرة، الرئيس),
+        or a verb in the third person (وقالت → FEMALE; وقال، يقول → MALE), or UNKNOWN.
+
+        An indefinite title is the first term of a construct (مستشار كلينتون: Clinton's adviser),
+        so it says nothing of the name after it. A present verb in ت is no sign: تعهد، تلقى are
+        masculine verbs in the past.
+        """
+        if norm.startswith(_DEFINITE):
+            return noun_gender(norm)
+        verbs = self._verb_forms
+        for form in (norm, norm[1:] if norm[:1] in _VERB_CONJUNCTIONS and len(norm) > 3 else ""):
+            if not form or form in self._function_words:
+                continue
+            if form.endswith(_PAST_FEMININE) and form in verbs:
+                return FEMALE  # قالت، أكدت
+            if form.startswith(_PRESENT_MASCULINE) and form in verbs:
+                return MALE  # يقول
+            if not self._is_noun(form) and form + _PAST_FEMININE in verbs:
+                return MALE  # قال، أكد: their feminine is a verb form
+        return UNKNOWN
 
     def _is_given_name(self, word: str) -> bool:
         """A given name here, not an ordinary word that is also one (باسم is ب + اسم, "in the name of")."""

@@ -21,6 +21,7 @@ from server.linking import scoring
 from server.linking.clitics import with_proclitics
 from server.linking.evidence import Evidence, EvidenceReader, mostly_ordinary, role_word
 from server.linking.gates import LOW_POPULARITY, OBSCURE_PRIOR, WELL_KNOWN_PRIOR, Gate, Support, closed_without_context
+from server.linking.gender import UNKNOWN, description_gender
 from server.linking.index import EXACT, TYPO, NameIndex
 from server.linking.language import Language
 from server.linking.memo import Memo
@@ -75,6 +76,7 @@ class _KeyCandidate(NamedTuple):
     own_country: str  # the entity itself when it is a country, else its country
     name_weight: float
     description_words: frozenset[str]  # role stems of its Arabic description (وزير خارجي مصر)
+    gender: str  # a person's, as their Arabic description says it (`gender.description_gender`)
 
 
 class _KeyCandidates(NamedTuple):
@@ -429,7 +431,8 @@ class Linker:
         own_country = entity.qid if country else entity.country_qid
         prior = popularity(entity.sitelinks)
         description = self._description_words.value(entity.qid)
-        return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description)
+        gender = description_gender(entity.description_ar) if entity.kind is EntityKind.PERSON else UNKNOWN
+        return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description, gender)
 
     def _widened_keys(
         self, context: scoring.DocumentContext, kinds: frozenset[EntityKind]
@@ -537,7 +540,8 @@ class Linker:
         anchors = context.anchors if context is not None else _NO_ANCHORS
         scored: list[_Scored | None] = []
         changed = False
-        for i, (ref, entity, prior, country, own_country, name_weight, description) in enumerate(candidates):
+        subject_gender = evidence.subject_gender
+        for i, (ref, entity, prior, country, own_country, name_weight, description, gender) in enumerate(candidates):
             if ordinary_name and prior < LOW_POPULARITY and entity.qid not in anchors:
                 scored.append(None)
                 continue
@@ -570,6 +574,9 @@ class Linker:
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR
+            if subject_gender and gender and gender != subject_gender:
+                # وقالت كلينتون: the verb agrees with a woman, so not with بيل كلينتون.
+                value *= scoring.CONFLICTING_GENDER_FACTOR
             scored.append(_Scored(entity, value, ref.kind, country))
         return scored, changed
 

@@ -44,6 +44,8 @@ CONTEXT_COUNTRY_OF_OTHER: Final = 0.5
 CUE_MATCH: Final = 0.5
 ADJACENT_DEMONYM: Final = 0.8
 CONFLICTING_DEMONYM_FACTOR: Final = 0.6
+# A person whose description's gender is not the one the verb or title before the name agrees with.
+CONFLICTING_GENDER_FACTOR: Final = 0.6
 # A city that shares its name with its own country (الكويت، تونس، الجزائر) without a city cue.
 CITY_OF_NAMESAKE_COUNTRY_FACTOR: Final = 0.8
 # Beyond any word position: (position, _AFTER_ANY_WORD) sorts after every sentence starting there.
