@@ -22,7 +22,9 @@ NAMESAKE = "Q9000000701"  # a man named كامالا هاريس, better known th
 @pytest.fixture(scope="module")
 def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
     namesake = synthetic_entity(701, "person", "كامالا هاريس", 200, description="محامي أمريكي")
-    path = build_gazetteer(tmp_path_factory.mktemp("gender"), [*seed_entities(), namesake])
+    # A woman whose description is written in the masculine, as some are.
+    lone = synthetic_entity(702, "person", "سامية ناصيفي", 100, description="سياسي لبناني")
+    path = build_gazetteer(tmp_path_factory.mktemp("gender"), [*seed_entities(), namesake, lone])
     return Linker(load_gazetteer(path))
 
 
@@ -72,3 +74,11 @@ def test_a_past_verb_in_ta_is_no_feminine_present(linker: Linker) -> None:
     """تعهد، تلقى are masculine past verbs: they must not count against a man."""
     text = "شاركت هيلاري كلينتون في تجمع، بعد أيام من ظهور زوجها بيل كلينتون. وتعهد كلينتون بالدعم."
     assert links(linker, text)[-1] == ("كلينتون", BILL)
+
+
+def test_gender_chooses_between_namesakes_and_never_lowers_a_lone_one(linker: Linker) -> None:
+    """سياسي for a woman: with no namesake of the gender the verb asks for, her score is not lowered."""
+    [she] = linker.link("وقالت ناصيفي إن الحكومة باقية").mentions
+    [he] = linker.link("وقال ناصيفي إن الحكومة باقية").mentions
+    assert she.entity.qid == he.entity.qid == "Q9000000702"
+    assert she.score == he.score

@@ -43,5 +43,5 @@ def noun_gender(word: str) -> str:
 
 def description_gender(description_ar: str) -> str:
     """A person's gender as their Arabic description's first word says it (وزيرة خارجية → FEMALE)."""
-    first = name_key(description_ar).split(" ", 1)[0]
-    return noun_gender(first) if first else UNKNOWN
+    first = description_ar.strip().split(maxsplit=1)[:1]
+    return noun_gender(name_key(first[0])) if first else UNKNOWN

@@ -192,6 +192,8 @@ class Linker:
         self._memo_entries = memo_entries
         self._candidates_by_kinds: dict[frozenset[EntityKind], Memo[str, _KeyCandidates]] = {}
         self._description_words = Memo(self._description_words_of, memo_entries)
+        # Descriptions repeat (سياسي أمريكي، لاعب كرة قدم): their gender is read once per text.
+        self._description_gender = Memo(description_gender, memo_entries)
         # By text: descriptions repeat (قرية في إيران, a thousand villages), and so share one set.
         self._role_words_of_description = Memo(_role_words_of, memo_entries)
         self._given_names = Memo(self._given_name_of, memo_entries)
@@ -431,7 +433,7 @@ class Linker:
         own_country = entity.qid if country else entity.country_qid
         prior = popularity(entity.sitelinks)
         description = self._description_words.value(entity.qid)
-        gender = description_gender(entity.description_ar) if entity.kind is EntityKind.PERSON else UNKNOWN
+        gender = self._description_gender.value(entity.description_ar) if entity.kind is EntityKind.PERSON else UNKNOWN
         return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description, gender)
 
     def _widened_keys(
@@ -540,7 +542,11 @@ class Linker:
         anchors = context.anchors if context is not None else _NO_ANCHORS
         scored: list[_Scored | None] = []
         changed = False
+        # Gender chooses between namesakes; it does not refuse a lone one (a description may be
+        # written in the masculine for a woman).
         subject_gender = evidence.subject_gender
+        if subject_gender and not any(c.gender == subject_gender for c in candidates):
+            subject_gender = UNKNOWN
         for i, (ref, entity, prior, country, own_country, name_weight, description, gender) in enumerate(candidates):
             if ordinary_name and prior < LOW_POPULARITY and entity.qid not in anchors:
                 scored.append(None)
