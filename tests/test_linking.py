@@ -150,6 +150,15 @@ def test_straight_quotes_pair_in_order(linker: Linker) -> None:
     assert links(linker, text) == [("فرنسا", "Q142")]
 
 
+def test_a_place_right_after_an_organisations_type_is_a_word_of_its_name(linker: Linker) -> None:
+    """صحيفة القدس is a newspaper, جامعة القاهرة a university: not Jerusalem, not Cairo. After a
+    proclitic (الشركة بالسعودية: the company in Saudi Arabia) the place is the place."""
+    assert links(linker, "نشرت صحيفة القدس تقريرا عن الاستيطان.") == []
+    assert links(linker, "درس في جامعة القاهرة ثم سافر إلى باريس.") == [("باريس", "Q90")]
+    assert links(linker, "وقال مدير الشركة بالسعودية إن الأرباح ارتفعت.") == [("السعودية", "Q851")]
+    assert links(linker, "زار الوفد مدينة القدس أمس.") == [("القدس", "Q1218")]
+
+
 def test_resolve_reads_past_a_clerics_two_word_title(linker: Linker) -> None:
     """آية الله: the first word is the title (a cue), the second no name of his."""
     for query in ("آية الله علي خامنئي", "آية الله خامنئي"):

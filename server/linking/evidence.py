@@ -112,6 +112,7 @@ class Evidence:
         function_word_inside: bool,
         ordinary_word_split: bool,
         subject_gender: str = UNKNOWN,
+        place_in_organisation_name: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -151,6 +152,9 @@ class Evidence:
         # The gender a verb or a definite title right before the name gives its bearer (وقالت، الوزيرة:
         # `gender.FEMALE`; وقال، الوزير: `gender.MALE`), or `gender.UNKNOWN`.
         self.subject_gender = subject_gender
+        # A one-word name right after an organisation's type, with no proclitic between (صحيفة القدس,
+        # not الشركة بالسعودية): a place there is a word of the organisation's name.
+        self.place_in_organisation_name = place_in_organisation_name
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
@@ -168,10 +172,18 @@ class Evidence:
         return not (cue.definite and self.name.definite)
 
     def cue_contradicts(self, kind: EntityKind, country: bool) -> bool:
-        """A place cue that asks for a city before a country, or for a country before a city (ولاية جورجيا),
-        for a candidate of this `kind` (`country`: it is a country)."""
+        """Whether the cue rules out a candidate of this `kind` (`country`: it is a country).
+
+        A place cue that asks for a city before a country, or for a country before a city
+        (ولاية جورجيا); an organisation's type right before a one-word place (صحيفة الشرق
+        الأوسط، قناة الجزيرة، بنك المغرب): the place is a word of the organisation's name.
+        """
         cue = self.cue
-        if cue is None or cue.kind is not _PLACE or kind is not _PLACE:
+        if cue is None or kind is not _PLACE:
+            return False
+        if cue.kind is _ORGANIZATION:
+            return self.place_in_organisation_name
+        if cue.kind is not _PLACE:
             return False
         return cue.wants_country is not None and cue.wants_country != country
 
@@ -325,6 +337,13 @@ class EvidenceReader:
             subject_gender=self._subject_gender(words, first)
             if previous_word is not None and not span.skip
             else UNKNOWN,
+            place_in_organisation_name=(
+                cue is not None
+                and cue.kind is _ORGANIZATION
+                and cue_distance == 1
+                and facts.single_word
+                and not span.skip
+            ),
         )
 
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
