@@ -13,7 +13,7 @@ import pytest
 
 from gazetteer.loader import load_gazetteer
 from gazetteer.lookup_tables import MAX_CANDIDATES_PER_KEY
-from server.linking import Linker
+from server.linking import NO_SHORTCUTS, Linker
 from tests.conftest import build_gazetteer, links, seed_entities, synthetic_entity, without_aliases
 
 LOUDIYI = "Q2823172"  # عبد اللطيف لوديي (10 sitelinks in the seeds)
@@ -49,6 +49,8 @@ CROWD = [
     _person(23, "فروبور توى", 66),
     # A hamlet whose name is وزارته ("his ministry") after و, with one letter folded.
     _village(5, "سارطة"),
+    # A woman of the family name, less known than the crowd: the key leaves her out.
+    _person(24, "سميرة لوديي", 3, "سياسية"),
 ]  # fmt: skip
 
 
@@ -128,3 +130,15 @@ def test_a_word_in_teh_marbuta_with_a_possessive_is_an_ordinary_word(linker: Lin
     for word in ("وزارته", "حكومتها", "دولتهم"):
         assert linker.index.is_ordinary.value(word), word
     assert linker.index.first_word_readings.value("وزارته") == ()
+
+
+def test_gender_over_a_widened_family_name_is_the_same_with_and_without_shortcuts(linker: Linker) -> None:
+    """سميرة لوديي joins the family name's candidates only once named in full (`_with_bearers`); the
+    verb then chooses her over the men, and reusing first-pass answers must not change a score."""
+    text = "التقت سميرة لوديي الوفد أمس. وقالت لوديي إن المحادثات مثمرة."
+    plain = Linker(linker.gazetteer, shortcuts=NO_SHORTCUTS)
+    fast_mentions, plain_mentions = linker.link(text).mentions, plain.link(text).mentions
+    assert [(m.surface, m.entity.qid) for m in fast_mentions][-1] == ("لوديي", "Q9000000975")
+    assert [(m.start, m.entity.qid, m.score) for m in fast_mentions] == [
+        (m.start, m.entity.qid, m.score) for m in plain_mentions
+    ]

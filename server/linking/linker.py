@@ -686,7 +686,10 @@ class Linker:
                 else:
                     span_facts = self._read_span_facts(wider, span, words, demonyms, None, first_pass.coverage)
                 padded = [*scores, *([None] * (len(wider.candidates) - len(scores)))]
-                rescored.append(self._score_candidates(span, span_facts, words, context, padded if reuse else None)[0])
+                # A bearer added here may be the namesake the verb's gender agrees with, which lowers
+                # the others (`_score_candidates`): then their first-pass answers do not hold.
+                keep = reuse and span_facts is not None and not span_facts.evidence.subject_gender
+                rescored.append(self._score_candidates(span, span_facts, words, context, padded if keep else None)[0])
                 continue
             unread = first_pass.unread[i]
             if unread is not None:
