@@ -111,8 +111,8 @@ class Evidence:
         after_honorific: bool,
         function_word_inside: bool,
         ordinary_word_split: bool,
-        subject_gender: str = UNKNOWN,
-        place_in_organisation_name: bool = False,
+        subject_gender: str,
+        place_in_organisation_name: bool,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
