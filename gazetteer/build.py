@@ -30,6 +30,7 @@ from gazetteer.keys import (
     INTERNATIONAL_ADJECTIVES,
     case_spellings,
     compound_spellings,
+    country_short_keys,
     name_key,
     nisba_adjective,
     organisation_short_keys,
@@ -40,7 +41,7 @@ from gazetteer.keys import (
 from gazetteer.lexicon import OFTEN_ORDINARY, blocked_surnames, common_words, ordinary_share
 from gazetteer.lookup_tables import write_lookup_tables
 from gazetteer.normalize import NORMALIZER_VERSION
-from gazetteer.records import EntityKind, EntityRecord
+from gazetteer.records import EntityKind, EntityRecord, is_country
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -144,6 +145,12 @@ def names_for(
         for tail in surname_keys(ar_keys, blocked):
             if tail not in full_keys:
                 yield from arabic(tail, key_of(tail), schema.NameKind.SURNAME)
+    elif is_country(record):
+        full_keys = {key for key, _ in seen}
+        for short in country_short_keys(ar_keys):
+            # المملكة المتحدة: a head before an ordinary word makes a name with it, and none without it.
+            if short not in full_keys and not _ordinary_word(short.split(" ", 1)[0]):
+                yield from arabic(short, short, schema.NameKind.SHORT)
     elif record.kind is EntityKind.ORGANIZATION:
         full_keys = {key for key, _ in seen}
         international = any(key.rsplit(" ", 1)[-1] in INTERNATIONAL_ADJECTIVES for key in ar_keys)

@@ -86,12 +86,27 @@ def skeleton(word: str) -> str:
     Folds the consonant classes above, drops long vowels after the first letter
     and a final ه, and collapses doubled letters: ماكرون and ماكرن both give مكرن.
     """
+    return _REPEATED_LETTER.sub(r"\1", _without_vowels(word))
+
+
+def consonants_in_order(word: str) -> str:
+    """`skeleton` without merging the consonants a dropped vowel leaves side by side.
+
+    السنين and الصين share the skeleton السن, but dropping ي from السنين leaves two ن
+    (السنن): two words whose consonants differ are no spellings of one name. Doubled
+    letters as written still count once (`folded`).
+    """
+    return _without_vowels(folded(word))
+
+
+def _without_vowels(word: str) -> str:
+    """The consonant classes folded, a final ه and the long vowels after the first letter dropped."""
     if not word:
         return ""
     consonants = _fold_consonants(word)
     if len(consonants) > 2 and consonants.endswith("ه"):
         consonants = consonants[:-1]
-    return _REPEATED_LETTER.sub(r"\1", _LONG_VOWEL_AFTER_FIRST.sub("", consonants))
+    return _LONG_VOWEL_AFTER_FIRST.sub("", consonants)
 
 
 def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list[str]:
@@ -247,6 +262,29 @@ def organisation_short_keys(full_name_keys: Iterable[str]) -> list[str]:
             short = " ".join(form)
             if len(short.replace(" ", "")) >= _MIN_DISTINCT_CHARS and short not in full:
                 shorts.setdefault(short, None)
+    return list(shorts)
+
+
+# The words of a state's formal name that say what kind of state it is (سلطنة عمان، جمهورية التشيك),
+# which news drops. Not إمارة: an emirate is usually a region named like its city (إمارة دبي).
+POLITY_HEADS: Final = frozenset(["سلطنه", "مملكه", "المملكه", "جمهوريه", "الجمهوريه", "دوله"])
+
+
+def country_short_keys(full_name_keys: Iterable[str]) -> list[str]:
+    """A country's names without the kind of state that opens them, as keys: سلطنه عمان → عمان.
+
+    Not when an adjective follows the head (المملكه المتحده، الجمهوريه العربيه السوريه): the
+    adjective describes the state, and alone it names nothing.
+    """
+    shorts: dict[str, None] = {}
+    full = set(full_name_keys)
+    for key in full:
+        tokens = key.split(" ")
+        if len(tokens) < 2 or tokens[0] not in POLITY_HEADS or nisba_adjective(tokens[1]):
+            continue
+        short = " ".join(tokens[1:])
+        if len(short.replace(" ", "")) >= _MIN_DISTINCT_CHARS and short not in full:
+            shorts.setdefault(short, None)
     return list(shorts)
 
 

@@ -111,6 +111,26 @@ def test_names_for_uses_the_same_keys_as_name_key() -> None:
         assert row["key"] == name_key(row["name"] or row["key"])
 
 
+def test_a_country_is_also_named_without_the_kind_of_state_that_opens_its_name() -> None:
+    """سلطنة عمان is عمان in news; المملكة المتحدة is not المتحدة, and a region keeps its whole name."""
+
+    def short_names(record: EntityRecord) -> set[str]:
+        return {row["key"] for row in names_for(record, blocked_surnames()) if row["kind"] == "short"}
+
+    def country(qid: str, label: str, *aliases: str) -> EntityRecord:
+        return EntityRecord(
+            qid, EntityKind.PLACE, label_ar=label, aliases_ar=aliases, country_qid=qid, instance_of=("Q6256",)
+        )
+
+    assert short_names(country("Q9000000811", "سلطنة عمان")) == {"عمان"}
+    assert short_names(country("Q9000000812", "جمهورية التشيك")) == {"التشيك"}
+    formal = "المملكة المتحدة لبريطانيا العظمى وأيرلندا الشمالية"
+    assert short_names(country("Q9000000813", "المملكة المتحدة", formal)) == set()
+    assert short_names(country("Q9000000814", "الجمهورية العربية السورية")) == set()
+    region = EntityRecord("Q9000000815", EntityKind.PLACE, label_ar="سلطنة لحج", country_qid="Q9000000811")
+    assert short_names(region) == set()
+
+
 def _first_build(tmp_path: Path) -> tuple[Path, bytes]:
     out = tmp_path / "gazetteer.sqlite"
     build(out, [dump_source()], None)

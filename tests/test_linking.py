@@ -204,3 +204,10 @@ def test_rare_place_named_like_an_ordinary_word_needs_support(tmp_path: Path) ->
     assert [m.entity.qid for m in small.link("وصل الوفد إلى قرية قال شمال البلاد").mentions] == ["Q90000000002"]
     # A hamlet with a sitelink or none: an ordinary word after a cue is the phrase's adjective (مدينة مهمة).
     assert [m.entity.qid for m in small.link("زار الوفد قرية مهمة في الشمال").mentions] == []
+
+
+def test_a_definite_word_after_an_honorific_is_an_epithet_with_a_proclitic_too(linker: Linker) -> None:
+    """الجليل is Galilee, but after الصحابي or الإمام, even glued to و or ف, it is "the venerable"."""
+    assert _links(linker, "سقطت صواريخ في الجليل أمس") == [("الجليل", "Galilee")]
+    for honorific in ("الإمام", "والإمام", "فالصحابي"):
+        assert _links(linker, f"سافر {honorific} الجليل إلى المدينة") == [], honorific

@@ -27,6 +27,7 @@ _REAL = (
     "Q79",  # مصر
     "Q43",  # تركيا
     "Q1396120",  # يائير لابيد
+    "Q842",  # سلطنة عمان
 )
 
 
@@ -59,6 +60,9 @@ SYNTHETIC = [
     _synthetic(106, "person", "سامر دسك", "رجل أعمال", "Q79", 19),
     # An obscure man whose given name, as written, is another spelling of a well-known one's.
     _synthetic(107, "person", "أولف هانسن", "مهندس", "Q79", 0),
+    # A word that is a name word as written and also a proclitic and another name word: بيونج، ب + يونج.
+    _synthetic(108, "person", "بيونج سو", "لاعب كرة قدم", "Q148", 0),
+    _synthetic(109, "person", "لي يونج", "ممثل", "Q148", 1),
 ]
 
 
@@ -95,6 +99,26 @@ def test_a_first_word_that_is_a_name_word_as_written_is_read_in_other_spellings_
     assert links(linker, "وقال المستشار الألماني أولف شولتس إن الحكومة باقية") == [("أولف شولتس", "Q61053")]
     # A given name is read only as written: أحمد is no spelling of another name's first word.
     assert links(linker, "وقال أحمد شولتس إن الحكومة باقية") == []
+
+
+def test_a_first_word_that_is_also_a_proclitic_and_a_name_word_is_read_in_other_spellings_too(
+    linker: Linker,
+) -> None:
+    """بيونج is a name word as written and ب + يونج: in بيونج يانج it is still another spelling of بيونغ."""
+    assert links(linker, "وصل الوفد إلى بيونج يانج أمس") == [("بيونج يانج", "Q18808")]
+    assert _resolved(linker, "بيونج يانج")[:1] == ["Q18808"]
+
+
+def test_a_country_is_named_without_the_kind_of_state_its_label_opens_with(linker: Linker) -> None:
+    """Labelled سلطنة عمان, with no alias: news calls it عمان."""
+    assert links(linker, "وأعلنت عمان استعدادها للوساطة بين الطرفين") == [("عمان", "Q842")]
+
+
+def test_a_dropped_vowel_that_merges_two_consonants_makes_no_spelling(linker: Linker) -> None:
+    """السنين ("the years") and الصين share a skeleton only once the ي between its two ن goes."""
+    text = "برع فيها الصينيون منذ مئات السنين، ومازالوا يمارسونها."
+    assert ("السنين", "Q148") not in links(linker, text)
+    assert _resolved(linker, "السنين") == []
 
 
 def test_a_hamza_on_another_seat_is_another_spelling(linker: Linker) -> None:

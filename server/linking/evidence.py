@@ -457,7 +457,7 @@ class EvidenceReader:
             given_name=self._is_given_name(norm),
             person_title=definite and cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
             title=cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
-            honorific=norm in self._honorifics,
+            honorific=any(form in self._honorifics for form in forms),  # فالصحابي الجليل too
             cue=cue is not None,
             definite_noun=any(form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),
             indefinite_noun=any(not form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),

@@ -19,7 +19,7 @@ from typing import Final, NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from gazetteer.keys import NISBA_ENDINGS, folded, name_key, skeleton
+from gazetteer.keys import NISBA_ENDINGS, consonants_in_order, folded, name_key, skeleton
 from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.lookup_tables import MIN_TYPO_WORD, deletes
@@ -151,6 +151,7 @@ class NameIndex:
         self.continuation_matches = Memo(self._continuation_matches, memo_entries)
         # The folded form of each vocabulary word a skeleton look-up brings back (dozens per new word).
         self._folded = Memo(folded, memo_entries)
+        self._consonants = Memo(consonants_in_order, memo_entries)
         self.first_word_readings = Memo(self._first_word_readings, memo_entries)
         _LOGGER.info("name index over %s: %d demonyms", gazetteer.path, len(self.demonyms))
 
@@ -225,6 +226,7 @@ class NameIndex:
         key = skeleton(word)
         if len(key) >= MIN_SKELETON_KEY:
             word_folded = folded(word)
+            word_consonants = consonants_in_order(word)
             for candidate in self.gazetteer.words_with_skeleton(key):
                 if candidate == word or len(candidate) < MIN_SKELETON_CANDIDATE:
                     continue
@@ -240,7 +242,7 @@ class NameIndex:
                 # Compared folded, so that only the vowels count (جالنت / غالانت), or as written where the
                 # fold collapses a hamza's seat into a doubled letter: يئير is ييير, folded ير; يائير is يايير.
                 similarity = max(as_written, Levenshtein.normalized_similarity(word_folded, candidate_folded))
-                if similarity >= MIN_VARIANT_SIMILARITY:
+                if similarity >= MIN_VARIANT_SIMILARITY and self._consonants.value(candidate) == word_consonants:
                     found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, VARIANT)
         if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
             for candidate in sorted(self.gazetteer.words_with_any_variant(deletes(word) | {word})):
@@ -333,6 +335,19 @@ class NameIndex:
             return variants
         return tuple(m for m in variants if m.how != TYPO)
 
+    def _whole_word_spellings(
+        self, word: str, exact_whole: list[tuple[int, WordMatch]]
+    ) -> tuple[tuple[int, WordMatch], ...]:
+        """The other spellings of a word that starts a name and is a name word as written, proclitic or not.
+
+        A name word as written (أولف, an obscure man's; بيونج, also ب + يونج) may still be another
+        spelling of a well-known name's word (أولاف شولتس، بيونغ يانغ): the whole name must match,
+        and the gates decide. A given name is no spelling of another (محمد is not محمود).
+        """
+        if not exact_whole or word in self._given_names:
+            return ()
+        return tuple((0, m) for m in self._other_spellings(word))
+
     def first_word_readings_as_written(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
         """(skip, match) readings of a word that starts a name, without spelling variants (not remembered)."""
         if self.is_word(word):
@@ -367,20 +382,14 @@ class NameIndex:
                 # للامم may begin a name of its own and also be ل + الامم (الأمم المتحدة). One proclitic
                 # may give two stems (ل + لامم, ل + الامم with the article's alef back): both are read,
                 # or a large gazetteer's village لامم would hide الأمم المتحدة.
-                return (
-                    *exact_whole,
-                    *(
-                        (other.skip, WordMatch(other.stem, 1.0, EXACT))
-                        for other in splits
-                        if other.skip == split.skip and self.is_word(other.stem)
-                    ),
+                proclitic_stems = tuple(
+                    (other.skip, WordMatch(other.stem, 1.0, EXACT))
+                    for other in splits
+                    if other.skip == split.skip and self.is_word(other.stem)
                 )
+                return (*exact_whole, *proclitic_stems, *self._whole_word_spellings(word, exact_whole))
         if exact_whole:
-            if word in self._given_names:
-                return tuple(exact_whole)  # محمد is no spelling of محمود
-            # A name word as written (أولف, an obscure man's) may still be another spelling of a
-            # well-known name's word (أولاف شولتس): the whole name must match, and the gates decide.
-            return (*exact_whole, *((0, m) for m in self._other_spellings(word)))
+            return (*exact_whole, *self._whole_word_spellings(word, exact_whole))
         if self.is_ordinary.value(word):
             return ()  # وزيراً is no و + a spelling of a name
         readings = [(0, m) for m in whole]
