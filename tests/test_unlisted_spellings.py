@@ -28,6 +28,10 @@ _REAL = (
     "Q43",  # تركيا
     "Q1396120",  # يائير لابيد
     "Q842",  # سلطنة عمان
+    "Q55",  # هولندا
+    "Q878",  # الإمارات
+    "Q57410",  # شمعون بيريز
+    "Q40464",  # وكالة الصحافة الفرنسية
 )
 
 
@@ -119,6 +123,18 @@ def test_a_dropped_vowel_that_merges_two_consonants_makes_no_spelling(linker: Li
     text = "برع فيها الصينيون منذ مئات السنين، ومازالوا يمارسونها."
     assert ("السنين", "Q148") not in links(linker, text)
     assert _resolved(linker, "السنين") == []
+
+
+def test_a_well_known_name_with_a_long_vowel_added_or_dropped_links_alone(linker: Linker) -> None:
+    """هولندة is هولندا with no cue; المرات, a definite word a vowel away from الإمارات, is a word ("times")."""
+    assert links(linker, "تقع المحكمة في لاهاي في هولندة منذ عقود") == [("هولندة", "Q55")]
+    assert links(linker, "شاهدها الملايين آلاف المرات هذا العام") == []
+
+
+def test_a_long_name_is_shortened_after_its_titles_not_through_them(linker: Linker) -> None:
+    """وكالة is a title of the query, not a given name: no short form "وكالة بريس" reaches شمعون بيريز."""
+    assert "Q57410" not in _resolved(linker, "وكالة فرانس بريس")
+    assert _resolved(linker, "الشيخ محمد بن راشد بن سعيد آل مكتوم")[:1] == ["Q57655"]
 
 
 def test_a_hamza_on_another_seat_is_another_spelling(linker: Linker) -> None:

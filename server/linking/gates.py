@@ -17,7 +17,7 @@ from gazetteer.records import EntityKind, EntityRecord
 from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.evidence import Evidence, NameFacts, mostly_ordinary
-from server.linking.index import FOLDED, TYPO
+from server.linking.index import FOLDED, TYPO, VARIANT
 from server.linking.spotter import SpanMatch
 
 # Enum members read once as `Final` constants (see ARCHITECTURE.md).
@@ -35,6 +35,8 @@ PROMINENT_PRIOR: Final = 0.6
 WELL_KNOWN_PRIOR: Final = 0.75
 # An entity this little known (two sitelinks or fewer) is one of thousands of its name's kind.
 OBSCURE_PRIOR: Final = scoring.OBSCURE_PRIOR
+# A well-known name spelled with a long vowel added or dropped links alone from this length (`_prominent_spelling`).
+MIN_VOWEL_SPELLING_CHARS: Final = 6
 # A surname alone that is sometimes an ordinary word (عون "help") needs a title before it.
 SURNAME_MAX_ORDINARY: Final = 0.2
 
@@ -157,12 +159,17 @@ class Gate:
         return evidence.name.ordinary < OFTEN_ORDINARY or strong or any_context
 
     def _prominent_spelling(self, prior: float) -> bool:
-        """The same letters up to the consonants transliteration swaps, of a well-known entity's name: بوينج، جوجل.
+        """Another spelling of a well-known entity's name: the same letters up to the consonants
+        transliteration swaps (بوينج، جوجل), or a long vowel added or dropped in a name of six
+        letters or more without the article (هولندة، كراكاس، تركمنستان).
 
-        Not a vowel added or dropped: inflected ordinary words fall within one of those
-        of some famous name (السنين of الصين، فإننا of فيينا).
+        A definite word a vowel away from a famous name is mostly an inflected ordinary word
+        the lexicon does not list (المرات of الإمارات، العون of العيون); shorter ones too
+        often meet a famous name by chance.
         """
-        return self.span.loosest == FOLDED and prior >= WELL_KNOWN_PRIOR and len(self.evidence.key) >= 4
+        key, loosest = self.evidence.key, self.span.loosest
+        vowel_spelling = loosest == VARIANT and len(key) >= MIN_VOWEL_SPELLING_CHARS and not key.startswith("ال")
+        return (loosest == FOLDED or vowel_spelling) and prior >= WELL_KNOWN_PRIOR and len(key) >= 4
 
     def _surname_passes(self, prior: float, cue: float, given_name_as_surname: bool = False) -> bool:
         """A surname alone, with no full name in the document (`given_name_as_surname`: see `passes`)."""

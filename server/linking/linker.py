@@ -327,12 +327,15 @@ class Linker:
         best: dict[str, float] = {}
         widened = self._widened_keys(document, kinds) if document is not None else {}
         if not self._add_query_scores(name, words, kinds, document, document_countries, best, widened=widened):
-            # A long formal name (تميم بن حمد بن خليفة آل ثاني) is looked for in its shorter forms.
-            query_key = " ".join(word.norm for word in words)
-            for form in short_name_keys([query_key]):
+            # A long formal name (الشيخ تميم بن حمد بن خليفة آل ثاني) is looked for in its shorter forms,
+            # after the same titles. The titles are no part of the name: وكالة فرانس بريس is no person
+            # "وكالة بريس".
+            titles = self._leading_titles(words)
+            leading = "".join(f"{word.norm} " for word in words[:titles])
+            for form in short_name_keys([" ".join(word.norm for word in words[titles:])]):
                 self._add_query_scores(
-                    form,
-                    document_words(form),
+                    leading + form,
+                    document_words(leading + form),
                     kinds,
                     document,
                     document_countries,
