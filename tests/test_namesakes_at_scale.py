@@ -25,6 +25,10 @@ def _person(n: int, label: str, sitelinks: int, description: str = "") -> dict[s
     return synthetic_entity(951 + n, "person", label, sitelinks, description=description)
 
 
+def _man(n: int, label: str, sitelinks: int, description: str, country: str = "") -> dict[str, object]:
+    return synthetic_entity(1000 + n, "person", label, sitelinks, country=country, description=description)
+
+
 def _village(n: int, label: str, sitelinks: int = 3, country: str = "Q79") -> dict[str, object]:
     return synthetic_entity(980 + n, "place", label, sitelinks, country=country)
 
@@ -51,6 +55,15 @@ CROWD = [
     _village(5, "سارطة"),
     # A woman of the family name, less known than the crowd: the key leaves her out.
     _person(24, "سميرة لوديي", 3, "سياسية"),
+    # The crown prince's full name borne by a crowd known a little, and by an obscure man with the
+    # letter ز for س: alone under his spelling, no namesake lowers his score.
+    *(_man(n, "محمد بن سلمان", 3 + n, "رجل أعمال") for n in range(7)),
+    _man(7, "محمد بن زلمان", 2, "رجل أعمال", "Q1049"),
+    # Kings named محمد, none of them the fifth: they share الملك محمد (a titled given name).
+    *(_man(8 + n, f"محمد {ordinal}", 30 + n, "ملك المغرب") for n, ordinal in enumerate(("الأول", "الثاني"))),
+    *(_man(10 + n, "محمد الخامس", 20 + n, "لاعب كرة قدم") for n in range(4)),
+    # An Israeli known a little, labelled with the president's family name alone.
+    _man(14, "هرتسوغ", 20, "سياسي", "Q801"),
 ]  # fmt: skip
 
 
@@ -142,3 +155,25 @@ def test_gender_over_a_widened_family_name_is_the_same_with_and_without_shortcut
     assert [(m.start, m.entity.qid, m.score) for m in fast_mentions] == [
         (m.start, m.entity.qid, m.score) for m in plain_mentions
     ]
+
+
+def test_a_name_as_written_shared_by_namesakes_beats_an_unshared_other_spelling_of_it(linker: Linker) -> None:
+    """Seven namesakes lower the crown prince's score; محمد بن زلمان, one obscure Sudanese man (and Sudan
+    is named), is not lowered.
+    The readings of the same words are compared by the evidence for their best candidates."""
+    text = "استقبل ولي العهد السعودي الأمير محمد بن سلمان في الرياض وفدا من السودان."
+    assert links(linker, text)[0] == ("محمد بن سلمان", "Q6892571")
+
+
+def test_a_titled_given_name_is_one_word_against_a_longer_name_over_the_same_words(linker: Linker) -> None:
+    """الملك محمد names the given name محمد only: محمد الخامس, two words, wins the overlap."""
+    text = "زار الملك ضريح جده الملك محمد الخامس في الرباط."
+    assert links(linker, text)[0] == ("محمد الخامس", "Q193874")
+
+
+def test_a_person_labelled_with_one_word_is_named_by_it_no_better_than_its_famous_bearer(linker: Linker) -> None:
+    """هرتسوغ is an obscure man's whole label and the president's family name: his label does not
+    outweigh the president's 70 sitelinks and the role words around the name."""
+    context = "استقبل الرئيس الإسرائيلي هرتزوغ وفدا أمريكيا في القدس"
+    assert linker.resolve("هرتزوغ", context)[0].entity.qid == "Q983258"
+    assert links(linker, context)[0] == ("هرتزوغ", "Q983258")

@@ -516,15 +516,18 @@ class EvidenceReader:
 
 
 def role_word(norm: str) -> str:
-    """A word's stem for matching roles with descriptions: no و/ب/ل, article or ة ("" for short words).
+    """A word's stem for matching roles with descriptions: no و/ب/ل, article, ة or nisba ي ("" for short words).
 
-    الخارجية and خارجية both give خارجي; وزير stays وزير.
+    الخارجية and خارجية both give خارج; وزير stays وزير; الإسرائيلي gives اسراييل, as إسرائيل
+    does: the president's description رئيس إسرائيل says what الرئيس الإسرائيلي says.
     """
     for prefix in ("وال", "بال", "لل", "ال", "و"):
         if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_ROLE_WORD:
             norm = norm[len(prefix) :]
             break
     if norm.endswith("ه") and len(norm) > MIN_ROLE_WORD:
+        norm = norm[:-1]
+    if norm.endswith("ي") and len(norm) > MIN_ROLE_WORD:
         norm = norm[:-1]
     return norm if len(norm) >= MIN_ROLE_WORD else ""
 

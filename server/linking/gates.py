@@ -137,8 +137,16 @@ class Gate:
             return False  # جثتين is no village غيستين: a variant of a little-known name is noise
         if evidence.ordinary_word_split and prior < WELL_KNOWN_PRIOR and not named_in_full:
             return False  # فتوى is a word, not ف + the family name توى of a man known a little
-        if not self.span.exact and name_kind == _SURNAME and prior < WELL_KNOWN_PRIOR and not named_in_full:
-            return False  # الأمير مولاي رشيد: a title before another spelling of a family name is not enough
+        if (
+            not self.span.exact
+            and name_kind == _SURNAME
+            and prior < WELL_KNOWN_PRIOR
+            and not named_in_full
+            and cue < scoring.ROLE_MATCH
+        ):
+            # الأمير مولاي رشيد: a title before another spelling of a family name is not enough; the
+            # words around it saying its bearer's role are (الرئيس الإسرائيلي هرتزوغ).
+            return False
         often_ordinary = evidence.name.common or evidence.name.ordinary >= OFTEN_ORDINARY
         if often_ordinary and evidence.before_definite_noun and evidence.name.demonym_country is None:
             return False  # صور الحادث: the first term of a construct is a common noun

@@ -160,12 +160,16 @@ class _SpanResult:
         share: float,
         rivals: tuple[_Scored, ...],
         rival_sitelinks: int | None = None,
+        evidence: float | None = None,
     ) -> None:
         self.span = span
         self.best = best
         self.score = score
         self.share = share
         self.rivals = rivals
+        # The best candidate's score before its rivals lower it (the score itself when it has none):
+        # what other readings of the same words are compared by (`_one_reading_each`).
+        self.evidence = score if evidence is None else evidence
         # The best-known rival's, read only for a one-word name that may anchor by its lead (`_clear_lead`).
         self.rival_sitelinks = rival_sitelinks
 
@@ -235,17 +239,21 @@ class Linker:
         check()
         first_pass = self._without_context(spans, words, options.kinds, demonyms, check)
         kept = options.max_candidates
-        first_results = [_rank(span, scores, kept) for span, scores in zip(spans, first_pass.scores, strict=True)]
+        first_results = _one_reading_each(
+            [_rank(span, scores, kept) for span, scores in zip(spans, first_pass.scores, strict=True)]
+        )
         first_selected = self._select(first_results, min_score)
         context = self._context(first_selected, demonyms, words)
         if not context.is_empty():
             widened = self._widened_keys(context, options.kinds)
             rescored = self._rescore(spans, first_pass, context, words, demonyms, check, widened)
             results = self._select(
-                [
-                    first if scores is None else _rank(span, scores, kept)  # None: as in the first pass
-                    for span, first, scores in zip(spans, first_results, rescored, strict=True)
-                ],
+                _one_reading_each(
+                    [
+                        first if scores is None else _rank(span, scores, kept)  # None: as in the first pass
+                        for span, first, scores in zip(spans, first_results, rescored, strict=True)
+                    ]
+                ),
                 min_score,
             )
             results = self._with_given_names(words, results, context, options.kinds, min_score)
@@ -308,7 +316,9 @@ class Linker:
         context_demonyms = self.reader.demonym_positions(context_words)
         context_spans = spot(context, context_words, self.index)
         context_scores = self._without_context(context_spans, context_words, kinds, context_demonyms, check).scores
-        context_results = [_rank(span, scores, 0) for span, scores in zip(context_spans, context_scores, strict=True)]
+        context_results = _one_reading_each(
+            [_rank(span, scores, 0) for span, scores in zip(context_spans, context_scores, strict=True)]
+        )
         selected = self._select(context_results, self.default_min_score)
         return self._context(selected), frozenset(context_demonyms.values())
 
@@ -424,19 +434,29 @@ class Linker:
             if current is None or _name_weight(ref) > _name_weight(current):
                 best[ref.qid] = ref
         candidates = []
+        one_word = " " not in key
         for qid, ref in best.items():
             entity = self.gazetteer.entity(qid)
             if entity is not None:
-                candidates.append(self._key_candidate(ref, entity))
+                candidates.append(self._key_candidate(ref, entity, one_word))
         return _key_candidates_of(tuple(candidates))
 
-    def _key_candidate(self, ref: NameRef, entity: EntityRecord) -> _KeyCandidate:
-        """One candidate of a key, named by `ref`, with what the gazetteer alone says of it."""
+    def _key_candidate(self, ref: NameRef, entity: EntityRecord, one_word: bool = False) -> _KeyCandidate:
+        """One candidate of a key, named by `ref`, with what the gazetteer alone says of it.
+
+        `one_word`: the key is one word. A person's one-word label or alias (هرتسوغ, a namesake
+        known a little) is read as a family name: it names them no better than it names a person
+        named in full whose family name it is, and the same gates hold it back. The prior and the
+        context decide between them, not the kind of name.
+        """
+        if one_word and entity.kind is EntityKind.PERSON and ref.kind != _SURNAME:
+            ref = NameRef(ref.qid, _SURNAME, ref.lang)
         country = is_country(entity)
         own_country = entity.qid if country else entity.country_qid
         prior = popularity(entity.sitelinks)
         description = self._description_words.value(entity.qid)
-        gender = self._description_gender.value(entity.description_ar) if entity.kind is EntityKind.PERSON else UNKNOWN
+        person = entity.kind is EntityKind.PERSON
+        gender = self._description_gender.value(entity.description_ar) if person else UNKNOWN
         return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description, gender)
 
     def _widened_keys(
@@ -849,8 +869,11 @@ def _key_candidates_of(candidates: tuple[_KeyCandidate, ...]) -> _KeyCandidates:
 
 
 def _settle(run: list[_SpanResult]) -> list[_SpanResult]:
-    """The spans of a run of overlapping spans that win: longest first, then best score, in text order."""
-    run = sorted(run, key=lambda r: (r.span.first - r.span.last, -r.score, r.span.first, r.span.skip))
+    """The spans of a run of overlapping spans that win: longest name first, then best score, in text order.
+
+    A titled name's title is not part of its name (الملك محمد names محمد): محمد الخامس is longer.
+    """
+    run = sorted(run, key=lambda r: (_name_words(r), -r.score, r.span.first, r.span.skip))
     taken: set[int] = set()
     chosen = []
     for result in run:
@@ -860,6 +883,12 @@ def _settle(run: list[_SpanResult]) -> list[_SpanResult]:
             chosen.append(result)
     chosen.sort(key=lambda r: r.span.first)
     return chosen
+
+
+def _name_words(result: _SpanResult) -> int:
+    """Minus the number of words of the result's name (the mention's, a title left out), for sorting."""
+    words = result.span.last - result.span.first + 1
+    return -(words - 1 if result.best.name_kind == _TITLED else words)
 
 
 def _clear_lead(result: _SpanResult) -> bool:
@@ -894,7 +923,42 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None], rivals_kept: int) -
     rival_sitelinks = None
     if share < ANCHOR_MIN_SHARE and span.first == span.last and ranked[0].score >= ANCHOR_MIN_SCORE:
         rival_sitelinks = max(s.entity.sitelinks for s in scored[1:])
-    return _SpanResult(span, ranked[0], ranked[0].score, share, tuple(ranked[1:]), rival_sitelinks)
+    return _SpanResult(span, ranked[0], ranked[0].score, share, tuple(ranked[1:]), rival_sitelinks, scored[0].score)
+
+
+def _one_reading_each(results: list[_SpanResult | None]) -> list[_SpanResult | None]:
+    """`results` with one reading kept of the same words after the same proclitic: the one whose
+    best candidate has the most evidence before its rivals share it; the others None.
+
+    محمد بن سلمان as written names the crown prince and a crowd of obscure namesakes, who
+    lower his score; folded as محمد بن زلمان it names one obscure man, alone and so not
+    lowered. The readings are spellings of one mention: the evidence for their best
+    candidates decides between them, where `_select` would compare the lowered scores.
+    """
+    kept = list(results)
+    run_first = run_last = -1
+    held: list[int] = []  # where the best reading so far after each proclitic of this run of words is
+    for i, result in enumerate(results):
+        if result is None:
+            continue
+        span = result.span
+        if span.first != run_first or span.last != run_last:  # spans come by first word, then last
+            run_first, run_last = span.first, span.last
+            held = [i]
+            continue
+        for n, h in enumerate(held):
+            rival = results[h]
+            assert rival is not None
+            if rival.span.skip == span.skip:
+                if result.evidence > rival.evidence:
+                    kept[h] = None
+                    held[n] = i
+                else:
+                    kept[i] = None
+                break
+        else:
+            held.append(i)
+    return kept
 
 
 def _may_open(
