@@ -51,15 +51,17 @@ def _compress(source: Path, target: Path) -> Path:
     return target
 
 
-def prepare_dumps(entities: int, in_scope: float, formats: list[str], seed: int = 1) -> dict[str, Path]:
+def prepare_dumps(
+    entities: int, in_scope: float, formats: list[str], seed: int = 1, prominent_namesakes: bool = False
+) -> dict[str, Path]:
     """The dump files of one size in the asked formats, written only when missing."""
     DATA.mkdir(parents=True, exist_ok=True)
-    stem = f"synthetic-{entities}-s{seed}-in{in_scope:g}"
+    stem = f"synthetic-{entities}-s{seed}-in{in_scope:g}{'-prominent' if prominent_namesakes else ''}"
     plain = DATA / f"{stem}.json"
     paths = {fmt: DATA / f"{stem}{_SUFFIXES[fmt]}" for fmt in formats}
     if not plain.exists():
         started = time.monotonic()
-        counts = write_dump(plain, entities, seed=seed, in_scope=in_scope)
+        counts = write_dump(plain, entities, seed=seed, in_scope=in_scope, prominent_namesakes=prominent_namesakes)
         _LOGGER.info("wrote %s in %.0fs: %s", plain.name, time.monotonic() - started, dict(sorted(counts.items())))
     missing = [p for fmt, p in paths.items() if fmt != "plain" and not p.exists()]
     if missing:

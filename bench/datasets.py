@@ -48,9 +48,15 @@ class GazetteerFacts:
     file_bytes: int
 
 
-def gazetteer_path(size: int, labels_only: bool = False) -> Path:
-    """Where the synthetic gazetteer of `size` dump entities is kept (`labels_only`: see `ensure_gazetteer`)."""
-    return DATA / f"gazetteer-{size}{'-labels' if labels_only else ''}.sqlite"
+# The seed of the dump with the other shape of namesakes: another draw as well as another shape.
+PROMINENT_NAMESAKES_SEED = 2
+
+
+def gazetteer_path(size: int, labels_only: bool = False, prominent_namesakes: bool = False) -> Path:
+    """Where the synthetic gazetteer of `size` dump entities is kept (options: see `ensure_gazetteer`)."""
+    return (
+        DATA / f"gazetteer-{size}{'-labels' if labels_only else ''}{'-prominent' if prominent_namesakes else ''}.sqlite"
+    )
 
 
 def usable(path: Path) -> bool:
@@ -64,17 +70,21 @@ def usable(path: Path) -> bool:
     return True
 
 
-def ensure_gazetteer(size: int, labels_only: bool = False) -> Path:
+def ensure_gazetteer(size: int, labels_only: bool = False, prominent_namesakes: bool = False) -> Path:
     """The gazetteer of `size` synthetic entities plus the seeds: reused when usable, else built.
 
     `labels_only`: the seeds without their aliases, as thin Wikidata items carry them (labels,
     descriptions, statements), inside the same entities; the shape the hidden checks use.
+    `prominent_namesakes`: entities drawn with another seed and the generator's other shape of
+    namesakes (twice as many, some better known than the famous bearer): a gazetteer built
+    differently from the one the linker was measured on while it was written.
     """
-    path = gazetteer_path(size, labels_only)
+    path = gazetteer_path(size, labels_only, prominent_namesakes)
     if usable(path):
         _LOGGER.info("reusing %s", path)
         return path
-    dump = prepare_dumps(size, IN_SCOPE, ["plain"])["plain"]
+    seed = PROMINENT_NAMESAKES_SEED if prominent_namesakes else 1
+    dump = prepare_dumps(size, IN_SCOPE, ["plain"], seed, prominent_namesakes)["plain"]
     with tempfile.TemporaryDirectory(prefix="seeds-") as folder:
         seeds = _label_only_seeds(Path(folder)) if labels_only else SEEDS_DIR
         command = [sys.executable, "-m", "gazetteer", "build", "--dump", str(dump), "--seeds", str(seeds)]
@@ -180,10 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.datasets", description=main.__doc__)
     parser.add_argument("sizes", nargs="+", type=int, help="entities, e.g. 1000000")
     parser.add_argument("--labels-only", action="store_true", help="the seeds without their aliases")
+    parser.add_argument(
+        "--prominent-namesakes",
+        action="store_true",
+        help="another draw, with twice as many namesakes of famous people and heavy-tailed sitelinks",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for size in args.sizes:
-        print(ensure_gazetteer(size, args.labels_only))
+        print(ensure_gazetteer(size, args.labels_only, args.prominent_namesakes))
     return 0
 
 

@@ -56,11 +56,13 @@ def write_dump(
     in_scope: float = 0.10,
     bad_share: float = 0.0,
     stats: DumpStats | None = None,
+    prominent_namesakes: bool = False,
 ) -> Counter[str]:
     """Write `count` entities to `path` in the official framing; returns how many of each kind.
 
-    With `stats`, every entity is also counted there (name words, labels, sitelinks, traps)."""
-    generator = DumpGenerator(seed, in_scope)
+    With `stats`, every entity is also counted there (name words, labels, sitelinks, traps).
+    `prominent_namesakes`: the generator's other shape of namesakes (`DumpGenerator`)."""
+    generator = DumpGenerator(seed, in_scope, prominent_namesakes)
     bad_rng = random.Random(seed + 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
@@ -94,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-scope", type=float, default=0.10, help="share of in-scope entities (default 0.10)")
     parser.add_argument("--bad-share", type=float, default=0.0, help="share of truncated (malformed) lines")
     parser.add_argument(
+        "--prominent-namesakes",
+        action="store_true",
+        help="twice as many namesakes of famous people, with sitelinks as heavy-tailed as anyone's",
+    )
+    parser.add_argument(
         "--stats", action="store_true", help="print name-vocabulary, homonym, sitelink and trap figures at the end"
     )
     args = parser.parse_args(argv)
@@ -101,7 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     stats = DumpStats() if args.stats else None
     counts = write_dump(
-        args.out, args.entities, seed=args.seed, in_scope=args.in_scope, bad_share=args.bad_share, stats=stats
+        args.out,
+        args.entities,
+        seed=args.seed,
+        in_scope=args.in_scope,
+        bad_share=args.bad_share,
+        stats=stats,
+        prominent_namesakes=args.prominent_namesakes,
     )
     _LOGGER.info(
         "wrote %s (%d bytes) in %.1fs: %s",

@@ -76,3 +76,32 @@ def test_seed_place_names_recur_and_sitelinks_are_heavy_tailed(dump: tuple[list[
     )
     assert links[len(links) // 2] <= 1 and links[-1] >= 20  # median person 0–1, a long tail
     assert stats.in_scope > 1_000 and len(stats.words) > 1_500
+
+
+def _namesake_sitelinks(entities: list[dict]) -> list[int]:
+    """Sitelink counts of the people who bear a famous seed person's family name, the famous ones left out."""
+    surnames = {p.surname_ar for p in sources.seed_people(frozenset())}
+    famous = {p.label_ar for p in sources.seed_people(frozenset())}
+    return [
+        len(e.get("sitelinks", {}))
+        for e in entities
+        if (label := e["labels"].get("ar", {}).get("value"))
+        and label not in famous
+        and label.split()[-1] in surnames
+        and any(c["mainsnak"]["datavalue"]["value"]["id"] == "Q5" for c in e["claims"].get("P31", []))
+    ]
+
+
+def test_the_prominent_namesakes_shape_has_more_and_better_known_namesakes(
+    tmp_path: pytest.TempPathFactory, dump: tuple[list[dict], DumpStats]
+) -> None:
+    """The other shape (`--prominent-namesakes`): namesakes as many again, more of them known (over 3 sitelinks).
+
+    People of the usual shape may bear a famous family name without being drawn as namesakes."""
+    path = tmp_path / "prominent.json"  # type: ignore[operator]
+    write_dump(path, 20_000, seed=3, in_scope=0.10, prominent_namesakes=True)
+    with open(path, encoding="utf-8") as handle:
+        prominent = [json.loads(line.rstrip(",\n")) for line in handle if line.startswith("{")]
+    usual, other = _namesake_sitelinks(dump[0]), _namesake_sitelinks(prominent)
+    assert len(other) >= 1.5 * len(usual)
+    assert sum(n > 3 for n in other) >= 2 * sum(n > 3 for n in usual)

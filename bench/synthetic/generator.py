@@ -117,6 +117,9 @@ OUT_OF_SCOPE_MIX = {
     "building": 0.05,
 }
 NAMESAKE_SHARE = 0.03  # of in-scope people: namesakes of a famous seed person
+# The `prominent_namesakes` shape: twice as many namesakes, their sitelinks as heavy-tailed as anyone's
+# (some better known than the famous bearer), as in Wikidata, where a footballer may share a minister's name.
+PROMINENT_NAMESAKE_SHARE = 0.06
 ORDINARY_VILLAGE_SHARE = 0.06  # of in-scope places: named with an ordinary word
 SEED_PLACE_NAMESAKE_SHARE = 0.03  # of in-scope places: a seed place's name elsewhere
 
@@ -183,11 +186,15 @@ class DumpGenerator:
     """Makes synthetic entities; `entity(i)` is the i-th entity of the dump. `traps` counts each trap made,
     `last_in_scope` says whether the last entity is one the gazetteer profile keeps."""
 
-    def __init__(self, seed: int = 1, in_scope: float = 0.10) -> None:
+    def __init__(self, seed: int = 1, in_scope: float = 0.10, prominent_namesakes: bool = False) -> None:
+        """`prominent_namesakes`: the other shape of namesakes (`PROMINENT_NAMESAKE_SHARE`), a gazetteer
+        built differently from the default one, to see what the linker's figures owe to its shape."""
         from gazetteer.keys import name_key
         from gazetteer.lexicon import REGNAL_ORDINALS
 
         self.rng = random.Random(seed)
+        self.namesake_share = PROMINENT_NAMESAKE_SHARE if prominent_namesakes else NAMESAKE_SHARE
+        self.prominent_namesakes = prominent_namesakes
         self.wire = Wire(self.rng)
         kinds = [(k, in_scope * w) for k, w in IN_SCOPE_MIX.items()]
         kinds += [(k, (1 - in_scope) * w) for k, w in OUT_OF_SCOPE_MIX.items()]
@@ -273,7 +280,7 @@ class DumpGenerator:
 
     # In-scope kinds.
     def official(self, qid: str) -> dict[str, Any]:
-        if self.rng.random() < NAMESAKE_SHARE and self.people:
+        if self.rng.random() < self.namesake_share and self.people:
             return self._namesake(qid)
         country, country_ar, country_en, _ = self._country()
         label_ar, label_en, _, _ = self._person_name(country)
@@ -367,7 +374,7 @@ class DumpGenerator:
             country_ar,
             country_en,
             [],
-            self._links_few(3),
+            self._links_heavy() if self.prominent_namesakes else self._links_few(3),
             in_scope=in_scope,
             description=description,
         )
@@ -575,7 +582,7 @@ class DumpGenerator:
 
     def other_person(self, qid: str) -> dict[str, Any]:
         """A person outside politics (footballer, actor...): parsed, then rejected by the build."""
-        if self.rng.random() < NAMESAKE_SHARE and self.people:
+        if self.rng.random() < self.namesake_share and self.people:
             return self._namesake(qid, in_scope=False)
         country, country_ar, country_en, _ = self._country()
         label_ar, label_en, _, _ = self._person_name(country)
