@@ -37,6 +37,7 @@ from gazetteer.keys import (
     short_name_keys,
     surname_keys,
     titled_given_name_keys,
+    without_article,
 )
 from gazetteer.lexicon import OFTEN_ORDINARY, blocked_surnames, common_words, ordinary_share
 from gazetteer.lookup_tables import write_lookup_tables
@@ -159,6 +160,12 @@ def names_for(
             generic = _ordinary_word(short) and not (international and " " in short)
             if short not in full_keys and not generic:
                 yield from arabic(short, short, schema.NameKind.SHORT)
+        for i, key in enumerate(ar_keys):
+            # A one-word name that is no word of the language (an acronym, a foreign name) is written
+            # without its article too: الاونروا / اونروا، اليونيسف / يونيسف; not الجزيرة / جزيرة.
+            bare = without_article(key)
+            if bare and bare not in full_keys and ordinary_share(bare) == 0.0 and bare not in common_words():
+                yield from row(bare, bare, schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS, "ar")
 
 
 def _ordinary_word(key: str) -> bool:

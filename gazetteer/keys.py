@@ -203,6 +203,20 @@ def compound_spellings(key: str) -> list[str]:
     return variants
 
 
+_ARTICLE: Final = "ال"
+_MIN_ARTICLE_STEM = 3
+
+
+def without_article(key: str) -> str:
+    """A one-word name without its article (الاونروا → اونروا), or "" when it has none or too little is left.
+
+    Not the other way: the article may make another name of a foreign one (أمازون the company,
+    الأمازون the river and the forest)."""
+    if " " in key or not key.startswith(_ARTICLE) or len(key) - len(_ARTICLE) < _MIN_ARTICLE_STEM:
+        return ""
+    return key[len(_ARTICLE) :]
+
+
 # The nominative and the oblique plural of a nisba name are one name: الحوثيون / الحوثيين.
 _PLURAL_CASES: Final = (("يون", "يين"), ("يين", "يون"))
 

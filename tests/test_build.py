@@ -131,6 +131,18 @@ def test_a_country_is_also_named_without_the_kind_of_state_that_opens_its_name()
     assert short_names(region) == set()
 
 
+def test_an_organisation_named_by_one_foreign_word_is_also_named_without_its_article() -> None:
+    """الأونروا is اونروا too; الجزيرة ("the island") is no جزيرة, and no article is added (أمازون)."""
+
+    def keys(label: str) -> set[str]:
+        record = EntityRecord("Q9000000821", EntityKind.ORGANIZATION, label_ar=label)
+        return {row["key"] for row in names_for(record, blocked_surnames())}
+
+    assert keys("الأونروا") == {"الاونروا", "اونروا"}
+    assert keys("الجزيرة") == {"الجزيره"}
+    assert keys("أمازون") == {"امازون"}
+
+
 def _first_build(tmp_path: Path) -> tuple[Path, bytes]:
     out = tmp_path / "gazetteer.sqlite"
     build(out, [dump_source()], None)

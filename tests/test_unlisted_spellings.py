@@ -32,6 +32,7 @@ _REAL = (
     "Q878",  # الإمارات
     "Q57410",  # شمعون بيريز
     "Q40464",  # وكالة الصحافة الفرنسية
+    "Q846656",  # الأونروا
 )
 
 
@@ -135,6 +136,11 @@ def test_a_long_name_is_shortened_after_its_titles_not_through_them(linker: Link
     """وكالة is a title of the query, not a given name: no short form "وكالة بريس" reaches شمعون بيريز."""
     assert "Q57410" not in _resolved(linker, "وكالة فرانس بريس")
     assert _resolved(linker, "الشيخ محمد بن راشد بن سعيد آل مكتوم")[:1] == ["Q57655"]
+
+
+def test_an_acronym_labelled_with_the_article_is_found_without_it(linker: Linker) -> None:
+    assert _resolved(linker, "اونروا")[:1] == ["Q846656"]
+    assert links(linker, "قالت أونروا إن المساعدات لم تصل") == [("أونروا", "Q846656")]
 
 
 def test_a_hamza_on_another_seat_is_another_spelling(linker: Linker) -> None:
