@@ -211,3 +211,12 @@ def test_a_definite_word_after_an_honorific_is_an_epithet_with_a_proclitic_too(l
     assert _links(linker, "سقطت صواريخ في الجليل أمس") == [("الجليل", "Galilee")]
     for honorific in ("الإمام", "والإمام", "فالصحابي"):
         assert _links(linker, f"سافر {honorific} الجليل إلى المدينة") == [], honorific
+
+
+def test_a_name_joined_by_wa_to_an_anchor_is_read_as_the_same_class_of_entity(linker: Linker) -> None:
+    """عمان is Amman and Oman: after a city and و it is the city, after a country the country."""
+    assert _links(linker, "ويرى خبراء أن مدناً كالقاهرة وعمّان قد تستفيد من انتقال الشركات") == [
+        ("القاهرة", "Cairo"),
+        ("عمّان", "Amman"),
+    ]
+    assert _links(linker, "وقعت مصر وعمان اتفاقا تجاريا جديدا") == [("مصر", "Egypt"), ("عمان", "Oman")]

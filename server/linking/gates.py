@@ -61,8 +61,10 @@ class Support:
         self.in_context = in_context  # from the document's anchors (`scoring.DocumentContext.support`)
         self.cue = cue  # a cue word, or role words matching its description
         self.national = national  # a demonym of its country next to the span (ADJACENT) or near it (CUE_MATCH)
-        self.coordinated = coordinated  # an anchored entity of its kind joined to the span by و (العقبة وإربد)
-        self.total = scoring.combined_support(prior, max(in_context, national), cue)
+        self.coordinated = coordinated  # an anchored entity of its class joined to the span by و (العقبة وإربد)
+        # An anchor of its class joined by و speaks for it as its country in view would (القاهرة وعمان).
+        joined = scoring.COORDINATED if coordinated else 0.0
+        self.total = scoring.combined_support(prior, max(in_context, national, joined), cue)
 
 
 class Gate:

@@ -541,7 +541,7 @@ class Linker:
         if facts is None:
             return [], False
         evidence, candidates = facts.evidence, facts.candidates
-        coordinated = _coordinated_kinds(span, words, context, evidence) if context else frozenset()
+        coordinated = _coordinated_classes(span, words, context, evidence) if context else frozenset()
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
         role_words = facts.role_words
@@ -578,7 +578,7 @@ class Linker:
                 scored.append(None)
                 continue
             in_context = context.support(entity, country, first, prior) if context else 0.0
-            is_coordinated = entity.kind in coordinated if coordinated else False
+            is_coordinated = scoring.coordination_class(entity, country) in coordinated if coordinated else False
             if first_pass is not None and not in_context and not is_coordinated:
                 scored.append(first_pass[i])  # the context does not reach it: as in the first pass
                 continue
@@ -723,7 +723,7 @@ class Linker:
             if span_facts is None or (
                 reuse
                 and span_facts.context_qids.isdisjoint(context_qids)
-                and not _coordinated_kinds(span, words, context, span_facts.evidence)
+                and not _coordinated_classes(span, words, context, span_facts.evidence)
             ):
                 rescored.append(None)
                 continue
@@ -985,22 +985,23 @@ def _may_open(
 
 
 def _maybe_coordinated(span: SpanMatch, words: list[Word], context: scoring.DocumentContext) -> bool:
-    """Whether `_coordinated_kinds` may find a kind, before the span's evidence is read."""
-    if span.last + 1 in context.kinds_at:
+    """Whether `_coordinated_classes` may find a class, before the span's evidence is read."""
+    if span.last + 1 in context.classes_at:
         return True
-    return bool(span.skip) and words[span.first].norm.startswith("و") and span.first - 1 in context.kinds_at
+    return bool(span.skip) and words[span.first].norm.startswith("و") and span.first - 1 in context.classes_at
 
 
-def _coordinated_kinds(
+def _coordinated_classes(
     span: SpanMatch, words: list[Word], context: scoring.DocumentContext, evidence: Evidence
-) -> frozenset[EntityKind]:
-    """Kinds of the anchors joined to the span by و: the next word (والنيجر) or the span's own و."""
-    kinds = set()
-    if evidence.joined_to_next and span.last + 1 in context.kinds_at:
-        kinds.add(context.kinds_at[span.last + 1])
-    if span.skip and words[span.first].norm.startswith("و") and span.first - 1 in context.kinds_at:
-        kinds.add(context.kinds_at[span.first - 1])
-    return frozenset(kinds)
+) -> frozenset[str]:
+    """Classes (`scoring.coordination_class`) of the anchors joined to the span by و: the next word
+    (والنيجر) or the span's own و."""
+    classes = set()
+    if evidence.joined_to_next and span.last + 1 in context.classes_at:
+        classes.add(context.classes_at[span.last + 1])
+    if span.skip and words[span.first].norm.startswith("و") and span.first - 1 in context.classes_at:
+        classes.add(context.classes_at[span.first - 1])
+    return frozenset(classes)
 
 
 def _role_words_of(description: str) -> frozenset[str]:

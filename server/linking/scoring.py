@@ -41,6 +41,8 @@ CONTEXT_SAME_COUNTRY: Final = 0.55
 CONTEXT_SAME_COUNTRY_OBSCURE: Final = 0.3
 OBSCURE_PRIOR: Final = 0.2
 CONTEXT_COUNTRY_OF_OTHER: Final = 0.5
+# An anchored entity of the candidate's class joined to the span by و (`coordination_class`).
+COORDINATED: Final = 0.5
 CUE_MATCH: Final = 0.5
 ADJACENT_DEMONYM: Final = 0.8
 CONFLICTING_DEMONYM_FACTOR: Final = 0.6
@@ -52,6 +54,15 @@ CITY_OF_NAMESAKE_COUNTRY_FACTOR: Final = 0.8
 _AFTER_ANY_WORD: Final = 1 << 62
 
 
+_COUNTRY_CLASS: Final = "country"
+
+
+def coordination_class(entity: EntityRecord, country: bool) -> str:
+    """What a list joins alike: people, organisations, countries, or other places (مالي والنيجر are
+    countries; القاهرة وعمان cities, so عمان there is Amman, not Oman)."""
+    return _COUNTRY_CLASS if country else entity.kind.value
+
+
 @dataclass(slots=True)
 class DocumentContext:
     """What the document is already known to talk about (from confident anchors)."""
@@ -59,16 +70,18 @@ class DocumentContext:
     # QID → positions (first word index) of confident full-name mentions.
     anchors: dict[str, set[int]] = field(default_factory=dict)
     countries: dict[str, set[int]] = field(default_factory=dict)
-    # Word position (first and last word of each anchor) → the kind of entity anchored there.
-    kinds_at: dict[int, EntityKind] = field(default_factory=dict)
+    # Word position (first and last word of each anchor) → the class of entity anchored there
+    # (`coordination_class`): what an entity joined to it by و most likely is too.
+    classes_at: dict[int, str] = field(default_factory=dict)
     # Country QID → the word ranges [first, last] of the sentences its demonyms (المغربي) stand in.
     demonym_countries: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def add(self, entity: EntityRecord, country: bool, position: int, last: int | None = None) -> None:
         """An anchor: `entity` (a `country` or not) named in full at words [position, last]."""
         self.anchors.setdefault(entity.qid, set()).add(position)
-        self.kinds_at[position] = entity.kind
-        self.kinds_at[position if last is None else last] = entity.kind
+        anchored = coordination_class(entity, country)
+        self.classes_at[position] = anchored
+        self.classes_at[position if last is None else last] = anchored
         own_country = entity.qid if country else entity.country_qid
         if own_country:
             self.countries.setdefault(own_country, set()).add(position)
