@@ -220,3 +220,6 @@ def test_a_name_joined_by_wa_to_an_anchor_is_read_as_the_same_class_of_entity(li
         ("عمّان", "Amman"),
     ]
     assert _links(linker, "وقعت مصر وعمان اتفاقا تجاريا جديدا") == [("مصر", "Egypt"), ("عمان", "Oman")]
+    # A list takes its class from what comes before: عمان between قطر and القاهرة is a country.
+    listed = _links(linker, "سيعرض الفيلم في الكويت والبحرين وقطر وعمان والقاهرة.")
+    assert ("عمان", "Oman") in listed

@@ -64,6 +64,8 @@ CROWD = [
     *(_man(10 + n, "محمد الخامس", 20 + n, "لاعب كرة قدم") for n in range(4)),
     # An Israeli known a little, labelled with the president's family name alone.
     _man(14, "هرتسوغ", 20, "سياسي", "Q801"),
+    # A writer whose family name is an adjective ("absurd").
+    _man(15, "عبد الجبار العبثي", 40, "كاتب"),
 ]  # fmt: skip
 
 
@@ -177,3 +179,9 @@ def test_a_person_labelled_with_one_word_is_named_by_it_no_better_than_its_famou
     context = "استقبل الرئيس الإسرائيلي هرتزوغ وفدا أمريكيا في القدس"
     assert linker.resolve("هرتزوغ", context)[0].entity.qid == "Q983258"
     assert links(linker, context)[0] == ("هرتزوغ", "Q983258")
+
+
+def test_a_definite_word_after_a_definite_noun_is_its_adjective_not_a_family_name(linker: Linker) -> None:
+    """الجدل العبثي is "the absurd debate"; after a noun that names a person (الكاتب) it is the writer."""
+    assert links(linker, "وتقرأ العملية في ضوء الجدل العبثي الدائر بين القوى السياسية") == []
+    assert links(linker, "وقال الكاتب العبثي إن الرواية ستصدر قريبا") == [("العبثي", "Q9000001015")]

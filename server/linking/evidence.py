@@ -104,6 +104,7 @@ class Evidence:
         adjacent_country: str | None,
         after_definite_title: bool,
         adjective_after_noun: bool,
+        definite_after_noun: bool,
         before_definite_noun: bool,
         inside_longer_quote: bool,
         joined_to_next: bool,
@@ -135,6 +136,9 @@ class Evidence:
         self.after_definite_title = after_definite_title
         # The one-word name is an adjective agreeing with the definite noun before it (الحكم العثماني).
         self.adjective_after_noun = adjective_after_noun
+        # The one-word name is definite and the word before a definite noun that names no person
+        # (الجدل العبثي، التراث الخالد): an adjective or a second noun, whatever the lexicon knows of it.
+        self.definite_after_noun = definite_after_noun
         # The next word is a definite noun: the span is the first term of a construct (صور الحادث).
         self.before_definite_noun = before_definite_noun
         # The span is part of a longer quotation («إسرائيل بيتنا»): a title or another name.
@@ -209,6 +213,7 @@ class _PreviousFacts(NamedTuple):
     # A reading of the word (as written or after a proclitic) is a definite / an indefinite noun.
     definite_noun: bool
     indefinite_noun: bool
+    person_noun: bool  # a reading of the word names a person's occupation or title (الكاتب، والصحفي)
 
 
 class EvidenceReader:
@@ -325,6 +330,13 @@ class EvidenceReader:
                 and before_own is not None
                 and not before_own.cue
                 and (before_own.definite_noun if facts.definite else before_own.indefinite_noun)
+            ),
+            definite_after_noun=(
+                facts.single_word
+                and facts.definite
+                and before_own is not None
+                and before_own.definite_noun
+                and not (before_own.cue or before_own.person_noun or before_own.honorific)
             ),
             before_definite_noun=after is not None and after.definite_noun,
             inside_longer_quote=not resolving and _inside_longer_quote(words, first, last),
@@ -461,6 +473,7 @@ class EvidenceReader:
             cue=cue is not None,
             definite_noun=any(form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),
             indefinite_noun=any(not form.startswith(_DEFINITE) and self._is_noun(form) for form in forms),
+            person_noun=any(noun_gender(form) != UNKNOWN for form in forms),
         )
 
     def _subject_gender(self, words: list[Word], first: int) -> str:

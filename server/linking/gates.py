@@ -115,6 +115,8 @@ class Gate:
             return False
         if kind is _PERSON and evidence.name.nisba_adjective and not named_in_full:
             return False  # المصري، الفلسطيني: an adjective, not the man whose family name it is
+        if name_kind == _SURNAME and evidence.definite_after_noun and not named_in_full:
+            return False  # الجدل العبثي، التراث الخالد: a definite noun's adjective, not a family name
         if name_kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue, given_name_as_surname):
             return False
         obscure = prior < OBSCURE_PRIOR

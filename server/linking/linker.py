@@ -994,14 +994,14 @@ def _maybe_coordinated(span: SpanMatch, words: list[Word], context: scoring.Docu
 def _coordinated_classes(
     span: SpanMatch, words: list[Word], context: scoring.DocumentContext, evidence: Evidence
 ) -> frozenset[str]:
-    """Classes (`scoring.coordination_class`) of the anchors joined to the span by و: the next word
-    (والنيجر) or the span's own و."""
-    classes = set()
-    if evidence.joined_to_next and span.last + 1 in context.classes_at:
-        classes.add(context.classes_at[span.last + 1])
+    """The class (`scoring.coordination_class`) of the anchor joined to the span by و: the one before
+    it when the span has its own و (الكويت وقطر وعمان), else the next word (عمان والقاهرة). A list
+    takes its class from what comes first: in قطر وعمان والقاهرة, عمان is a country."""
     if span.skip and words[span.first].norm.startswith("و") and span.first - 1 in context.classes_at:
-        classes.add(context.classes_at[span.first - 1])
-    return frozenset(classes)
+        return frozenset((context.classes_at[span.first - 1],))
+    if evidence.joined_to_next and span.last + 1 in context.classes_at:
+        return frozenset((context.classes_at[span.last + 1],))
+    return frozenset()
 
 
 def _role_words_of(description: str) -> frozenset[str]:
