@@ -226,7 +226,7 @@ class NameIndex:
         key = skeleton(word)
         if len(key) >= MIN_SKELETON_KEY:
             word_folded = folded(word)
-            word_consonants = consonants_in_order(word)
+            word_consonants = ""  # `consonants_in_order(word)`, read when a candidate first needs it
             for candidate in self.gazetteer.words_with_skeleton(key):
                 if candidate == word or len(candidate) < MIN_SKELETON_CANDIDATE:
                     continue
@@ -242,7 +242,11 @@ class NameIndex:
                 # Compared folded, so that only the vowels count (جالنت / غالانت), or as written where the
                 # fold collapses a hamza's seat into a doubled letter: يئير is ييير, folded ير; يائير is يايير.
                 similarity = max(as_written, Levenshtein.normalized_similarity(word_folded, candidate_folded))
-                if similarity >= MIN_VARIANT_SIMILARITY and self._consonants.value(candidate) == word_consonants:
+                if similarity < MIN_VARIANT_SIMILARITY:
+                    continue
+                if not word_consonants:
+                    word_consonants = consonants_in_order(word)
+                if self._consonants.value(candidate) == word_consonants:  # السنين is no الصين
                     found[candidate] = WordMatch(candidate, 0.86 + 0.1 * similarity, VARIANT)
         if len(word) >= MIN_TYPO_WORD - 1:  # a letter dropped from a name word of MIN_TYPO_WORD
             for candidate in sorted(self.gazetteer.words_with_any_variant(deletes(word) | {word})):
