@@ -68,6 +68,10 @@ SYNTHETIC = [
     # A word that is a name word as written and also a proclitic and another name word: بيونج، ب + يونج.
     _synthetic(108, "person", "بيونج سو", "لاعب كرة قدم", "Q148", 0),
     _synthetic(109, "person", "لي يونج", "ممثل", "Q148", 1),
+    # A well-known man whose given name his label spells with غ, and an obscure one with ج: both are
+    # the given name سيرجي / سيرغي, as outlets transliterate it.
+    _synthetic(110, "person", "سيرغي فالنكوف", "سياسي روسي", "Q159", 120),
+    _synthetic(111, "person", "سيرجي بتروف", "مهندس", "Q159", 0),
 ]
 
 
@@ -141,6 +145,11 @@ def test_a_long_name_is_shortened_after_its_titles_not_through_them(linker: Link
 def test_an_acronym_labelled_with_the_article_is_found_without_it(linker: Linker) -> None:
     assert _resolved(linker, "اونروا")[:1] == ["Q846656"]
     assert links(linker, "قالت أونروا إن المساعدات لم تصل") == [("أونروا", "Q846656")]
+
+
+def test_a_given_name_is_read_with_its_consonants_transliterated_otherwise(linker: Linker) -> None:
+    """سيرجي is a given name as written (an obscure man's); it is سيرغي too, but محمد is never محمود."""
+    assert links(linker, "وقال سيرجي فالنكوف إن المحادثات مستمرة") == [("سيرجي فالنكوف", "Q9000000110")]
 
 
 def test_a_hamza_on_another_seat_is_another_spelling(linker: Linker) -> None:

@@ -346,10 +346,14 @@ class NameIndex:
 
         A name word as written (أولف, an obscure man's; بيونج, also ب + يونج) may still be another
         spelling of a well-known name's word (أولاف شولتس، بيونغ يانغ): the whole name must match,
-        and the gates decide. A given name is no spelling of another (محمد is not محمود).
+        and the gates decide. A given name is no spelling of another name with a vowel more or
+        less (محمد is not محمود), but it is one with its consonants transliterated otherwise
+        (سيرجي / سيرغي، جيمس / جيمز), as outlets write foreign names.
         """
-        if not exact_whole or word in self._given_names:
+        if not exact_whole:
             return ()
+        if word in self._given_names:
+            return tuple((0, m) for m in self._other_spellings(word) if m.how == FOLDED)
         return tuple((0, m) for m in self._other_spellings(word))
 
     def first_word_readings_as_written(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
