@@ -63,7 +63,7 @@ class Support:
         self.cue = cue  # a cue word, or role words matching its description
         self.national = national  # a demonym of its country next to the span (ADJACENT) or near it (CUE_MATCH)
         self.coordinated = coordinated  # an anchored entity of its class joined to the span by و (العقبة وإربد)
-        # Compared by hand: compiled, a three-argument max() is a generic call (12% of a 1 MB Link).
+        # Compared by hand, not with max(): see ARCHITECTURE.md.
         around = in_context if in_context > national else national
         if coordinated and around < _COORDINATED:
             # An anchor of its class joined by و speaks for it as its country in view would (القاهرة وعمان).
