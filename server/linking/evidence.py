@@ -361,7 +361,7 @@ class EvidenceReader:
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
         """The `role_word` stems of the words just before and after words [first, last], within their sentence.
 
-        وزير الخارجية العراقي → وزير خارجي عراقي: matched against candidates' descriptions. Words of
+        وزير الخارجية العراقي → وزير خارج عراق: matched against candidates' descriptions. Words of
         other names (`named`: سلطنة عمان) are left out: a country named nearby and in a description
         says nothing of the role.
         """

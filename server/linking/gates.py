@@ -184,7 +184,7 @@ class Gate:
         often meet a famous name by chance.
         """
         key, loosest = self.evidence.key, self.span.loosest
-        vowel_spelling = loosest == VARIANT and len(key) >= MIN_VOWEL_SPELLING_CHARS and not key.startswith("ال")
+        vowel_spelling = loosest == VARIANT and len(key) >= MIN_VOWEL_SPELLING_CHARS and not self.evidence.name.definite
         return (loosest == FOLDED or vowel_spelling) and prior >= WELL_KNOWN_PRIOR and len(key) >= 4
 
     def _surname_passes(self, prior: float, cue: float, given_name_as_surname: bool = False) -> bool:

@@ -339,9 +339,7 @@ class NameIndex:
             return variants
         return tuple(m for m in variants if m.how != TYPO)
 
-    def _whole_word_spellings(
-        self, word: str, exact_whole: list[tuple[int, WordMatch]]
-    ) -> tuple[tuple[int, WordMatch], ...]:
+    def _whole_word_spellings(self, word: str) -> tuple[tuple[int, WordMatch], ...]:
         """The other spellings of a word that starts a name and is a name word as written, proclitic or not.
 
         A name word as written (أولف, an obscure man's; بيونج, also ب + يونج) may still be another
@@ -350,8 +348,6 @@ class NameIndex:
         less (محمد is not محمود), but it is one with its consonants transliterated otherwise
         (سيرجي / سيرغي، جيمس / جيمز), as outlets write foreign names.
         """
-        if not exact_whole:
-            return ()
         if word in self._given_names:
             return tuple((0, m) for m in self._other_spellings(word) if m.how == FOLDED)
         return tuple((0, m) for m in self._other_spellings(word))
@@ -395,9 +391,10 @@ class NameIndex:
                     for other in splits
                     if other.skip == split.skip and self.is_word(other.stem)
                 )
-                return (*exact_whole, *proclitic_stems, *self._whole_word_spellings(word, exact_whole))
+                other_spellings = self._whole_word_spellings(word) if exact_whole else ()
+                return (*exact_whole, *proclitic_stems, *other_spellings)
         if exact_whole:
-            return (*exact_whole, *self._whole_word_spellings(word, exact_whole))
+            return (*exact_whole, *self._whole_word_spellings(word))
         if self.is_ordinary.value(word):
             return ()  # وزيراً is no و + a spelling of a name
         readings = [(0, m) for m in whole]

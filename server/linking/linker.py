@@ -75,7 +75,7 @@ class _KeyCandidate(NamedTuple):
     country: bool  # the entity is a country
     own_country: str  # the entity itself when it is a country, else its country
     name_weight: float
-    description_words: frozenset[str]  # role stems of its Arabic description (وزير خارجي مصر)
+    description_words: frozenset[str]  # role stems of its Arabic description (وزير خارج مصر)
     gender: str  # a person's, as their Arabic description says it (`gender.description_gender`)
 
 
@@ -212,7 +212,7 @@ class Linker:
         self.resolve_calibration = scoring.RESOLVE_CALIBRATION
 
     def _description_words_of(self, qid: str) -> frozenset[str]:
-        """The role stems of an entity's Arabic description (وزير خارجية مصر → وزير خارجي مصر)."""
+        """The role stems of an entity's Arabic description (وزير خارجية مصر → وزير خارج مصر)."""
         entity = self.gazetteer.entity(qid)
         if entity is None:
             return _NO_WORDS
@@ -449,13 +449,13 @@ class Linker:
         named in full whose family name it is, and the same gates hold it back. The prior and the
         context decide between them, not the kind of name.
         """
-        if one_word and entity.kind is EntityKind.PERSON and ref.kind != _SURNAME:
+        person = entity.kind is EntityKind.PERSON
+        if one_word and person and ref.kind != _SURNAME:
             ref = NameRef(ref.qid, _SURNAME, ref.lang)
         country = is_country(entity)
         own_country = entity.qid if country else entity.country_qid
         prior = popularity(entity.sitelinks)
         description = self._description_words.value(entity.qid)
-        person = entity.kind is EntityKind.PERSON
         gender = self._description_gender.value(entity.description_ar) if person else UNKNOWN
         return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description, gender)
 
@@ -541,7 +541,7 @@ class Linker:
         if facts is None:
             return [], False
         evidence, candidates = facts.evidence, facts.candidates
-        coordinated = _coordinated_classes(span, words, context, evidence) if context else frozenset()
+        coordinated = _coordinated_class(span, words, context, evidence) if context else ""
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
         role_words = facts.role_words
@@ -578,7 +578,7 @@ class Linker:
                 scored.append(None)
                 continue
             in_context = context.support(entity, country, first, prior) if context else 0.0
-            is_coordinated = scoring.coordination_class(entity, country) in coordinated if coordinated else False
+            is_coordinated = bool(coordinated) and scoring.coordination_class(entity, country) == coordinated
             if first_pass is not None and not in_context and not is_coordinated:
                 scored.append(first_pass[i])  # the context does not reach it: as in the first pass
                 continue
@@ -723,7 +723,7 @@ class Linker:
             if span_facts is None or (
                 reuse
                 and span_facts.context_qids.isdisjoint(context_qids)
-                and not _coordinated_classes(span, words, context, span_facts.evidence)
+                and not _coordinated_class(span, words, context, span_facts.evidence)
             ):
                 rescored.append(None)
                 continue
@@ -985,27 +985,25 @@ def _may_open(
 
 
 def _maybe_coordinated(span: SpanMatch, words: list[Word], context: scoring.DocumentContext) -> bool:
-    """Whether `_coordinated_classes` may find a class, before the span's evidence is read."""
+    """Whether `_coordinated_class` may find a class, before the span's evidence is read."""
     if span.last + 1 in context.classes_at:
         return True
     return bool(span.skip) and words[span.first].norm.startswith("و") and span.first - 1 in context.classes_at
 
 
-def _coordinated_classes(
-    span: SpanMatch, words: list[Word], context: scoring.DocumentContext, evidence: Evidence
-) -> frozenset[str]:
-    """The class (`scoring.coordination_class`) of the anchor joined to the span by و: the one before
-    it when the span has its own و (الكويت وقطر وعمان), else the next word (عمان والقاهرة). A list
-    takes its class from what comes first: in قطر وعمان والقاهرة, عمان is a country."""
+def _coordinated_class(span: SpanMatch, words: list[Word], context: scoring.DocumentContext, evidence: Evidence) -> str:
+    """The class (`scoring.coordination_class`) of the anchor joined to the span by و, or "": the one
+    before it when the span has its own و (الكويت وقطر وعمان), else the next word (عمان والقاهرة). A
+    list takes its class from what comes first: in قطر وعمان والقاهرة, عمان is a country."""
     if span.skip and words[span.first].norm.startswith("و") and span.first - 1 in context.classes_at:
-        return frozenset((context.classes_at[span.first - 1],))
+        return context.classes_at[span.first - 1]
     if evidence.joined_to_next and span.last + 1 in context.classes_at:
-        return frozenset((context.classes_at[span.last + 1],))
-    return frozenset()
+        return context.classes_at[span.last + 1]
+    return ""
 
 
 def _role_words_of(description: str) -> frozenset[str]:
-    """The role stems of a description (وزير خارجية مصر → وزير خارجي مصر)."""
+    """The role stems of a description (وزير خارجية مصر → وزير خارج مصر)."""
     return frozenset(stem for word in name_key(description).split(" ") if (stem := role_word(word)))
 
 
