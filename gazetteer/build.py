@@ -138,7 +138,7 @@ def names_for(
         yield from row(alias, key_of(alias), schema.NameKind.ALIAS, "en")
     if record.kind is EntityKind.PERSON:
         full_keys = {key for key, _ in seen}
-        for short in short_name_keys(ar_keys):
+        for short in short_name_keys(ar_keys, blocked):
             if short not in full_keys:
                 yield from arabic(short, short, schema.NameKind.SHORT)
         for titled in titled_given_name_keys(ar_keys, key_of(record.description_ar)):

@@ -43,6 +43,11 @@ _REPEATED_LETTER: Final = re.compile(r"(.)\1+", re.DOTALL)
 _LONG_VOWEL_AFTER_FIRST: Final = re.compile(f"(?<=.)[{_LONG_VOWELS}]", re.DOTALL)
 # Particles that belong to the word after them in a family name: بن سلمان, آل ثاني, أبو مازن.
 NAME_PARTICLES = frozenset(["بن", "ابن", "بنت", "ابو", "ام", "ال", "عبد", "دي", "دا", "فان", "فون", "دو", "لا"])
+# Words that end a compound name begun by the word before them: روح الله، نصر الله، نور الدين.
+# They are no name alone: حسن نصر الله's family name is نصر الله, روح الله الخميني's given name روح الله.
+COMPOUND_TAILS = frozenset(["الله", "الدين"])
+# Junior and senior after a family name (جورج بوش الابن).
+_GENERATIONS = frozenset(["الابن", "الاب"])
 # Particles that say "son/daughter of": a chain of them is a lineage (محمد بن راشد بن سعيد).
 _LINEAGE = frozenset(["بن", "ابن", "بنت"])
 _FAMILY = "ال"  # آل, normalised: آل مكتوم names the family
@@ -109,22 +114,46 @@ def _without_vowels(word: str) -> str:
     return _LONG_VOWEL_AFTER_FIRST.sub("", consonants)
 
 
+# Offices that end a person's name when they follow it in an alias (إليزابيث الثانية ملكة المملكة
+# المتحدة): what comes after is the office and its country, no more of the name. Only words that
+# are no given or family names too (not سلطان، امير، شيخ).
+_OFFICES_AFTER_NAME: Final = frozenset(name_key(w) for w in ["ملك", "ملكة", "رئيس", "رئيسة", "إمبراطور", "إمبراطورة"])
+
+
+def name_before_office(key: str) -> str:
+    """A person's name key without an office and what follows it: اليزابيث الثانيه ملكه المملكه المتحده
+    → اليزابيث الثانيه. The key itself when no office stands after its first word and before its last."""
+    tokens = key.split(" ")
+    for i in range(1, len(tokens) - 1):
+        if tokens[i] in _OFFICES_AFTER_NAME:
+            return " ".join(tokens[:i])
+    return key
+
+
 def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list[str]:
     """Distinctive tails of a person's names, as keys.
 
     The tail is the last word, with the particles before it (بن سلمان، بن عبد
-    العزيز: a patronymic keeps its بن, for عبد العزيز alone is someone else).
+    العزيز: a patronymic keeps its بن, for عبد العزيز alone is someone else) and
+    the word before a compound tail (نصر الله), after a junior or senior (الابن).
     Tails that are `blocked` (regnal ordinals such as الخامس) or shorter than
-    three letters are left out.
+    three letters are left out, and so is an office after the name (`name_before_office`).
     """
     tails: dict[str, None] = {}
-    for key in full_name_keys:
+    for full_key in full_name_keys:
+        key = name_before_office(full_key)
         tokens = key.split()
+        if len(tokens) > 2 and tokens[-1] in _GENERATIONS:
+            tokens.pop()  # جورج بوش الابن: بوش
         if len(tokens) < 2:
             continue
         start = len(tokens) - 1
+        if tokens[start] in COMPOUND_TAILS:
+            start -= 1  # نصر الله, not الله
         while start > 1 and tokens[start - 1] in NAME_PARTICLES:
             start -= 1
+        if start < 1:
+            continue  # the whole name is one compound (عبد الله، هبة الله): no family name in it
         tail = tokens[start:]
         if tail[0] == "ال":
             continue  # آل سعود names a family, not one of its members
@@ -140,10 +169,14 @@ def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list
 
 
 def name_units(key: str) -> list[str]:
-    """The words of a name key grouped with the particles before them: عبد الفتاح, بن راشد, آل مكتوم."""
+    """The words of a name key grouped with the particles before them (عبد الفتاح, بن راشد, آل مكتوم)
+    and the compound tails after them (روح الله, نور الدين)."""
     units: list[str] = []
     pending: list[str] = []
     for token in key.split(" "):
+        if token in COMPOUND_TAILS and units and not pending:
+            units[-1] = f"{units[-1]} {token}"
+            continue
         pending.append(token)
         if token not in NAME_PARTICLES:
             units.append(" ".join(pending))
@@ -153,7 +186,7 @@ def name_units(key: str) -> list[str]:
     return units
 
 
-def short_name_keys(full_name_keys: Iterable[str]) -> list[str]:
+def short_name_keys(full_name_keys: Iterable[str], blocked: frozenset[str] = frozenset()) -> list[str]:
     """The shorter forms of a person's long names, as keys.
 
     From names of three units or more (a unit is a word with its particles):
@@ -161,14 +194,26 @@ def short_name_keys(full_name_keys: Iterable[str]) -> list[str]:
     - the given name and the lineage's first step: محمد بن راشد بن سعيد → محمد بن راشد;
     - the given name and the family name without the middle names:
       عبد الفتاح سعيد حسين خليل السيسي → عبد الفتاح السيسي.
+    - the name without an office after it (`name_before_office`);
+    - the name without a `blocked` last word (جورج بوش الابن → جورج بوش), which is no family name:
+      not جورج الابن.
     A short form of two units is still a full name in news, not a surname.
     """
     shorts: dict[str, None] = {}
     full = set(full_name_keys)
-    for key in full:
+    for full_key in full:
+        key = name_before_office(full_key)
+        if key != full_key and key not in full and len(name_units(key)) >= 2:
+            shorts.setdefault(key, None)
         units = name_units(key)
         if len(units) < _MIN_SHORT_NAME_UNITS:
             continue
+        if units[-1] in blocked:
+            units = units[:-1]
+            if " ".join(units) not in full:
+                shorts.setdefault(" ".join(units), None)
+            if len(units) < _MIN_SHORT_NAME_UNITS:
+                continue
         forms = []
         if units[-1].startswith(_FAMILY + " "):
             forms.append(units[:-1])  # without the family (آل ...)
@@ -185,9 +230,11 @@ def short_name_keys(full_name_keys: Iterable[str]) -> list[str]:
     return list(shorts)
 
 
-# Compound given names that news writes joined or apart: عبد الرحمن / عبدالرحمن, أبو ظبي / أبوظبي.
+# Compound names that news writes joined or apart: عبد الرحمن / عبدالرحمن, أبو ظبي / أبوظبي, and
+# by their tails نصر الله / نصرالله, نور الدين / نورالدين.
 _COMPOUND_HEADS = ("عبد", "ابو")
 _MIN_COMPOUND_TAIL = 3
+_MIN_COMPOUND_HEAD = 3
 
 
 def compound_spellings(key: str) -> list[str]:
@@ -200,7 +247,19 @@ def compound_spellings(key: str) -> list[str]:
                 variants.append(" ".join([*tokens[:i], head + tokens[i + 1], *tokens[i + 2 :]]))
             elif token.startswith(head) and len(token) - len(head) >= _MIN_COMPOUND_TAIL:
                 variants.append(" ".join([*tokens[:i], head, token[len(head) :], *tokens[i + 1 :]]))
-    return variants
+        for tail in COMPOUND_TAILS:
+            before = tokens[i - 1] if i > 0 else ""
+            if token == tail and len(before) >= _MIN_COMPOUND_HEAD and before not in NAME_PARTICLES:
+                variants.append(" ".join([*tokens[: i - 1], before + tail, *tokens[i + 1 :]]))
+            elif token.endswith(tail) and _compound_head(token[: -len(tail)]):
+                variants.append(" ".join([*tokens[:i], token[: -len(tail)], tail, *tokens[i + 1 :]]))
+    return list(dict.fromkeys(variants))
+
+
+def _compound_head(head: str) -> bool:
+    """Whether a word's start before الله or الدين is a name's first half (نصر of نصرالله), not a
+    word that only ends in those letters (الوالدين، خالدين)."""
+    return len(head) >= _MIN_COMPOUND_HEAD and not head.startswith(_ARTICLE) and head not in NAME_PARTICLES
 
 
 _ARTICLE: Final = "ال"

@@ -131,6 +131,53 @@ def test_a_country_is_also_named_without_the_kind_of_state_that_opens_its_name()
     assert short_names(region) == set()
 
 
+def test_a_person_s_derived_names_stop_at_an_office_and_skip_a_queen_s_ordinal() -> None:
+    """An alias "إليزابيث الثانية ملكة المملكة المتحدة" gives no family name المتحدة and no short
+    name إليزابيث المتحدة; الثانية is a regnal ordinal, as الثاني is."""
+
+    def derived(label: str, *aliases: str) -> set[tuple[str, str]]:
+        record = EntityRecord("Q9000000831", EntityKind.PERSON, label_ar=label, aliases_ar=aliases)
+        rows = names_for(record, blocked_surnames())
+        return {(row["key"], row["kind"]) for row in rows if row["kind"] in ("short", "surname")}
+
+    assert derived("إليزابيث الثانية", "إليزابيث الثانية ملكة المملكة المتحدة") == set()
+    assert derived("ماري الأولى") == set()
+    assert derived("عبد الله الثاني بن الحسين", "عبد الله الثاني ملك الأردن") == {
+        ("عبد الله الثاني", "short"),
+        ("عبدالله الثاني", "short"),
+        ("بن الحسين", "surname"),
+    }
+    assert derived("بني غانتس") == {("غانتس", "surname")}
+    # Nor does a father's ordinal or الابن end a short name (الحسن بن محمد الخامس، جورج بوش الابن).
+    assert derived("الحسن بن محمد الخامس") == {("الحسن بن محمد", "short")}
+    assert derived("جورج بوش الابن") == {("جورج بوش", "short"), ("بوش", "surname")}
+
+
+def test_a_compound_name_ending_in_allah_or_din_stays_whole() -> None:
+    """نصر الله is حسن نصر الله's family name, written apart or joined, never الله; روح الله الخميني
+    has no short name روح الخميني; and a word that only ends in الدين is no compound (الوالدين)."""
+
+    def derived(label: str) -> set[tuple[str, str]]:
+        record = EntityRecord("Q9000000832", EntityKind.PERSON, label_ar=label)
+        return {(row["key"], row["kind"]) for row in names_for(record, blocked_surnames())}
+
+    assert derived("حسن نصر الله") == {
+        ("حسن نصر الله", "label"),
+        ("حسن نصرالله", "label"),
+        ("نصر الله", "surname"),
+        ("نصرالله", "surname"),
+    }
+    assert derived("روح الله الموسوي الخميني") == {
+        ("روح الله الموسوي الخميني", "label"),
+        ("روحالله الموسوي الخميني", "label"),
+        ("روح الله الخميني", "short"),
+        ("روحالله الخميني", "short"),
+        ("الخميني", "surname"),
+    }
+    assert derived("هبة الله") == {("هبه الله", "label"), ("هبهالله", "label")}
+    assert derived("سعيد الوالدين") == {("سعيد الوالدين", "label"), ("الوالدين", "surname")}
+
+
 def test_an_organisation_named_by_one_foreign_word_is_also_named_without_its_article() -> None:
     """الأونروا is اونروا too; الجزيرة ("the island") is no جزيرة, and no article is added (أمازون)."""
 

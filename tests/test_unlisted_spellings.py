@@ -33,6 +33,7 @@ _REAL = (
     "Q57410",  # شمعون بيريز
     "Q40464",  # وكالة الصحافة الفرنسية
     "Q846656",  # الأونروا
+    "Q207",  # جورج دبليو بوش
 )
 
 
@@ -72,6 +73,8 @@ SYNTHETIC = [
     # the given name سيرجي / سيرغي, as outlets transliterate it.
     _synthetic(110, "person", "سيرغي فالنكوف", "سياسي روسي", "Q159", 120),
     _synthetic(111, "person", "سيرجي بتروف", "مهندس", "Q159", 0),
+    # A family name that is a compound ending in الله.
+    _synthetic(112, "person", "كريم نصر الله", "سياسي لبناني", "Q822", 60),
 ]
 
 
@@ -140,6 +143,19 @@ def test_a_long_name_is_shortened_after_its_titles_not_through_them(linker: Link
     """وكالة is a title of the query, not a given name: no short form "وكالة بريس" reaches شمعون بيريز."""
     assert "Q57410" not in _resolved(linker, "وكالة فرانس بريس")
     assert _resolved(linker, "الشيخ محمد بن راشد بن سعيد آل مكتوم")[:1] == ["Q57655"]
+
+
+def test_junior_after_a_name_is_no_part_of_it(linker: Linker) -> None:
+    """Labelled جورج دبليو بوش only: جورج بوش الابن is his given and family name, and "Jr."."""
+    assert _resolved(linker, "جورج بوش الابن")[:1] == ["Q207"]
+
+
+def test_a_family_name_ending_in_allah_is_found_whole_apart_or_joined(linker: Linker) -> None:
+    """كريم نصر الله is نصر الله and نصرالله alone; الله alone names nobody."""
+    for spelling in ("نصر الله", "نصرالله"):
+        assert links(linker, f"وقال {spelling} في خطاب متلفز إن الحكومة باقية") == [(spelling, "Q9000000112")]
+    assert links(linker, "والحمد لله وقال عبد الله إن الله كريم") == []
+    assert _resolved(linker, "الله") == []
 
 
 def test_an_acronym_labelled_with_the_article_is_found_without_it(linker: Linker) -> None:

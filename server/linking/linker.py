@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from gazetteer.keys import name_key, name_units, short_name_keys
+from gazetteer.lexicon import blocked_surnames
 from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.records import EntityKind, EntityRecord, is_country
 from gazetteer.schema import NameKind
@@ -342,7 +343,8 @@ class Linker:
             # "وكالة بريس".
             titles = self._leading_titles(words)
             leading = "".join(f"{word.norm} " for word in words[:titles])
-            for form in short_name_keys([" ".join(word.norm for word in words[titles:])]):
+            query = " ".join(word.norm for word in words[titles:])
+            for form in short_name_keys([query], blocked_surnames()):  # جورج بوش الابن → جورج بوش
                 self._add_query_scores(
                     leading + form,
                     document_words(leading + form),
