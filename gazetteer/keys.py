@@ -152,8 +152,8 @@ def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list
             start -= 1  # نصر الله, not الله
         while start > 1 and tokens[start - 1] in NAME_PARTICLES:
             start -= 1
-        if start < 1:
-            continue  # the whole name is one compound (عبد الله، هبة الله): no family name in it
+        if start < 1 or (start == 1 and tokens[0] in NAME_PARTICLES):
+            continue  # the whole name is one unit (عبد الله، هبة الله، أبو مازن): no family name in it
         tail = tokens[start:]
         if tail[0] == "ال":
             continue  # آل سعود names a family, not one of its members

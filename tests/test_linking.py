@@ -188,6 +188,22 @@ def test_people_sharing_a_surname_follow_the_full_name(linker: Linker) -> None:
     assert [label for _, label in _links(linker, text)] == ["Yair Lapid", "Yair Lapid"]
 
 
+def test_a_patronymic_after_another_given_name_is_that_persons(linker: Linker) -> None:
+    """بن محمد is الحسن الثاني's patronymic, بن سلمان the crown prince's: after علي or خالد they are
+    part of another man's name (even though على "on" is spelled as علي), and a kunya gives no family
+    name (أبو مازن: مازن alone is nobody)."""
+    assert _links(linker, "وقال علي بن محمد إن الاجتماع انتهى") == []
+    assert _links(linker, "قال الشيخ عبد الله بن محمد الحسن إن الاجتماع انتهى") == []
+    assert _links(linker, "وقال الأمير خالد بن سلمان إن الاجتماع انتهى") == []
+    assert _links(linker, "وقال مازن إن الاجتماع انتهى") == []
+    assert _links(linker, "التقى بن سلمان بالرئيس الفرنسي") == [("بن سلمان", "Mohammed bin Salman")]
+
+
+def test_another_spelling_needs_its_cue_right_before_it(linker: Linker) -> None:
+    """السعيدة ("happy") is a vowel away from السعودية; بلاد two words back announces العرب, not it."""
+    assert _links(linker, "وكانت بلاد العرب السعيدة .") == []
+
+
 def test_rare_place_named_like_an_ordinary_word_needs_support(tmp_path: Path) -> None:
     village = {
         "qid": "Q90000000002",

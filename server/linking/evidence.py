@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-from gazetteer.keys import name_key
+from gazetteer.keys import COMPOUND_TAILS, name_key
 from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
 from gazetteer.records import EntityKind
 from server.linking import scoring
@@ -206,6 +206,9 @@ class _PreviousFacts(NamedTuple):
 
     definite: bool
     given_name: bool
+    # A given name as written, even one that is an ordinary word too (علي / على), or the end of a
+    # compound one (عبد الله، نور الدين; also of the title آية الله, so not for a one-word name).
+    name_word: bool
     person_title: bool  # a definite person cue as written (الرئيس)
     title: bool  # a person cue as written, definite or not (وزيرة)
     honorific: bool  # an honorific title as written (الشيخ، الإمام)
@@ -318,7 +321,10 @@ class EvidenceReader:
             cue=cue,
             cue_adjacent=cue_distance == 1,
             nearby_countries=nearby,
-            after_given_name=before_own is not None and before_own.given_name,
+            # Before a name of several words (بن محمد), any word a given name may be: in علي بن محمد,
+            # علي is the name's first word more likely than على ("on"), as written alike.
+            after_given_name=before_own is not None
+            and (before_own.given_name or (not facts.single_word and before_own.name_word)),
             followed_by_adjective=after is not None and after.adjective,
             following_demonym=after.demonym_country if after is not None else None,
             resolving=resolving,
@@ -467,6 +473,7 @@ class EvidenceReader:
         return _PreviousFacts(
             definite=definite,
             given_name=self._is_given_name(norm),
+            name_word=norm in self._given or norm in COMPOUND_TAILS,
             person_title=definite and cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
             title=cue is not None and cue[0].kind is EntityKind.PERSON and cue[1] == norm,
             honorific=any(form in self._honorifics for form in forms),  # فالصحابي الجليل too

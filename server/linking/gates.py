@@ -98,6 +98,8 @@ class Gate:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
         if name_kind == _SHORT and kind is _ORGANIZATION and evidence.after_title and not named_in_full:
             return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
+        if kind is _PERSON and evidence.after_given_name and (evidence.name.single_word or name_kind == _SURNAME):
+            return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون, علي بن محمد not الحسن بن محمد
         if not evidence.name.single_word:
             return self._multi_word_passes(entity, country, support)
         demonym = evidence.name.demonym_country
@@ -108,8 +110,6 @@ class Gate:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
         if evidence.after_honorific and evidence.name.definite and kind is not _PERSON and not named_in_full:
             return False  # الإمام الجليل: after an honorific comes a person or an epithet, not a place
-        if kind is _PERSON and evidence.after_given_name:
-            return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون
         # عباس alone is anyone's given name; after a title and its country's demonym (الرئيس
         # الفلسطيني عباس) it is the well-known bearer's family name.
         given_name_as_surname = (
@@ -138,7 +138,10 @@ class Gate:
         if weak and support.total < scoring.WEAK_NAME_MIN_SUPPORT:
             return False
         # Another spelling of a one-word name needs more than its country named somewhere (للوضوء is no لوديي).
-        close_support = named_in_full or cue > 0 or national > 0 or coordinated
+        # A cue word counts right before the name only (بلاد العرب السعيدة is no السعودية); words around
+        # it that say its role (ROLE_MATCH) count where they stand.
+        near_cue = cue >= scoring.ROLE_MATCH or (cue > 0 and evidence.cue_adjacent)
+        close_support = named_in_full or near_cue or national > 0 or coordinated
         if not self.span.exact and not (close_support or self._prominent_spelling(prior)):
             return False
         if not self.span.exact and prior < LOW_POPULARITY and not named_in_full:
