@@ -101,6 +101,19 @@ _NOUN_TAG = "noun"
 _FUNCTION_WORD_TAG_PREFIXES = ("prep", "conj", "part", "pron", "adv")
 # Broken plurals have no frequency of their own: credit them a share of their singular's.
 _PLURAL_SHARE_OF_SINGULAR = 0.5
+# Adjectives of colour and defect (a closed class) whose feminine is فعلاء: أبيض → بيضاء. Arramooz
+# lists the masculine only, so البيضاء، الزرقاء، الحمراء looked like no word at all. Their feminine
+# is credited a share of the masculine's frequency, as a broken plural is.
+_COLOUR_AND_DEFECT_ADJECTIVES = (
+    "أبيض", "أسود", "أحمر", "أخضر", "أزرق", "أصفر", "أسمر", "أشقر",
+    "أبكم", "أصم", "أعرج", "أعور", "أحمق", "أخرس", "أحدب", "أصلع", "أشهب", "أغبر",
+)  # fmt: skip
+_FEMININE_SHARE_OF_MASCULINE = 0.5
+
+
+def feminine_of_colour(masculine_key: str) -> str:
+    """The normalised feminine of a colour or defect adjective: ابيض → بيضا (بيضاء, its hamza dropped)."""
+    return word_key(masculine_key[1:] + "اء")
 
 
 def _arramooz_data_dir() -> Path | None:
@@ -152,6 +165,12 @@ def _load_word_frequencies() -> dict[str, tuple[int, int, int, int]]:
                 if key:
                     counts.setdefault(key, [0, 0])[0] += credit
                     nouns[key] = nouns.get(key, 0) + credit
+    for masculine in _COLOUR_AND_DEFECT_ADJECTIVES:
+        key = word_key(masculine)
+        credit = int(adjectives.get(key, 0) * _FEMININE_SHARE_OF_MASCULINE) or 1
+        feminine = feminine_of_colour(key)
+        counts.setdefault(feminine, [0, 0])[0] += credit
+        adjectives[feminine] = adjectives.get(feminine, 0) + credit
     # Arramooz's stop words (prepositions, particles, pronouns with their clitics: في، لدى، بين).
     with sqlite3.connect(f"file:{data_dir / 'stopwords.sqlite'}?mode=ro", uri=True) as conn:
         function_words.update(word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))

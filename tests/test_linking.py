@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gazetteer.lexicon import MOSTLY_ORDINARY, is_adjective, ordinary_share
 from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
 from server.linking import Linker, LinkOptions
@@ -202,6 +203,15 @@ def test_a_patronymic_after_another_given_name_is_that_persons(linker: Linker) -
 def test_another_spelling_needs_its_cue_right_before_it(linker: Linker) -> None:
     """السعيدة ("happy") is a vowel away from السعودية; بلاد two words back announces العرب, not it."""
     assert _links(linker, "وكانت بلاد العرب السعيدة .") == []
+
+
+def test_a_colours_feminine_is_an_ordinary_word_and_a_city_with_a_cue(linker: Linker) -> None:
+    """الزرقاء is "the blue" (فعلاء of أزرق, which the lexicon lists only in the masculine) before it
+    is the Jordanian city: alone it links nothing; after مدينة, or listed with Amman, it is the city."""
+    assert ordinary_share("الزرقا") >= MOSTLY_ORDINARY and is_adjective("البيضا")
+    assert _links(linker, "وتشمل البطاقات الزرقاء والذهبية والبلاتينية") == []
+    assert _links(linker, "وقع الانفجار في مدينة الزرقاء") == [("الزرقاء", "Zarqa")]
+    assert ("الزرقاء", "Zarqa") in _links(linker, "زار الملك عمان والزرقاء وإربد")
 
 
 def test_rare_place_named_like_an_ordinary_word_needs_support(tmp_path: Path) -> None:
