@@ -90,6 +90,7 @@ class _KeyCandidates(NamedTuple):
     max_prior: float  # the best-known candidate's prior
     # The QIDs through which a context could support a candidate that is a country.
     country_context_qids: frozenset[str]
+    countries: frozenset[str]  # the candidates that are countries (الكويت، تونس)
 
 
 class _SpanFacts:
@@ -105,12 +106,14 @@ class _SpanFacts:
         candidates: tuple[_KeyCandidate, ...],
         context_qids: frozenset[str],
         role_words: frozenset[str],
+        countries: frozenset[str],
     ) -> None:
         self.evidence = evidence
         self.candidates = candidates
         self.context_qids = context_qids
         # The words around the span, as stems matched with descriptions; read only for namesakes.
         self.role_words = role_words
+        self.countries = countries  # the candidates that are countries (`_KeyCandidates.countries`)
 
 
 class _Coverage:
@@ -514,7 +517,7 @@ class Linker:
             if len(key_candidates) > 1
             else _NO_WORDS
         )
-        return _SpanFacts(evidence, key_candidates, key.context_qids, role_words)
+        return _SpanFacts(evidence, key_candidates, key.context_qids, role_words, key.countries)
 
     def _candidates(
         self,
@@ -550,7 +553,7 @@ class Linker:
         first, similarity = span.first, span.similarity
         # Countries this very name also names (الكويت، تونس، جيبوتي): their own cities with the name
         # yield to them unless a cue asks for a city.
-        named_countries = {c.own_country for c in candidates if c.country}
+        named_countries = facts.countries
         city_asked = cue_word is not None and cue_word.wants_country is False
         # Shortcut: the gates admit a little-known entity named by an ordinary word (a village النور,
         # a hamlet مهمة) only when it is named in full elsewhere; a large gazetteer gives such words
@@ -586,9 +589,10 @@ class Linker:
                 continue
             changed = True
             cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
-            if role_words and description:
+            if role_words and description and not role_words.isdisjoint(description):
                 # The words around the name say what the entity's description says (وزير الخارجية
-                # العراقي): as good as a cue word.
+                # العراقي): as good as a cue word. (Most namesakes' share nothing: `isdisjoint`
+                # says so without building the intersection.)
                 cue = max(cue, scoring.role_support(len(role_words & description)))
             national = 0.0  # a demonym right next to the span (ADJACENT) or nearby (CUE_MATCH)
             if adjacent_country and adjacent_country == own_country:
@@ -706,7 +710,11 @@ class Linker:
                 # The span's facts with the bearers added; their answers are new, the others' as before.
                 if span_facts is not None and len(span_facts.candidates) > 1:  # evidence and role words read
                     span_facts = _SpanFacts(
-                        span_facts.evidence, wider.candidates, wider.context_qids, span_facts.role_words
+                        span_facts.evidence,
+                        wider.candidates,
+                        wider.context_qids,
+                        span_facts.role_words,
+                        wider.countries,
                     )
                 else:
                     span_facts = self._read_span_facts(wider, span, words, demonyms, None, first_pass.coverage)
@@ -867,6 +875,7 @@ def _key_candidates_of(candidates: tuple[_KeyCandidate, ...]) -> _KeyCandidates:
         frozenset(c.entity.qid for c in candidates),
         max((c.prior for c in candidates), default=0.0),
         frozenset(q for c in candidates if c.country for q in (c.entity.qid, c.entity.country_qid) if q),
+        frozenset(c.own_country for c in candidates if c.country),
     )
 
 
