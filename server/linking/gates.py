@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from gazetteer.lexicon import MOSTLY_ORDINARY, OFTEN_ORDINARY
-from gazetteer.loader import NameRef
-from gazetteer.records import EntityKind, EntityRecord
+from gazetteer.records import EntityKind
 from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.evidence import Evidence, NameFacts, mostly_ordinary
@@ -83,11 +82,16 @@ class Gate:
         self.evidence = evidence
         self.unique_key = unique_key  # the span's key names only this candidate
 
-    def passes(self, ref: NameRef, entity: EntityRecord, country: bool, support: Support) -> bool:
-        """May this candidate (`country`: the entity is a country) link, with this support?"""
+    def passes(
+        self, name_kind: str, kind: EntityKind, qid: str, country_qid: str, country: bool, support: Support
+    ) -> bool:
+        """May this candidate link, with this support? It is the entity `qid` of this `kind` and
+        country, named by a name of `name_kind` (`country`: the entity is a country).
+
+        The candidate comes as plain values, not as its records: they are not compiled
+        classes, and every attribute read of one is a dictionary lookup (ARCHITECTURE.md).
+        """
         evidence = self.evidence
-        # Read once each: the records are not compiled classes, so every read is a lookup.
-        kind, name_kind = entity.kind, ref.kind
         prior, in_context, cue, national = support.prior, support.in_context, support.cue, support.national
         coordinated = support.coordinated
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
@@ -101,9 +105,9 @@ class Gate:
         if kind is _PERSON and evidence.after_given_name and (evidence.name.single_word or name_kind == _SURNAME):
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون, علي بن محمد not الحسن بن محمد
         if not evidence.name.single_word:
-            return self._multi_word_passes(entity, country, support)
+            return self._multi_word_passes(kind, qid, country_qid, country, support)
         demonym = evidence.name.demonym_country
-        demonym_of_other = demonym is not None and demonym != entity.qid
+        demonym_of_other = demonym is not None and demonym != qid
         if demonym_of_other and (not named_in_full or evidence.after_definite_title):
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
@@ -200,7 +204,7 @@ class Gate:
             return False  # عون "help", مؤكداً "stressing": a title must say a person follows
         return person_cue or prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 
-    def _multi_word_passes(self, entity: EntityRecord, country: bool, support: Support) -> bool:
+    def _multi_word_passes(self, kind: EntityKind, qid: str, country_qid: str, country: bool, support: Support) -> bool:
         prior, cue, in_context, national = support.prior, support.cue, support.in_context, support.national
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         evidence = self.evidence
@@ -209,14 +213,14 @@ class Gate:
         little_known = prior < PROMINENT_PRIOR or (evidence.function_word_inside and self.span.loosest == TYPO)
         if not self.span.exact and not named_in_full and cue <= 0 and little_known:
             return False
-        if evidence.followed_by_adjective and entity.kind is not _PERSON:
+        if evidence.followed_by_adjective and kind is not _PERSON:
             # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
             # only says the entity's own country (الكنيست الإسرائيلي).
-            own = entity.qid if country else entity.country_qid
+            own = qid if country else country_qid
             if evidence.following_demonym is None or evidence.following_demonym != own:
                 return False
         if evidence.name.all_words_common:
-            if entity.country_qid and not country and not (self.unique_key and prior >= WELL_KNOWN_PRIOR):
+            if country_qid and not country and not (self.unique_key and prior >= WELL_KNOWN_PRIOR):
                 # وزارة الداخلية، مجلس النواب: a name many countries' institutions share; its own
                 # country must be in view.
                 return named_in_full or cue > 0 or in_context > 0 or national > 0

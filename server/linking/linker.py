@@ -68,7 +68,12 @@ class _Scored:
 
 
 class _KeyCandidate(NamedTuple):
-    """One candidate entity of a name key, with what the gazetteer alone says of it."""
+    """One candidate entity of a name key, with what the gazetteer alone says of it.
+
+    The records' fields that scoring reads for every candidate of every span are copied out
+    once (`qid`, `kind`, `country_qid`, `name_kind`): the records are not compiled classes,
+    and each attribute read of one is a dictionary lookup (ARCHITECTURE.md).
+    """
 
     ref: NameRef
     entity: EntityRecord
@@ -78,6 +83,10 @@ class _KeyCandidate(NamedTuple):
     name_weight: float
     description_words: frozenset[str]  # role stems of its Arabic description (وزير خارج مصر)
     gender: str  # a person's, as their Arabic description says it (`gender.description_gender`)
+    qid: str  # entity.qid
+    kind: EntityKind  # entity.kind
+    country_qid: str  # entity.country_qid
+    name_kind: str  # ref.kind
 
 
 class _KeyCandidates(NamedTuple):
@@ -462,7 +471,20 @@ class Linker:
         prior = popularity(entity.sitelinks)
         description = self._description_words.value(entity.qid)
         gender = self._description_gender.value(entity.description_ar) if person else UNKNOWN
-        return _KeyCandidate(ref, entity, prior, country, own_country, _name_weight(ref), description, gender)
+        return _KeyCandidate(
+            ref,
+            entity,
+            prior,
+            country,
+            own_country,
+            _name_weight(ref),
+            description,
+            gender,
+            entity.qid,
+            entity.kind,
+            entity.country_qid,
+            ref.kind,
+        )
 
     def _widened_keys(
         self, context: scoring.DocumentContext, kinds: frozenset[EntityKind]
@@ -575,20 +597,23 @@ class Linker:
         subject_gender = evidence.subject_gender
         if subject_gender and not any(c.gender == subject_gender for c in candidates):
             subject_gender = UNKNOWN
-        for i, (ref, entity, prior, country, own_country, name_weight, description, gender) in enumerate(candidates):
-            if ordinary_name and prior < LOW_POPULARITY and entity.qid not in anchors:
+        for i, candidate in enumerate(candidates):
+            prior, country, own_country = candidate.prior, candidate.country, candidate.own_country
+            qid, kind, name_kind = candidate.qid, candidate.kind, candidate.name_kind
+            if ordinary_name and prior < LOW_POPULARITY and qid not in anchors:
                 scored.append(None)
                 continue
-            if surname_needs_anchor and prior < OBSCURE_PRIOR and ref.kind == _SURNAME and entity.qid not in anchors:
+            if surname_needs_anchor and prior < OBSCURE_PRIOR and name_kind == _SURNAME and qid not in anchors:
                 scored.append(None)
                 continue
-            in_context = context.support(entity, country, first, prior) if context else 0.0
-            is_coordinated = bool(coordinated) and scoring.coordination_class(entity, country) == coordinated
+            in_context = context.support(qid, candidate.country_qid, country, first, prior) if context else 0.0
+            is_coordinated = bool(coordinated) and scoring.coordination_class(kind, country) == coordinated
             if first_pass is not None and not in_context and not is_coordinated:
                 scored.append(first_pass[i])  # the context does not reach it: as in the first pass
                 continue
             changed = True
-            cue = scoring.cue_support(entity, country, cue_word) if cue_word is not None else 0.0
+            cue = scoring.cue_support(kind, country, cue_word) if cue_word is not None else 0.0
+            description = candidate.description_words
             if role_words and description and not role_words.isdisjoint(description):
                 # The words around the name say what the entity's description says (وزير الخارجية
                 # العراقي): as good as a cue word. (Most namesakes' share nothing: `isdisjoint`
@@ -600,19 +625,20 @@ class Linker:
             elif nearby and own_country in nearby:
                 national = scoring.CUE_MATCH
             support = Support(prior, in_context, cue, national, is_coordinated)
-            if not gate.passes(ref, entity, country, support):
+            if not gate.passes(name_kind, kind, qid, candidate.country_qid, country, support):
                 scored.append(None)
                 continue
-            value = scoring.candidate_score(similarity * name_weight, support.total)
+            value = scoring.candidate_score(similarity * candidate.name_weight, support.total)
             if named_countries and not country and own_country in named_countries and not city_asked:
                 value *= scoring.CITY_OF_NAMESAKE_COUNTRY_FACTOR
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.
                 value *= scoring.CONFLICTING_DEMONYM_FACTOR
+            gender = candidate.gender
             if subject_gender and gender and gender != subject_gender:
                 # وقالت كلينتون: the verb agrees with a woman, so not with بيل كلينتون.
                 value *= scoring.CONFLICTING_GENDER_FACTOR
-            scored.append(_Scored(entity, value, ref.kind, country))
+            scored.append(_Scored(candidate.entity, value, name_kind, country))
         return scored, changed
 
     def _without_context(
@@ -866,15 +892,15 @@ def _key_candidates_of(candidates: tuple[_KeyCandidate, ...]) -> _KeyCandidates:
     """The `_KeyCandidates` of these candidates."""
     context_qids = set()
     for c in candidates:
-        context_qids.add(c.entity.qid)
-        if c.entity.country_qid:
-            context_qids.add(c.entity.country_qid)
+        context_qids.add(c.qid)
+        if c.country_qid:
+            context_qids.add(c.country_qid)
     return _KeyCandidates(
         candidates,
         frozenset(context_qids),
-        frozenset(c.entity.qid for c in candidates),
+        frozenset(c.qid for c in candidates),
         max((c.prior for c in candidates), default=0.0),
-        frozenset(q for c in candidates if c.country for q in (c.entity.qid, c.entity.country_qid) if q),
+        frozenset(q for c in candidates if c.country for q in (c.qid, c.country_qid) if q),
         frozenset(c.own_country for c in candidates if c.country),
     )
 

@@ -57,10 +57,10 @@ _AFTER_ANY_WORD: Final = 1 << 62
 _COUNTRY_CLASS: Final = "country"
 
 
-def coordination_class(entity: EntityRecord, country: bool) -> str:
+def coordination_class(kind: EntityKind, country: bool) -> str:
     """What a list joins alike: people, organisations, countries, or other places (مالي والنيجر are
-    countries; القاهرة وعمان cities, so عمان there is Amman, not Oman)."""
-    return _COUNTRY_CLASS if country else entity.kind.value
+    countries; القاهرة وعمان cities, so عمان there is Amman, not Oman). `kind`: the entity's."""
+    return _COUNTRY_CLASS if country else kind.value
 
 
 @dataclass(slots=True)
@@ -79,7 +79,7 @@ class DocumentContext:
     def add(self, entity: EntityRecord, country: bool, position: int, last: int | None = None) -> None:
         """An anchor: `entity` (a `country` or not) named in full at words [position, last]."""
         self.anchors.setdefault(entity.qid, set()).add(position)
-        anchored = coordination_class(entity, country)
+        anchored = coordination_class(entity.kind, country)
         self.classes_at[position] = anchored
         self.classes_at[position if last is None else last] = anchored
         own_country = entity.qid if country else entity.country_qid
@@ -103,10 +103,9 @@ class DocumentContext:
         """Every QID through which this context can support an entity: anchored entities and countries."""
         return frozenset(self.anchors.keys() | self.countries.keys() | self.demonym_countries.keys())
 
-    def support(self, entity: EntityRecord, country: bool, position: int, prior: float) -> float:
-        """Context support for `entity` (a `country` or not, of popularity `prior`) at `position`,
-        ignoring that very position."""
-        qid, country_qid = entity.qid, entity.country_qid  # each read once: the record is not a compiled class
+    def support(self, qid: str, country_qid: str, country: bool, position: int, prior: float) -> float:
+        """Context support for the entity `qid` of country `country_qid` (a `country` or not, of
+        popularity `prior`) at `position`, ignoring that very position."""
         if _elsewhere(self.anchors.get(qid), position):
             return CONTEXT_SAME_ENTITY
         best = 0.0
@@ -152,9 +151,9 @@ class Cue:
     definite: bool = False  # written with the article (المجلس): a definite word after it may agree with it
 
 
-def cue_support(entity: EntityRecord, country: bool, cue: Cue | None) -> float:
-    """Support from a cue word for `entity` (a `country` or not)."""
-    if cue is None or cue.kind is not entity.kind:
+def cue_support(kind: EntityKind, country: bool, cue: Cue | None) -> float:
+    """Support from a cue word for an entity of this `kind` (a `country` or not)."""
+    if cue is None or cue.kind is not kind:
         return 0.0
     if cue.wants_country is not None and cue.wants_country != country:
         return 0.0
