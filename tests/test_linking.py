@@ -214,6 +214,19 @@ def test_a_colours_feminine_is_an_ordinary_word_and_a_city_with_a_cue(linker: Li
     assert ("الزرقاء", "Zarqa") in _links(linker, "زار الملك عمان والزرقاء وإربد")
 
 
+def test_resolve_matches_its_context_with_descriptions(linker: Linker) -> None:
+    """A Resolve context is read like the words around a name: الإسكندرية in a context about a city
+    in the state of Virginia is the American city (its description: مدينة في ولاية فرجينيا), alone the
+    Egyptian one; the context's names count, since they say where the entity is."""
+
+    def resolved(name: str, context: str) -> list[str]:
+        return [candidate.entity.qid for candidate in linker.resolve(name, context)][:2]
+
+    assert resolved("الإسكندرية", "عقدت المحكمة جلستها في مدينة بولاية فرجينيا الأمريكية") == ["Q88", "Q87"]
+    assert resolved("الإسكندرية", "") == ["Q87", "Q88"]
+    assert resolved("الإسكندرية", "افتتح مهرجان البحر المتوسط السينمائي في مصر") == ["Q87", "Q88"]
+
+
 def test_rare_place_named_like_an_ordinary_word_needs_support(tmp_path: Path) -> None:
     village = {
         "qid": "Q90000000002",

@@ -35,6 +35,8 @@ ROLE_WINDOW_BEFORE: Final = 4
 ROLE_WINDOW_AFTER: Final = 3
 MIN_ROLE_WORD: Final = 3
 MAX_ROLE_WORD: Final = 20
+# The words of a Resolve query's context read as role words (`EvidenceReader.context_role_words`).
+CONTEXT_ROLE_WORDS: Final = 2 * (ROLE_WINDOW_BEFORE + ROLE_WINDOW_AFTER)
 DEMONYM_WINDOW_BEFORE: Final = 3
 DEMONYM_WINDOW_AFTER: Final = 2
 _CACHE_ENTRIES: Final = 50_000
@@ -385,6 +387,18 @@ class EvidenceReader:
             norm = words[i].norm
             if len(norm) <= MAX_ROLE_WORD and i not in named:
                 found.add(stems.value(norm))
+        found.discard("")
+        return frozenset(found)
+
+    def context_role_words(self, words: list[Word]) -> frozenset[str]:
+        """The `role_word` stems of a Resolve query's context, its first CONTEXT_ROLE_WORDS words.
+
+        The caller gives the context as evidence about the name, so its names count too: مدينة في
+        ولاية فرجينيا says where الإسكندرية is, as the American city's description does. Capped at
+        about two role windows, so that a long context does not match every description by chance.
+        """
+        stems = self._role_word
+        found = {stems.value(word.norm) for word in words[:CONTEXT_ROLE_WORDS] if len(word.norm) <= MAX_ROLE_WORD}
         found.discard("")
         return frozenset(found)
 

@@ -288,8 +288,9 @@ class Linker:
         `interrupt` as for `link`.
         """
         check = interrupt or _never
-        document, document_countries = self._query_context(context, kinds, check)
-        return self._resolve_in(name, kinds, limit, document, document_countries)
+        document, document_countries, context_words = self._query_context(context, kinds, check)
+        context_roles = self.reader.context_role_words(context_words)
+        return self._resolve_in(name, kinds, limit, document, document_countries, context_roles)
 
     def link_spans(
         self,
@@ -305,7 +306,7 @@ class Linker:
         """
         options = options or LinkOptions()
         check = interrupt or _never
-        document, document_countries = self._query_context(text, options.kinds, check)
+        document, document_countries, _ = self._query_context(text, options.kinds, check)
         min_score = self.default_min_score if options.min_score is None else options.min_score
         mentions = []
         for i, (start, end) in enumerate(spans):
@@ -321,10 +322,11 @@ class Linker:
 
     def _query_context(
         self, context: str, kinds: frozenset[EntityKind], check: Interrupt
-    ) -> tuple[scoring.DocumentContext | None, frozenset[str]]:
-        """The anchors of a query's context, and the countries its demonyms name (the query's neighbourhood)."""
+    ) -> tuple[scoring.DocumentContext | None, frozenset[str], list[Word]]:
+        """The anchors of a query's context, the countries its demonyms name (the query's neighbourhood),
+        and its words."""
         if not context.strip():
-            return None, frozenset()
+            return None, frozenset(), []
         context_words = document_words(context)
         context_demonyms = self.reader.demonym_positions(context_words)
         context_spans = spot(context, context_words, self.index)
@@ -333,7 +335,7 @@ class Linker:
             [_rank(span, scores, 0) for span, scores in zip(context_spans, context_scores, strict=True)]
         )
         selected = self._select(context_results, self.default_min_score)
-        return self._context(selected), frozenset(context_demonyms.values())
+        return self._context(selected), frozenset(context_demonyms.values()), context_words
 
     def _resolve_in(
         self,
@@ -342,14 +344,17 @@ class Linker:
         limit: int,
         document: scoring.DocumentContext | None,
         document_countries: frozenset[str],
+        context_roles: frozenset[str] = _NO_WORDS,
     ) -> list[Candidate]:
-        """`resolve` for one name, its context already read."""
+        """`resolve` for one name, its context already read (`context_roles`: its role words)."""
         words = document_words(name)
         if not words:
             return []
         best: dict[str, float] = {}
         widened = self._widened_keys(document, kinds) if document is not None else {}
-        if not self._add_query_scores(name, words, kinds, document, document_countries, best, widened=widened):
+        if not self._add_query_scores(
+            name, words, kinds, document, document_countries, best, widened=widened, context_roles=context_roles
+        ):
             # A long formal name (الشيخ تميم بن حمد بن خليفة آل ثاني) is looked for in its shorter forms,
             # after the same titles. The titles are no part of the name: وكالة فرانس بريس is no person
             # "وكالة بريس".
@@ -366,6 +371,7 @@ class Linker:
                     best,
                     scoring.SHORT_FORM_FACTOR,
                     widened,
+                    context_roles,
                 )
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked:
@@ -396,10 +402,12 @@ class Linker:
         best: dict[str, float],
         factor: float = 1.0,
         widened: dict[str, _KeyCandidates] | None = None,
+        context_roles: frozenset[str] = _NO_WORDS,
     ) -> bool:
         """Score the names that end the query, after nothing but titles (الرئيس التركي أردوغان) into `best`.
 
-        True when some name covers the query that way. `widened` as for `_rescore`.
+        True when some name covers the query that way. `widened` as for `_rescore`; `context_roles`:
+        the role words of the query's context, matched with descriptions as the words around a name are.
         """
         last = len(words) - 1
         titles = self._leading_titles(words)
@@ -412,6 +420,8 @@ class Linker:
             if key is None:
                 key = self._key_candidates(span.key, kinds)
             facts = self._read_span_facts(key, span, words, {}, near, _NO_COVERAGE)
+            if facts is not None and context_roles and len(facts.candidates) > 1:
+                facts.role_words = facts.role_words | context_roles
             for scored in self._candidates(span, facts, words, document):
                 if scored is not None:
                     best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score * factor)
