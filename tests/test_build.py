@@ -320,3 +320,28 @@ def test_a_second_build_of_the_same_file_is_refused_while_one_runs(tmp_path: Pat
     finally:
         holder.communicate(b"")
     assert not out.exists()
+
+
+def test_a_gazetteer_opened_before_a_fork_reads_through_a_connection_of_its_own_after_it(
+    seed_gazetteer_path: Path,
+) -> None:
+    """SQLite connections must not cross a fork (`--workers` forks after loading): the child opens
+    the file afresh on its first look-up, and the parent keeps its connection."""
+    gazetteer = load_gazetteer(seed_gazetteer_path)
+    parent_connection = gazetteer._conn()
+    assert gazetteer.key_entry(name_key("الرباط")).refs
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report, then leave without running the parent's cleanup
+        try:
+            fresh = gazetteer._conn() is not parent_connection
+            found = bool(gazetteer.key_entry(name_key("الرباط")).refs)
+            os.write(write_end, b"1" if fresh and found else b"0")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert os.read(read_end, 1) == b"1"
+    os.close(read_end)
+    assert gazetteer._conn() is parent_connection
