@@ -46,8 +46,8 @@ NAME_PARTICLES = frozenset(["بن", "ابن", "بنت", "ابو", "ام", "ال"
 # Words that end a compound name begun by the word before them: روح الله، نصر الله، نور الدين.
 # They are no name alone: حسن نصر الله's family name is نصر الله, روح الله الخميني's given name روح الله.
 COMPOUND_TAILS = frozenset(["الله", "الدين"])
-# Junior and senior after a family name (جورج بوش الابن).
-_GENERATIONS = frozenset(["الابن", "الاب"])
+# Junior and senior after a family name (جورج بوش الابن): no family name, and dropped before one.
+GENERATIONS = frozenset(["الابن", "الاب"])
 # Particles that say "son/daughter of": a chain of them is a lineage (محمد بن راشد بن سعيد).
 _LINEAGE = frozenset(["بن", "ابن", "بنت"])
 _FAMILY = "ال"  # آل, normalised: آل مكتوم names the family
@@ -143,7 +143,7 @@ def surname_keys(full_name_keys: Iterable[str], blocked: frozenset[str]) -> list
     for full_key in full_name_keys:
         key = name_before_office(full_key)
         tokens = key.split()
-        if len(tokens) > 2 and tokens[-1] in _GENERATIONS:
+        if len(tokens) > 2 and tokens[-1] in GENERATIONS:
             tokens.pop()  # جورج بوش الابن: بوش
         if len(tokens) < 2:
             continue
@@ -203,9 +203,9 @@ def short_name_keys(full_name_keys: Iterable[str], blocked: frozenset[str] = fro
     full = set(full_name_keys)
     for full_key in full:
         key = name_before_office(full_key)
-        if key != full_key and key not in full and len(name_units(key)) >= 2:
-            shorts.setdefault(key, None)
         units = name_units(key)
+        if key != full_key and key not in full and len(units) >= 2:
+            shorts.setdefault(key, None)
         if len(units) < _MIN_SHORT_NAME_UNITS:
             continue
         if units[-1] in blocked:

@@ -17,14 +17,14 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.keys import name_key, word_key
+from gazetteer.keys import GENERATIONS, name_key, word_key
 
 _LOGGER = logging.getLogger(__name__)
 
 _DATA_DIR = Path(__file__).parent / "data"
 
-# Regnal and other ordinals: the tail of محمد الخامس is not a name of its own.
-REGNAL_ORDINALS = frozenset(
+# Regnal and other ordinals, and junior and senior: the tail of محمد الخامس is not a name of its own.
+REGNAL_ORDINALS = GENERATIONS | frozenset(
     name_key(w)
     for w in [
         "الأول",
@@ -52,8 +52,6 @@ REGNAL_ORDINALS = frozenset(
         "العاشرة",
         "الأكبر",
         "الأصغر",
-        "الابن",
-        "الأب",
     ]
 )
 
@@ -111,7 +109,7 @@ _COLOUR_AND_DEFECT_ADJECTIVES = (
 _FEMININE_SHARE_OF_MASCULINE = 0.5
 
 
-def feminine_of_colour(masculine_key: str) -> str:
+def _feminine_of_colour(masculine_key: str) -> str:
     """The normalised feminine of a colour or defect adjective: ابيض → بيضا (بيضاء, its hamza dropped)."""
     return word_key(masculine_key[1:] + "اء")
 
@@ -168,7 +166,7 @@ def _load_word_frequencies() -> dict[str, tuple[int, int, int, int]]:
     for masculine in _COLOUR_AND_DEFECT_ADJECTIVES:
         key = word_key(masculine)
         credit = int(adjectives.get(key, 0) * _FEMININE_SHARE_OF_MASCULINE) or 1
-        feminine = feminine_of_colour(key)
+        feminine = _feminine_of_colour(key)
         counts.setdefault(feminine, [0, 0])[0] += credit
         adjectives[feminine] = adjectives.get(feminine, 0) + credit
     # Arramooz's stop words (prepositions, particles, pronouns with their clitics: في، لدى، بين).

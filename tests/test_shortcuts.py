@@ -127,7 +127,7 @@ def test_skipping_obscure_namesakes_surnames_changes_nothing(crowded: Path) -> N
     for surname, namesake in (("غانتس", _NAMESAKES[0]["qid"]), ("بوريطة", _NAMESAKES[1]["qid"])):
         candidates = fast._key_candidates(name_key(surname), frozenset()).candidates
         assert any(
-            c.entity.qid == namesake and c.ref.kind == "surname" and c.prior < OBSCURE_PRIOR for c in candidates
+            c.entity.qid == namesake and c.name_kind == "surname" and c.prior < OBSCURE_PRIOR for c in candidates
         ), surname
     assert {m.entity.qid for m in fast.link(bare).mentions} == {"Q1426396", "Q24893357"}  # the seed people
     # Named in full, the namesake is an anchor, and the bare surname after it is read for him again.

@@ -71,11 +71,10 @@ class _KeyCandidate(NamedTuple):
     """One candidate entity of a name key, with what the gazetteer alone says of it.
 
     The records' fields that scoring reads for every candidate of every span are copied out
-    once (`qid`, `kind`, `country_qid`, `name_kind`): the records are not compiled classes,
-    and each attribute read of one is a dictionary lookup (ARCHITECTURE.md).
+    once (`qid`, `kind`, `country_qid`, and the name's kind): the records are not compiled
+    classes, and each attribute read of one is a dictionary lookup (ARCHITECTURE.md).
     """
 
-    ref: NameRef
     entity: EntityRecord
     prior: float
     country: bool  # the entity is a country
@@ -86,7 +85,7 @@ class _KeyCandidate(NamedTuple):
     qid: str  # entity.qid
     kind: EntityKind  # entity.kind
     country_qid: str  # entity.country_qid
-    name_kind: str  # ref.kind
+    name_kind: str  # the kind of name the key is of the entity (`NameKind`)
 
 
 class _KeyCandidates(NamedTuple):
@@ -103,26 +102,13 @@ class _KeyCandidates(NamedTuple):
 
 
 class _SpanFacts:
-    """What does not change between the two passes: the evidence and the key's candidates.
+    """What does not change between the two passes: the evidence and the key's candidates."""
 
-    `context_qids`: every QID the document context could support a candidate
-    through (the candidates themselves and their countries).
-    """
-
-    def __init__(
-        self,
-        evidence: Evidence,
-        candidates: tuple[_KeyCandidate, ...],
-        context_qids: frozenset[str],
-        role_words: frozenset[str],
-        countries: frozenset[str],
-    ) -> None:
+    def __init__(self, evidence: Evidence, key: _KeyCandidates, role_words: frozenset[str]) -> None:
         self.evidence = evidence
-        self.candidates = candidates
-        self.context_qids = context_qids
+        self.key = key
         # The words around the span, as stems matched with descriptions; read only for namesakes.
         self.role_words = role_words
-        self.countries = countries  # the candidates that are countries (`_KeyCandidates.countries`)
 
 
 class _Coverage:
@@ -420,7 +406,7 @@ class Linker:
             if key is None:
                 key = self._key_candidates(span.key, kinds)
             facts = self._read_span_facts(key, span, words, {}, near, _NO_COVERAGE)
-            if facts is not None and context_roles and len(facts.candidates) > 1:
+            if facts is not None and context_roles and len(facts.key.candidates) > 1:
                 facts.role_words = facts.role_words | context_roles
             for scored in self._candidates(span, facts, words, document):
                 if scored is not None:
@@ -482,7 +468,6 @@ class Linker:
         description = self._description_words.value(entity.qid)
         gender = self._description_gender.value(entity.description_ar) if person else UNKNOWN
         return _KeyCandidate(
-            ref,
             entity,
             prior,
             country,
@@ -549,7 +534,7 @@ class Linker:
             if len(key_candidates) > 1
             else _NO_WORDS
         )
-        return _SpanFacts(evidence, key_candidates, key.context_qids, role_words, key.countries)
+        return _SpanFacts(evidence, key, role_words)
 
     def _candidates(
         self,
@@ -577,7 +562,7 @@ class Linker:
         """
         if facts is None:
             return [], False
-        evidence, candidates = facts.evidence, facts.candidates
+        evidence, candidates = facts.evidence, facts.key.candidates
         coordinated = _coordinated_class(span, words, context, evidence) if context else ""
         gate = Gate(span, evidence, len(candidates) == 1)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
@@ -585,7 +570,7 @@ class Linker:
         first, similarity = span.first, span.similarity
         # Countries this very name also names (الكويت، تونس، جيبوتي): their own cities with the name
         # yield to them unless a cue asks for a city.
-        named_countries = facts.countries
+        named_countries = facts.key.countries
         city_asked = cue_word is not None and cue_word.wants_country is False
         # Shortcut: the gates admit a little-known entity named by an ordinary word (a village النور,
         # a hamlet مهمة) only when it is named in full elsewhere; a large gazetteer gives such words
@@ -744,14 +729,8 @@ class Linker:
             wider = widened.get(span.key) if widened else None
             if wider is not None:
                 # The span's facts with the bearers added; their answers are new, the others' as before.
-                if span_facts is not None and len(span_facts.candidates) > 1:  # evidence and role words read
-                    span_facts = _SpanFacts(
-                        span_facts.evidence,
-                        wider.candidates,
-                        wider.context_qids,
-                        span_facts.role_words,
-                        wider.countries,
-                    )
+                if span_facts is not None and len(span_facts.key.candidates) > 1:  # evidence and role words read
+                    span_facts = _SpanFacts(span_facts.evidence, wider, span_facts.role_words)
                 else:
                     span_facts = self._read_span_facts(wider, span, words, demonyms, None, first_pass.coverage)
                 padded = [*scores, *([None] * (len(wider.candidates) - len(scores)))]
@@ -768,7 +747,7 @@ class Linker:
                 span_facts = self._read_span_facts(unread.key, span, words, demonyms, None, first_pass.coverage)
             if span_facts is None or (
                 reuse
-                and span_facts.context_qids.isdisjoint(context_qids)
+                and span_facts.key.context_qids.isdisjoint(context_qids)
                 and not _coordinated_class(span, words, context, span_facts.evidence)
             ):
                 rescored.append(None)
