@@ -66,6 +66,8 @@ CROWD = [
     _man(14, "هرتسوغ", 20, "سياسي", "Q801"),
     # A writer whose family name is an adjective ("absurd").
     _man(15, "عبد الجبار العبثي", 40, "كاتب"),
+    # An obscure man whose family name is بوتن without its ب ("بوتن": ب + وتن).
+    _man(16, "فاروق وتن", 2, "مزارع"),
 ]  # fmt: skip
 
 
@@ -117,6 +119,13 @@ def test_a_long_name_word_that_an_obscure_namesake_bears_is_still_read_with_one_
     assert found[0] == GUTERRES
     text = "دعا الأمين العام للأمم المتحدة أنطونيو غوتيريس إلى وقف إطلاق النار."
     assert ("أنطونيو غوتيريس", GUTERRES) in links(linker, text)
+
+
+def test_a_misspelled_name_is_read_whole_before_a_proclitic_and_an_obscure_name(linker: Linker) -> None:
+    """بوتن is not a name word as written, and ب + وتن names only an obscure man: it is still read as
+    another spelling of بوتين. A well-known name after the proclitic keeps it (وواشنطن, not واشنطون)."""
+    assert linker.resolve("بوتن")[0].entity.qid == "Q7747"
+    assert links(linker, "جهود الوساطة بين طهران وواشنطن") == [("طهران", "Q3616"), ("واشنطن", "Q61")]
 
 
 def test_a_short_name_word_is_not_read_with_a_typo(linker: Linker) -> None:

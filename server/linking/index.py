@@ -391,7 +391,15 @@ class NameIndex:
                     for other in splits
                     if other.skip == split.skip and self.is_word(other.stem)
                 )
-                other_spellings = self._whole_word_spellings(word) if exact_whole else ()
+                if exact_whole:
+                    other_spellings = self._whole_word_spellings(word)
+                elif all(self._best_known(stem.word) < AS_WRITTEN_PRIOR for _, stem in proclitic_stems):
+                    # A word that is no name word may be one misspelled, when its clitic reading names
+                    # only obscure entities: بوتن is بوتين before it is ب + وتن, a surname somewhere in a
+                    # large gazetteer. وواشنطن stays و + واشنطن.
+                    other_spellings = tuple((0, m) for m in whole)
+                else:
+                    other_spellings = ()
                 return (*exact_whole, *proclitic_stems, *other_spellings)
         if exact_whole:
             return (*exact_whole, *self._whole_word_spellings(word))
