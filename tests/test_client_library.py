@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent import futures
 from pathlib import Path
 
 import grpc
@@ -17,9 +19,11 @@ from entitylinker_client import (
     SERVICE_CONFIG,
     AsyncEntityLinkerClient,
     EntityLinkerClient,
+    IncompleteStreamError,
     channel_options,
     error_reason,
     pb,
+    pb_grpc,
 )
 
 from entitylinker.v1 import entity_linker_service_pb2 as server_pb
@@ -95,6 +99,43 @@ def test_asyncio_client(server_address: str) -> None:
     assert streamed == [1, 1, 1]
     assert gantz == "Q1426396"
     assert reason == "ENTITY_NOT_FOUND"
+
+
+class _ShortStreamPeer(pb_grpc.EntityLinkerServiceServicer):
+    """A peer that reads every document of a LinkStream, answers only the first and ends the call OK,
+    as gRPC may end a stream on a server process that dies mid-call."""
+
+    def LinkStream(self, requests, context):  # noqa: N802 - the generated servicer's name
+        first, *_ = list(requests)  # every document read: the client has sent them all
+        yield pb.LinkStreamResponse(response=pb.LinkResponse(document_id=first.request.document_id))
+
+
+@pytest.fixture()
+def short_stream_peer() -> Iterator[str]:
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    pb_grpc.add_EntityLinkerServiceServicer_to_server(_ShortStreamPeer(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop(grace=None)
+
+
+def test_a_stream_ended_short_is_an_error_not_a_partial_answer(short_stream_peer: str) -> None:
+    documents = [pb.LinkRequest(text="الرباط", document_id=f"d{i}") for i in range(3)]
+    with EntityLinkerClient(short_stream_peer, timeout=10) as client:
+        answers = []
+        with pytest.raises(IncompleteStreamError) as short:
+            answers.extend(r.document_id for r in client.link_stream(documents))
+    assert answers == ["d0"]
+    assert short.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "after 1 answers to 3 documents" in short.value.details()
+
+    async def streamed() -> list[str]:
+        async with AsyncEntityLinkerClient(short_stream_peer, timeout=10) as client:
+            return [r.document_id async for r in client.link_stream(documents)]
+
+    with pytest.raises(IncompleteStreamError):
+        asyncio.run(streamed())
 
 
 def test_pip_install_in_a_fresh_virtualenv(server_address: str, tmp_path: Path) -> None:

@@ -108,6 +108,55 @@ def error_reason(error: grpc.RpcError) -> str | None:
     return None
 
 
+class IncompleteStreamError(grpc.RpcError):
+    """A `LinkStream` call that ended without an error status, but with fewer answers than documents sent.
+
+    gRPC can end a stream that way when the server process dies mid-call. It is raised as an
+    `RpcError` with code UNAVAILABLE, the code a caller already retries, so that no document is
+    taken for answered when it was not.
+    """
+
+    def __init__(self, sent: int, answered: int) -> None:
+        super().__init__(f"LinkStream ended after {answered} answers to {sent} documents")
+        self.sent = sent
+        self.answered = answered
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.UNAVAILABLE
+
+    def details(self) -> str:
+        return str(self)
+
+
+class _SentCounter:
+    """Counts the documents gRPC has taken from the caller's iterable, as it takes them."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def wrap(self, requests: Iterable[pb.LinkRequest]) -> Iterator[pb.LinkStreamRequest]:
+        for request in requests:
+            self.sent += 1
+            yield pb.LinkStreamRequest(request=request)
+
+    async def wrap_async(
+        self, requests: Iterable[pb.LinkRequest] | AsyncIterable[pb.LinkRequest]
+    ) -> AsyncIterator[pb.LinkStreamRequest]:
+        if isinstance(requests, AsyncIterable):
+            async for request in requests:
+                self.sent += 1
+                yield pb.LinkStreamRequest(request=request)
+        else:
+            for request in requests:
+                self.sent += 1
+                yield pb.LinkStreamRequest(request=request)
+
+    def check(self, answered: int) -> None:
+        """Raise `IncompleteStreamError` when the stream ended OK with documents unanswered."""
+        if answered < self.sent:
+            raise IncompleteStreamError(self.sent, answered)
+
+
 class _Client(Generic[_ChannelT]):
     """What both clients share: the channel, its credentials, the default deadline and the token.
 
@@ -187,10 +236,16 @@ class EntityLinkerClient(_Client[grpc.Channel]):
     def link_stream(
         self, requests: Iterable[pb.LinkRequest], *, timeout: float | None = None
     ) -> Iterator[pb.LinkResponse]:
-        """Many documents over one `LinkStream` call, answers in order; `timeout` bounds the whole stream."""
-        stream = self.stub.LinkStream((pb.LinkStreamRequest(request=r) for r in requests), **self._call(timeout))
-        for item in stream:
+        """Many documents over one `LinkStream` call, answers in order; `timeout` bounds the whole stream.
+
+        Raises `IncompleteStreamError` if the stream ends without an answer for every document sent.
+        """
+        counter = _SentCounter()
+        answered = 0
+        for item in self.stub.LinkStream(counter.wrap(requests), **self._call(timeout)):
+            answered += 1
             yield item.response
+        counter.check(answered)
 
     def resolve(self, mention: str, *, timeout: float | None = None, **options: Any) -> list[pb.Candidate]:
         """The entities `mention` may denote, best first; empty when none is plausible. `options` are
@@ -244,18 +299,14 @@ class AsyncEntityLinkerClient(_Client[grpc.aio.Channel]):
     async def link_stream(
         self, requests: Iterable[pb.LinkRequest] | AsyncIterable[pb.LinkRequest], *, timeout: float | None = None
     ) -> AsyncIterator[pb.LinkResponse]:
-        """Many documents over one `LinkStream` call, answers in order."""
-
-        async def wrapped() -> AsyncIterator[pb.LinkStreamRequest]:
-            if isinstance(requests, AsyncIterable):
-                async for request in requests:
-                    yield pb.LinkStreamRequest(request=request)
-            else:
-                for request in requests:
-                    yield pb.LinkStreamRequest(request=request)
-
-        async for item in self.stub.LinkStream(wrapped(), **self._call(timeout)):
+        """Many documents over one `LinkStream` call, answers in order; `IncompleteStreamError` as for
+        the blocking client."""
+        counter = _SentCounter()
+        answered = 0
+        async for item in self.stub.LinkStream(counter.wrap_async(requests), **self._call(timeout)):
+            answered += 1
             yield item.response
+        counter.check(answered)
 
     async def resolve(self, mention: str, *, timeout: float | None = None, **options: Any) -> list[pb.Candidate]:
         """The entities `mention` may denote, best first; `options` are `resolve_request`'s."""
