@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final
 
 import sqlite_utils
 from sqlite_utils.utils import chunks
@@ -156,8 +157,13 @@ def names_for(
         full_keys = {key for key, _ in seen}
         international = any(key.rsplit(" ", 1)[-1] in INTERNATIONAL_ADJECTIVES for key in ar_keys)
         for short in organisation_short_keys(ar_keys):
-            # مجلس الامن الدولي → مجلس الامن stays the council; المحكمة العليا is every country's court.
-            generic = _ordinary_word(short) and not (international and " " in short)
+            # مجلس الامن الدولي → مجلس الامن stays the council; المحكمة العليا is every country's court;
+            # a ministry's portfolio and its country (الخارجية الامريكية) is how news names that ministry.
+            generic = (
+                _ordinary_word(short)
+                and not (international and " " in short)
+                and not _ministry_of_a_country(short, ar_keys)
+            )
             if short not in full_keys and not generic:
                 yield from arabic(short, short, schema.NameKind.SHORT)
         for i, key in enumerate(ar_keys):
@@ -178,6 +184,24 @@ def _ordinary_word(key: str) -> bool:
     words = key.split(" ")
     ordinary = [word in common or ordinary_share(word) >= OFTEN_ORDINARY for word in words]  # not derived
     return any(ordinary) and all(o or nisba_adjective(w) for o, w in zip(ordinary, words, strict=True))
+
+
+_MINISTRY: Final = "وزاره"
+
+
+def _ministry_of_a_country(short: str, full_keys: list[str]) -> bool:
+    """`short` is a ministry's name without وزارة: its portfolio and its country's adjective, both
+    adjectives (الخارجية الامريكية، الداخلية المصرية).
+
+    A portfolio that is a noun makes a phrase of the language with a country's adjective (الثقافة
+    المصرية "Egyptian culture", الاعلام اليابانية in وسائل الاعلام اليابانية): no name.
+    """
+    words = short.split(" ")
+    return (
+        len(words) == 2
+        and all(nisba_adjective(word) for word in words)
+        and any(key == f"{_MINISTRY} {short}" for key in full_keys)
+    )
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:

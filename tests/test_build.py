@@ -178,6 +178,21 @@ def test_a_compound_name_ending_in_allah_or_din_stays_whole() -> None:
     assert derived("سعيد الوالدين") == {("سعيد الوالدين", "label"), ("الوالدين", "surname")}
 
 
+def test_a_ministry_is_also_named_by_its_portfolio_and_its_country() -> None:
+    """وزارة الخارجية الأمريكية is الخارجية الأمريكية in news. A portfolio that is a noun keeps its head
+    (الثقافة المصرية is "Egyptian culture"), as does a ministry of no country (وزارة الدفاع)."""
+
+    def shorts(label: str) -> set[str]:
+        record = EntityRecord("Q9000000822", EntityKind.ORGANIZATION, label_ar=label, country_qid="Q30")
+        return {row["key"] for row in names_for(record, blocked_surnames()) if row["kind"] == "short"}
+
+    assert shorts("وزارة الخارجية الأمريكية") == {"الخارجيه الامريكيه"}
+    assert shorts("وزارة الداخلية المصرية") == {"الداخليه المصريه"}
+    assert shorts("وزارة الثقافة المصرية") == set()
+    assert shorts("وزارة الدفاع") == set()
+    assert shorts("المحكمة العليا الأمريكية") == set()
+
+
 def test_an_organisation_named_by_one_foreign_word_is_also_named_without_its_article() -> None:
     """الأونروا is اونروا too; الجزيرة ("the island") is no جزيرة, and no article is added (أمازون)."""
 
