@@ -68,6 +68,9 @@ CROWD = [
     _man(15, "عبد الجبار العبثي", 40, "كاتب"),
     # An obscure man whose family name is بوتن without its ب ("بوتن": ب + وتن).
     _man(16, "فاروق وتن", 2, "مزارع"),
+    # A daughter and her father, better known, share a family name; her QID sorts first.
+    _man(17, "سلمى زيدلان", 15, "كاتبة"),
+    _man(18, "نادر زيدلان", 120, "رئيس وزراء"),
 ]  # fmt: skip
 
 
@@ -126,6 +129,20 @@ def test_a_misspelled_name_is_read_whole_before_a_proclitic_and_an_obscure_name(
     another spelling of بوتين. A well-known name after the proclitic keeps it (وواشنطن, not واشنطون)."""
     assert linker.resolve("بوتن")[0].entity.qid == "Q7747"
     assert links(linker, "جهود الوساطة بين طهران وواشنطن") == [("طهران", "Q3616"), ("واشنطن", "Q61")]
+
+
+def test_a_family_name_alone_after_two_bearers_named_in_full_is_the_better_known(linker: Linker) -> None:
+    """Both named in full, the family name alone refers to either with the same evidence: the
+    better-known one is taken, whichever was named first, not the one whose QID sorts first."""
+    father, daughter = "Q9000001018", "Q9000001017"
+    for text in (
+        "حضرت سلمى زيدلان، ابنة نادر زيدلان، الحفل. وقالت إن زيدلان كان يحب البلاد.",
+        "حضرت ابنة نادر زيدلان، سلمى زيدلان، الحفل. وقالت إن زيدلان كان يحب البلاد.",
+    ):
+        found = links(linker, text)
+        assert ("سلمى زيدلان", daughter) in found and ("نادر زيدلان", father) in found
+        assert found[-1] == ("زيدلان", father)
+    assert linker.resolve("زيدلان")[0].entity.qid == father
 
 
 def test_a_short_name_word_is_not_read_with_a_typo(linker: Linker) -> None:

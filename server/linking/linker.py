@@ -306,6 +306,10 @@ class Linker:
                 mentions.append(Mention(start, end, text[start:end], best.entity, best.score, rivals))
         return LinkResult(mentions=mentions)
 
+    def _sitelinks(self, qid: str) -> int:
+        entity = self.gazetteer.entity(qid)
+        return entity.sitelinks if entity is not None else 0
+
     def _query_context(
         self, context: str, kinds: frozenset[EntityKind], check: Interrupt
     ) -> tuple[scoring.DocumentContext | None, frozenset[str], list[Word]]:
@@ -359,7 +363,7 @@ class Linker:
                     widened,
                     context_roles,
                 )
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        ranked = sorted(best.items(), key=lambda item: (-item[1], -self._sitelinks(item[0]), item[0]))
         if not ranked:
             return []
         total = sum(score for _, score in ranked)
@@ -939,7 +943,9 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None], rivals_kept: int) -
         return None
     if len(scored) == 1:  # nothing shares the evidence: with_ambiguity(score, score) is the score
         return _SpanResult(span, scored[0], scored[0].score, 1.0, ())
-    scored.sort(key=lambda s: (-s.score, s.entity.qid))
+    # Equal evidence goes to the better-known entity (two people of one family named in full, their
+    # family name alone after): the QID only makes the order total.
+    scored.sort(key=lambda s: (-s.score, -s.entity.sitelinks, s.entity.qid))
     total = sum(s.score for s in scored)
     ranked = [
         _Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country)
