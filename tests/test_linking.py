@@ -262,3 +262,20 @@ def test_a_name_joined_by_wa_to_an_anchor_is_read_as_the_same_class_of_entity(li
     # A list takes its class from what comes before: عمان between قطر and القاهرة is a country.
     listed = _links(linker, "سيعرض الفيلم في الكويت والبحرين وقطر وعمان والقاهرة.")
     assert ("عمان", "Oman") in listed
+
+
+def test_a_generic_organisation_name_before_l_and_a_noun_is_that_noun_s(linker: Linker) -> None:
+    """الجمعية العامة للشركة is the company's general assembly; للأمم المتحدة, a name, leaves the UN's
+    council its name, and so does nothing after it. A name that opens with no organisation's type is
+    not a body that something has (مفتشي الأمم المتحدة للأسلحة)."""
+    assert _links(linker, "وأضاف أن الجمعية العامة للشركة ستنعقد الشهر المقبل") == []
+    assert _links(linker, "وقالت الجمعية العامة للحزب إنها ستنعقد") == []
+    assert _links(linker, "وأضاف أن الجمعية العامة ستنعقد في نيويورك")[0] == (
+        "الجمعية العامة",
+        "United Nations General Assembly",
+    )
+    assert _links(linker, "ودعا مجلس الأمن للأمم المتحدة إلى وقف القتال")[0] == (
+        "مجلس الأمن",
+        "United Nations Security Council",
+    )
+    assert ("الأمم المتحدة", "United Nations") in _links(linker, "وقال مفتشي الأمم المتحدة للأسلحة إنهم سيعودون")

@@ -45,6 +45,7 @@ _NO_COUNTRIES: frozenset[str] = frozenset()
 _PLACE: Final = EntityKind.PLACE
 _ORGANIZATION: Final = EntityKind.ORGANIZATION
 _AND: Final = "و"
+_OF_THE: Final = "لل"  # ل + the article, its alef dropped (للشركة)
 # A verb's agreement with its subject: the conjunctions before it, the past tense's feminine ending,
 # the present tense's masculine and feminine prefixes.
 _VERB_CONJUNCTIONS: Final = "وف"
@@ -101,6 +102,7 @@ class Evidence:
         nearby_countries: frozenset[str],
         after_given_name: bool,
         followed_by_adjective: bool,
+        of_what_follows: bool,
         following_demonym: str | None,
         resolving: bool,
         adjacent_country: str | None,
@@ -129,6 +131,10 @@ class Evidence:
         self.after_given_name = after_given_name
         # The next word is a definite nisba adjective (مجلس الأمن القومي).
         self.followed_by_adjective = followed_by_adjective
+        # The span opens with an organisation's type and the next word is ل + a definite noun that
+        # is no name (الجمعية العامة للشركة): the body that noun has, not an organisation of its own
+        # (مفتشو الأمم المتحدة للأسلحة: a name that is no type noun says nothing of the kind).
+        self.of_what_follows = of_what_follows
         self.following_demonym = following_demonym
         # Resolve: the name stands alone, there are no neighbouring words.
         self.resolving = resolving
@@ -201,6 +207,7 @@ class _FollowingFacts(NamedTuple):
     demonym_country: str | None
     definite_noun: bool  # a definite noun or adjective
     starts_with_and: bool
+    of_definite_noun: bool  # ل + a definite noun (للشركة), written لل
 
 
 class _PreviousFacts(NamedTuple):
@@ -276,12 +283,14 @@ class EvidenceReader:
         demonyms: dict[int, str],
         resolving_near: frozenset[str] | None,
         spanned: frozenset[int] = frozenset(),
+        named: frozenset[int] = frozenset(),
     ) -> Evidence:
         """What the words around `span` say, whatever the candidate.
 
         `resolving_near` is None when linking a document; when resolving a lone
         name it holds the countries named by demonyms in the caller's context.
-        `spanned`: the positions of words inside some span (a cue announces the first).
+        `spanned`: the positions of words inside some span (a cue announces the first); `named`:
+        those inside a name's span (`Linker._is_name_span`).
         """
         key = span.key
         first, last = span.first, span.last
@@ -328,6 +337,12 @@ class EvidenceReader:
             after_given_name=before_own is not None
             and (before_own.given_name or (not facts.single_word and before_own.name_word)),
             followed_by_adjective=after is not None and after.adjective,
+            of_what_follows=(
+                after is not None
+                and after.of_definite_noun
+                and last + 1 not in named
+                and self._organisation_type(key.split(" ", 1)[0])
+            ),
             following_demonym=after.demonym_country if after is not None else None,
             resolving=resolving,
             adjacent_country=adjacent,
@@ -470,6 +485,10 @@ class EvidenceReader:
             ordinary_by_ending=single_word and self._ordinary_by_ending.value(key),
         )
 
+    def _organisation_type(self, norm: str) -> bool:
+        """A noun that names a kind of organisation (المجلس، الجمعية، وكالة), as written."""
+        return self._cues.get(norm) is _ORGANIZATION
+
     def _read_following_facts(self, norm: str) -> _FollowingFacts:
         definite = norm.startswith(_DEFINITE)
         adjective = definite and self._is_adjective(norm)
@@ -478,6 +497,7 @@ class EvidenceReader:
             demonym_country=self.demonyms.country_of.value(norm),
             definite_noun=definite and (adjective or self._is_noun(norm)),
             starts_with_and=norm.startswith(_AND),
+            of_definite_noun=norm.startswith(_OF_THE) and self._is_noun("ا" + norm[1:]),
         )
 
     def _read_previous_facts(self, norm: str) -> _PreviousFacts:

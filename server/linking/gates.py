@@ -220,6 +220,8 @@ class Gate:
             if evidence.following_demonym is None or evidence.following_demonym != own:
                 return False
         if evidence.name.all_words_common:
+            if evidence.of_what_follows and kind is _ORGANIZATION:
+                return False  # الجمعية العامة للشركة: the company's general assembly, not the UN's
             if country_qid and not country and not (self.unique_key and prior >= WELL_KNOWN_PRIOR):
                 # وزارة الداخلية، مجلس النواب: a name many countries' institutions share; its own
                 # country must be in view.

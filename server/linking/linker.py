@@ -531,7 +531,7 @@ class Linker:
         key_candidates = key.candidates
         if not key_candidates:
             return None
-        evidence = self.reader.read(span, words, demonyms, resolving_near, coverage.spanned)
+        evidence = self.reader.read(span, words, demonyms, resolving_near, coverage.spanned, coverage.named)
         # The words around the name choose between namesakes by their descriptions.
         role_words = (
             self.reader.role_words(words, span.first, span.last, coverage.named)
