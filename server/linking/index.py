@@ -368,7 +368,8 @@ class NameIndex:
         not ل + بنان); otherwise the shortest proclitic whose stem is a
         vocabulary word, with each of its stems that is one. Other spellings: of
         a vocabulary word that is no given name and no well-known name as written,
-        and of any word that matches nothing exactly.
+        of a word whose proclitic stems name only obscure entities, and of any word
+        that matches nothing exactly.
         """
         whole = self.word_matches.value(word)
         splits = self._name_splits(word)
