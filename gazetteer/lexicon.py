@@ -73,8 +73,14 @@ def _read_word_list(filename: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    """Keys of given names that never identify a person on their own (محمد، عبد الله)."""
-    return _read_word_list("given_names_ar.txt")
+    """Keys of given names that never identify a person on their own (محمد، عبد الله، جوزيف)."""
+    return _read_word_list("given_names_ar.txt") | foreign_given_names()
+
+
+@lru_cache(maxsize=1)
+def foreign_given_names() -> frozenset[str]:
+    """Keys of the foreign given names among them, spelled several ways by transliteration (جوزيف / جوزاف)."""
+    return _read_word_list("foreign_given_names_ar.txt")
 
 
 @lru_cache(maxsize=1)

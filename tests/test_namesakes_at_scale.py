@@ -18,6 +18,7 @@ from tests.conftest import build_gazetteer, links, seed_entities, synthetic_enti
 
 LOUDIYI = "Q2823172"  # عبد اللطيف لوديي (10 sitelinks in the seeds)
 GUTERRES = "Q311440"  # أنطونيو غوتيريش (150 sitelinks), only his label here, as a thin item has it
+AOUN = "Q29033962"  # جوزاف عون (40 sitelinks), only his label here too
 COMPANY = "Q9000000950"
 
 
@@ -71,11 +72,13 @@ CROWD = [
     # A daughter and her father, better known, share a family name; her QID sorts first.
     _man(17, "سلمى زيدلان", 15, "كاتبة"),
     _man(18, "نادر زيدلان", 120, "رئيس وزراء"),
+    # A man known a little, labelled with the Lebanese president's name as other outlets spell it.
+    _man(19, "جوزيف عون", 4, "أكاديمي"),
 ]  # fmt: skip
 
 
 def _thin(entity: dict[str, object]) -> dict[str, object]:
-    return without_aliases(entity) if entity["qid"] == GUTERRES else entity
+    return without_aliases(entity) if entity["qid"] in (GUTERRES, AOUN) else entity
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +146,15 @@ def test_a_family_name_alone_after_two_bearers_named_in_full_is_the_better_known
         assert ("سلمى زيدلان", daughter) in found and ("نادر زيدلان", father) in found
         assert found[-1] == ("زيدلان", father)
     assert linker.resolve("زيدلان")[0].entity.qid == father
+
+
+def test_a_foreign_given_name_is_read_in_its_other_transliterations(linker: Linker) -> None:
+    """جوزيف is a name word as written (an academic's) and a foreign given name: it is still read as
+    جوزاف, and the president, far better known and named by his role, is linked. An Arabic given
+    name is not read a vowel away (محمد عباس is no محمود عباس)."""
+    text = "التقى رئيس الجمهورية اللبنانية جوزيف عون رئيس الحكومة في قصر بعبدا."
+    assert ("جوزيف عون", AOUN) in links(linker, text)
+    assert all(qid != "Q127998" for _, qid in links(linker, "وقال اللاعب محمد عباس إن الفريق جاهز للمباراة"))
 
 
 def test_a_short_name_word_is_not_read_with_a_typo(linker: Linker) -> None:

@@ -133,6 +133,7 @@ class NameIndex:
         self._function_words = language.function_words
         self._verb_forms = language.verb_forms
         self._given_names = language.given_names
+        self._foreign_given_names = language.foreign_given_names
         self._ordinary_share = language.ordinary_share
         self.is_ordinary = Memo(self._ordinary, memo_entries)
         self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, memo_entries)
@@ -344,11 +345,12 @@ class NameIndex:
 
         A name word as written (أولف, an obscure man's; بيونج, also ب + يونج) may still be another
         spelling of a well-known name's word (أولاف شولتس، بيونغ يانغ): the whole name must match,
-        and the gates decide. A given name is no spelling of another name with a vowel more or
-        less (محمد is not محمود), but it is one with its consonants transliterated otherwise
-        (سيرجي / سيرغي، جيمس / جيمز), as outlets write foreign names.
+        and the gates decide. An Arabic given name is no spelling of another name with a vowel more
+        or less (محمد is not محمود), only one with the same letters folded (FOLDED); a foreign given
+        name is read in every spelling, as outlets transliterate its vowels as well as its
+        consonants (جوزيف / جوزاف، يئير / يائير، سيرجي / سيرغي).
         """
-        if word in self._given_names:
+        if word in self._given_names and word not in self._foreign_given_names:
             return tuple((0, m) for m in self._other_spellings(word) if m.how == FOLDED)
         return tuple((0, m) for m in self._other_spellings(word))
 

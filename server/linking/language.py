@@ -32,9 +32,12 @@ class Language:
         place_cues: dict[str, bool],
         honorifics: frozenset[str],
         verb_forms: frozenset[str] = frozenset(),
+        foreign_given_names: frozenset[str] = frozenset(),
     ) -> None:
         self.common_words = common_words  # ordinary words whatever the frequency table says
         self.given_names = given_names
+        # The foreign ones among them, which transliteration spells several ways (جوزيف / جوزاف).
+        self.foreign_given_names = foreign_given_names
         self.function_words = function_words  # particles and pronouns, with their clitics
         # A word → its counts as an ordinary word, a name, an adjective, a noun (`lexicon.word_frequencies`).
         self.word_counts = word_counts
@@ -52,6 +55,7 @@ class Language:
         return cls(
             common_words=lexicon.common_words(),
             given_names=lexicon.given_names(),
+            foreign_given_names=lexicon.foreign_given_names(),
             function_words=lexicon.function_words(),
             word_counts=lexicon.word_frequencies(),
             ordinary_share=lexicon.ordinary_share,
