@@ -279,3 +279,18 @@ def test_a_generic_organisation_name_before_l_and_a_noun_is_that_noun_s(linker: 
         "United Nations Security Council",
     )
     assert ("الأمم المتحدة", "United Nations") in _links(linker, "وقال مفتشي الأمم المتحدة للأسلحة إنهم سيعودون")
+
+
+def test_a_dateline_names_the_city_a_story_was_filed_from(linker: Linker) -> None:
+    """تونس (وات) - opens a story from Tunis; تونس elsewhere, a dash after it or not, is the country."""
+    assert _links(linker, "تونس (وات) - أشرف رئيس الجمهورية على اجتماع بقصر قرطاج.") == [("تونس", "Tunis")]
+    assert _links(linker, "الكويت - كونا - استقبل ولي العهد وفدا رسميا.")[0] == ("الكويت", "Kuwait City")
+    assert _links(linker, "أعلنت تونس - في بيان - أنها تدعم المبادرة.") == [("تونس", "Tunisia")]
+    text = "أعلنت الحكومة خطة جديدة.\nالجزائر (واج) - أعلنت وزارة الداخلية عن إجراءات."
+    assert ("الجزائر", "Algiers") in _links(linker, text)
+    assert _links(linker, "لبنان - قال مسؤولون إن الوضع هادئ.") == [("لبنان", "Lebanon")]
+
+
+def test_a_cue_does_not_reach_into_the_next_sentence(linker: Linker) -> None:
+    """العاصمة ends one sentence; the country that opens the next is not asked to be a city."""
+    assert _links(linker, "توجه الوفد إلى العاصمة. لبنان يستعد للانتخابات.") == [("لبنان", "Lebanon")]

@@ -45,3 +45,11 @@ def test_a_ligature_and_diacritics_keep_exact_offsets() -> None:
     words = document_words(text)
     assert [w.norm for w in words] == ["قال", "لاعب", "الرباط"]
     assert [text[w.start : w.end] for w in words] == ["قال", "ﻻعب", "الرِّباط"]
+
+
+def test_a_word_knows_whether_it_opens_a_line_and_whether_a_dateline_mark_follows() -> None:
+    text = "تونس (وات) - قال الوزير - أمس\nالكويت-كونا"
+    words = {w.norm: w for w in document_words(text)}
+    assert [w for w in words if words[w].opens_line] == ["تونس", "الكويت"]
+    # A dash between words, spaced or not, or a parenthesis: "-" glued to both words is a hyphen.
+    assert [w for w in words if words[w].before_dateline_mark] == ["تونس", "وات", "الوزير"]

@@ -118,6 +118,7 @@ class Evidence:
         ordinary_word_split: bool,
         subject_gender: str,
         place_in_organisation_name: bool,
+        dateline: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -167,6 +168,9 @@ class Evidence:
         # A one-word name right after an organisation's type, with no proclitic between (صحيفة القدس,
         # not الشركة بالسعودية): a place there is a word of the organisation's name.
         self.place_in_organisation_name = place_in_organisation_name
+        # The span opens a line and a dash or a parenthesis follows it (تونس (وات) -): a dateline,
+        # which names the city a story was filed from.
+        self.dateline = dateline
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
@@ -379,6 +383,7 @@ class EvidenceReader:
                 and facts.single_word
                 and not span.skip
             ),
+            dateline=not resolving and words[first].opens_line and words[last].before_dateline_mark,
         )
 
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
@@ -437,7 +442,7 @@ class EvidenceReader:
 
     def cue_right_before(self, words: list[Word], first: int) -> bool:
         """A cue is the word right before `first` (مدينة صور): `Evidence.cue_adjacent`, without reading the rest."""
-        if first == 0 or words[first].after_comma:
+        if first == 0 or words[first].after_comma or words[first].starts_sentence:
             return False
         norm = words[first - 1].norm
         return len(norm) <= MAX_NAME_WORD_CHARS and self.cue_of.value(norm) is not None
@@ -449,15 +454,15 @@ class EvidenceReader:
         (`spanned`): a cue announces the first name after it, not every word after it.
         """
         for i in range(first - 1, max(first - 1 - CUE_WINDOW_WORDS, -1), -1):
-            if words[i + 1].after_comma:
-                break  # بزيارة المدينة، فيما: a comma ends what the cue announces
+            if words[i + 1].after_comma or words[i + 1].starts_sentence:
+                break  # بزيارة المدينة، فيما: a comma ends what the cue announces, as does a sentence's end
             norm = words[i].norm
             if len(norm) > MAX_NAME_WORD_CHARS or norm in _PREPOSITIONS:
                 break
             found = self.cue_of.value(norm)
             if found is not None:
                 return found[0], first - i
-            if words[i].starts_sentence or i in spanned:
+            if i in spanned:
                 break
         return None, 0
 

@@ -42,6 +42,7 @@ _TITLED: Final[str] = NameKind.TITLED
 GIVEN_NAME_SCORE: Final = 0.7
 MIN_GIVEN_NAME_CHARS: Final = 3
 _GIVEN: Final = "given"
+_PLACE: Final = EntityKind.PLACE
 _NO_WORDS: Final[frozenset[str]] = frozenset()
 _NO_ANCHORS: Final[dict[str, set[int]]] = {}
 # How often a long text asks `interrupt` whether to go on: cheap, and a few ms apart at most.
@@ -575,7 +576,14 @@ class Linker:
         # Countries this very name also names (الكويت، تونس، جيبوتي): their own cities with the name
         # yield to them unless a cue asks for a city.
         named_countries = facts.key.countries
-        city_asked = cue_word is not None and cue_word.wants_country is False
+        city_asked = (cue_word is not None and cue_word.wants_country is False) or evidence.dateline
+        # A dateline names the city a story was filed from (تونس (وات) -، الكويت - كونا): a country
+        # yields to its own city of the same name there.
+        countries_with_city_here = (
+            frozenset(c.own_country for c in candidates if c.kind is _PLACE and not c.country)
+            if evidence.dateline
+            else _NO_WORDS
+        )
         # Shortcut: the gates admit a little-known entity named by an ordinary word (a village النور,
         # a hamlet مهمة) only when it is named in full elsewhere; a large gazetteer gives such words
         # dozens of them. Exact: `Gate.passes` rejects them all otherwise (tests/test_shortcuts.py).
@@ -628,7 +636,8 @@ class Linker:
                 scored.append(None)
                 continue
             value = scoring.candidate_score(similarity * candidate.name_weight, support.total)
-            if named_countries and not country and own_country in named_countries and not city_asked:
+            city_yields = bool(named_countries) and not country and own_country in named_countries and not city_asked
+            if city_yields or (country and qid in countries_with_city_here):
                 value *= scoring.CITY_OF_NAMESAKE_COUNTRY_FACTOR
             if adjacent_country and adjacent_country != own_country:
                 # "الرباط المالطية" speaks against the Moroccan Rabat.

@@ -35,7 +35,9 @@ class Word:
     the normaliser folds the two, but جده is not جدة. `starts_sentence`: a
     sentence ends between the previous word and this one (cues do not reach
     across). `quote`: which short quotation («…», “…”, "…") the word is inside,
-    or -1. A plain class (see ARCHITECTURE.md).
+    or -1. `opens_line`: the word is the first of the text or of a line;
+    `before_dateline_mark`: a dash or an opening parenthesis follows it
+    (تونس (وات) -، الكويت - كونا: a dateline). A plain class (see ARCHITECTURE.md).
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class Word:
         starts_sentence: bool = False,
         quote: int = -1,
         after_comma: bool = False,
+        opens_line: bool = False,
     ) -> None:
         self.start = start
         self.end = end
@@ -55,6 +58,8 @@ class Word:
         self.starts_sentence = starts_sentence
         self.quote = quote
         self.after_comma = after_comma
+        self.opens_line = opens_line
+        self.before_dateline_mark = False  # set when the next word is read
 
     def __repr__(self) -> str:
         return f"Word({self.start}, {self.end}, {self.norm!r})"
@@ -190,10 +195,18 @@ class _WordList:
             or (not text.endswith(_TEH_MARBUTA, start, end) and text[start:end].rstrip(_MARKS).endswith(_HEH))
         )
         after_comma = False
-        if self.words and start - self.words[-1].end > 1:
-            gap = text[self.words[-1].end : start]
-            after_comma = "،" in gap or "," in gap
-        self.words.append(Word(start, end, norm, ends_with_heh, new_sentence, quote, after_comma))
+        opens_line = not self.words
+        if self.words:
+            previous_end = self.words[-1].end
+            if start - previous_end > 1:
+                gap = text[previous_end:start]
+                after_comma = "،" in gap or "," in gap
+                opens_line = "\n" in gap
+                if "(" in gap or "-" in gap or "–" in gap:
+                    self.words[-1].before_dateline_mark = True
+            else:
+                opens_line = text[previous_end] == "\n"
+        self.words.append(Word(start, end, norm, ends_with_heh, new_sentence, quote, after_comma, opens_line))
 
     def add_by_itself(self, start: int, end: int) -> None:
         """The word text[start:end], invisible edges trimmed, normalised on its own."""
