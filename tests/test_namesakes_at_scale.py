@@ -179,8 +179,9 @@ def test_an_ordinary_word_is_not_a_proclitic_and_a_little_known_name(linker: Lin
 
 def test_a_word_in_teh_marbuta_with_a_possessive_is_an_ordinary_word(linker: Linker) -> None:
     """وزارته is وزارة + ه ("his ministry"), written with ت: a word of the language, not و + a spelling
-    of the hamlet سارطة, and no spelling variants are looked up for it."""
-    for word in ("وزارته", "حكومتها", "دولتهم"):
+    of the hamlet سارطة, and no spelling variants are looked up for it. A stem of three letters counts
+    too (أمته "his nation", لغته "his language")."""
+    for word in ("وزارته", "حكومتها", "دولتهم", "امته", "لغته"):
         assert linker.index.is_ordinary.value(word), word
     assert linker.index.first_word_readings.value("وزارته") == ()
 

@@ -299,7 +299,7 @@ class NameIndex:
 
     def _frequent_with_ending(self, word: str) -> bool:
         """`word` is a frequent ordinary word and one of the endings ordinary words take, or a frequent
-        word in ة with a possessive pronoun (حكومته، وزارتها)."""
+        word in ة with a possessive pronoun (حكومته، وزارتها، أمته: a stem of three letters too)."""
         return any(
             word.endswith(ending)
             and len(word) - len(ending) >= MIN_CONTINUATION_WORD
@@ -307,7 +307,7 @@ class NameIndex:
             for ending in _ORDINARY_ENDINGS
         ) or any(
             word.endswith("ت" + ending)
-            and len(word) - len(ending) > MIN_CONTINUATION_WORD
+            and len(word) - len(ending) >= MIN_CONTINUATION_WORD
             and self._frequent_ordinary(word[: -len(ending) - 1] + "ه")
             for ending in _POSSESSIVE_ENDINGS
         )
