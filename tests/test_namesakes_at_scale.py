@@ -19,6 +19,7 @@ from tests.conftest import build_gazetteer, links, seed_entities, synthetic_enti
 LOUDIYI = "Q2823172"  # عبد اللطيف لوديي (10 sitelinks in the seeds)
 GUTERRES = "Q311440"  # أنطونيو غوتيريش (150 sitelinks), only his label here, as a thin item has it
 AOUN = "Q29033962"  # جوزاف عون (40 sitelinks), only his label here too
+LAPID = "Q1396120"  # يائير لابيد (75 sitelinks), only his label here too
 COMPANY = "Q9000000950"
 
 
@@ -74,11 +75,13 @@ CROWD = [
     _man(18, "نادر زيدلان", 120, "رئيس وزراء"),
     # A man known a little, labelled with the Lebanese president's name as other outlets spell it.
     _man(19, "جوزيف عون", 4, "أكاديمي"),
+    # A politician with no sitelinks labelled with the former prime minister's name as outlets spell it.
+    _man(20, "يئير لبيد", 0, "سياسي من إسرائيل", "Q801"),
 ]  # fmt: skip
 
 
 def _thin(entity: dict[str, object]) -> dict[str, object]:
-    return without_aliases(entity) if entity["qid"] in (GUTERRES, AOUN) else entity
+    return without_aliases(entity) if entity["qid"] in (GUTERRES, AOUN, LAPID) else entity
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +158,13 @@ def test_a_foreign_given_name_is_read_in_its_other_transliterations(linker: Link
     text = "التقى رئيس الجمهورية اللبنانية جوزيف عون رئيس الحكومة في قصر بعبدا."
     assert ("جوزيف عون", AOUN) in links(linker, text)
     assert all(qid != "Q127998" for _, qid in links(linker, "وقال اللاعب محمد عباس إن الفريق جاهز للمباراة"))
+
+
+def test_a_well_known_reading_beats_an_obscure_namesake_spelled_as_written(linker: Linker) -> None:
+    """يئير لبيد as written is an obscure Israeli politician's label; as يائير لابيد it is the former
+    prime minister. The words around fit both; the far better-known one is taken."""
+    text = "وكان وزير الخارجية الإسرائيلي، يئير لبيد، قد زار المغرب."
+    assert ("يئير لبيد", LAPID) in links(linker, text)
 
 
 def test_a_short_name_word_is_not_read_with_a_typo(linker: Linker) -> None:

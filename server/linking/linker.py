@@ -36,6 +36,10 @@ ANCHOR_MIN_SCORE: Final = 0.7
 ANCHOR_MIN_SHARE: Final = 0.75
 # ...or a well-known entity this much better known than any rival (priors: 230 sitelinks against 21).
 ANCHOR_MIN_LEAD: Final = 0.25
+# A reading of a name whose best candidate is well known beats another reading of the same words
+# whose best is obscure when it has at least this share of that reading's evidence: its spelling
+# costs it that much at most (two words each spelled otherwise: 0.94 × 0.94).
+READING_SPELLING_TOLERANCE: Final = 0.88
 _SURNAME: Final[str] = NameKind.SURNAME
 _TITLED: Final[str] = NameKind.TITLED
 # A given name alone, referring back to the one person named in full who bears it.
@@ -991,7 +995,7 @@ def _one_reading_each(results: list[_SpanResult | None]) -> list[_SpanResult | N
             rival = results[h]
             assert rival is not None
             if rival.span.skip == span.skip:
-                if result.evidence > rival.evidence:
+                if _stronger_reading(result, rival):
                     kept[h] = None
                     held[n] = i
                 else:
@@ -1000,6 +1004,29 @@ def _one_reading_each(results: list[_SpanResult | None]) -> list[_SpanResult | N
         else:
             held.append(i)
     return kept
+
+
+def _stronger_reading(result: _SpanResult, rival: _SpanResult) -> bool:
+    """Whether `result` is the better reading of the same words than `rival`: more evidence, unless
+    one names a well-known entity and the other an obscure one by nearly as much evidence.
+
+    يئير لبيد as written is the label of an obscure namesake (no sitelinks, the same country); as
+    يائير لابيد it is the former prime minister. Both share the words around them, so the exact
+    spelling alone decided; the entity hundreds of pages cover is far the likelier one.
+    """
+    if _known_over_obscure(result, rival):
+        return True
+    if _known_over_obscure(rival, result):
+        return False
+    return result.evidence > rival.evidence
+
+
+def _known_over_obscure(known: _SpanResult, obscure: _SpanResult) -> bool:
+    return (
+        popularity(known.best.entity.sitelinks) >= WELL_KNOWN_PRIOR
+        and popularity(obscure.best.entity.sitelinks) < OBSCURE_PRIOR
+        and known.evidence >= obscure.evidence * READING_SPELLING_TOLERANCE
+    )
 
 
 def _may_open(
