@@ -294,3 +294,19 @@ def test_a_dateline_names_the_city_a_story_was_filed_from(linker: Linker) -> Non
 def test_a_cue_does_not_reach_into_the_next_sentence(linker: Linker) -> None:
     """العاصمة ends one sentence; the country that opens the next is not asked to be a city."""
     assert _links(linker, "توجه الوفد إلى العاصمة. لبنان يستعد للانتخابات.") == [("لبنان", "Lebanon")]
+
+
+def test_a_municipality_announces_its_town(linker: Linker) -> None:
+    """بلدية حماة is the town of Hama; حماة البيئة ("the environment's protectors") is no town, and
+    بلدية المنطقة is the region's municipality, not a place named المنطقة."""
+    text = "قال رئيس بلدية حماة إن المدينة تعرضت لأضرار كبيرة، داعيا حماة البيئة إلى التحرك."
+    assert _links(linker, text) == [("حماة", "Hama")]
+
+
+def test_a_place_type_with_the_article_after_a_place_cue_is_no_name(tmp_path: Path) -> None:
+    """بلدية المنطقة, مدينة المدينة: a place's type after a place cue is a noun, even where a large
+    gazetteer has a village named so; a name after the cue still is one (بلدية حماة)."""
+    village = synthetic_entity(870, "place", "المنطقة", 20, country="Q41")
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), village])))
+    assert _links(linker, "وذلك بدعوة من بلدية المنطقة كتعبير عن تضامنها") == []
+    assert _links(linker, "قال رئيس بلدية حماة إن الأضرار كبيرة") == [("حماة", "Hama")]

@@ -77,6 +77,8 @@ class NameFacts(NamedTuple):
     grammar_word: bool
     # An ordinary word with an ending, clitics not tried (مؤكداً، بينت): no one's surname alone.
     ordinary_by_ending: bool
+    # A place's type with the article (المنطقة، المدينة): after a place cue, a noun, not a name.
+    place_type_noun: bool = False
 
 
 def mostly_ordinary(name: NameFacts) -> bool:
@@ -185,6 +187,8 @@ class Evidence:
             return False
         if cue.kind is _ORGANIZATION and self.name.definite:
             return False  # مجلس الإدارة، هيئة الدفاع: a noun phrase, not an organisation named الإدارة
+        if cue.kind is _PLACE and self.name.place_type_noun:
+            return False  # بلدية المنطقة: the region's municipality, not a village named المنطقة
         return not (cue.definite and self.name.definite)
 
     def cue_contradicts(self, kind: EntityKind, country: bool) -> bool:
@@ -488,6 +492,7 @@ class EvidenceReader:
             ordinary_form=single_word and self._ordinary_form.value(key),
             grammar_word=single_word and (key in self._function_words or self.cue_of.value(key) is not None),
             ordinary_by_ending=single_word and self._ordinary_by_ending.value(key),
+            place_type_noun=single_word and definite and self._cues.get(key[len(_DEFINITE) :]) is _PLACE,
         )
 
     def _organisation_type(self, norm: str) -> bool:
