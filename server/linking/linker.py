@@ -65,11 +65,12 @@ def _never() -> None:
 class _Scored:
     """One candidate entity of one span."""
 
-    def __init__(self, entity: EntityRecord, score: float, name_kind: str, country: bool) -> None:
+    def __init__(self, entity: EntityRecord, score: float, name_kind: str, country: bool, prior: float) -> None:
         self.entity = entity
         self.score = score
         self.name_kind = name_kind
         self.country = country  # the entity is a country
+        self.prior = prior  # its popularity, copied from its key candidate (records are not compiled)
 
 
 class _KeyCandidate(NamedTuple):
@@ -650,7 +651,7 @@ class Linker:
             if subject_gender and gender and gender != subject_gender:
                 # وقالت كلينتون: the verb agrees with a woman, so not with بيل كلينتون.
                 value *= scoring.CONFLICTING_GENDER_FACTOR
-            scored.append(_Scored(candidate.entity, value, name_kind, country))
+            scored.append(_Scored(candidate.entity, value, name_kind, country, prior))
         return scored, changed
 
     def _without_context(
@@ -832,7 +833,7 @@ class Linker:
             people = bearers[given]
             if len(people) == 1 and i > people[0][1]:
                 span = SpanMatch(i, i, skip, given, 1.0, EXACT)
-                best = _Scored(people[0][0], GIVEN_NAME_SCORE, _GIVEN, False)
+                best = _Scored(people[0][0], GIVEN_NAME_SCORE, _GIVEN, False, popularity(people[0][0].sitelinks))
                 found.append(_SpanResult(span, best, GIVEN_NAME_SCORE, 1.0, ()))
         if not found:
             return results
@@ -958,10 +959,10 @@ def _rank(span: SpanMatch, candidates: list[_Scored | None], rivals_kept: int) -
         return _SpanResult(span, scored[0], scored[0].score, 1.0, ())
     # Equal evidence goes to the better-known entity (two people of one family named in full, their
     # family name alone after): the QID only makes the order total.
-    scored.sort(key=lambda s: (-s.score, -s.entity.sitelinks, s.entity.qid))
+    scored.sort(key=lambda s: (-s.score, -s.prior, s.entity.qid))
     total = sum(s.score for s in scored)
     ranked = [
-        _Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country)
+        _Scored(s.entity, scoring.with_ambiguity(s.score, total), s.name_kind, s.country, s.prior)
         for s in scored[: 1 + rivals_kept]
     ]
     share = scored[0].score / total
@@ -1023,8 +1024,8 @@ def _stronger_reading(result: _SpanResult, rival: _SpanResult) -> bool:
 
 def _known_over_obscure(known: _SpanResult, obscure: _SpanResult) -> bool:
     return (
-        popularity(known.best.entity.sitelinks) >= WELL_KNOWN_PRIOR
-        and popularity(obscure.best.entity.sitelinks) < OBSCURE_PRIOR
+        known.best.prior >= WELL_KNOWN_PRIOR
+        and obscure.best.prior < OBSCURE_PRIOR
         and known.evidence >= obscure.evidence * READING_SPELLING_TOLERANCE
     )
 
