@@ -85,8 +85,9 @@ def foreign_given_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """Keys of ordinary news words; a name equal to one needs support to link."""
-    return _read_word_list("common_words_ar.txt") | REGNAL_ORDINALS
+    """Keys of ordinary news words, Standard Arabic and Moroccan Darija (which Maghreb outlets and
+    quoted speech write); a name equal to one needs support to link."""
+    return _read_word_list("common_words_ar.txt") | _read_word_list("darija_common_ar.txt") | REGNAL_ORDINALS
 
 
 def blocked_surnames() -> frozenset[str]:

@@ -310,3 +310,21 @@ def test_a_place_type_with_the_article_after_a_place_cue_is_no_name(tmp_path: Pa
     linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), village])))
     assert _links(linker, "وذلك بدعوة من بلدية المنطقة كتعبير عن تضامنها") == []
     assert _links(linker, "قال رئيس بلدية حماة إن الأضرار كبيرة") == [("حماة", "Hama")]
+
+
+def test_darija_words_are_ordinary_words(tmp_path: Path) -> None:
+    """Quoted speech and Maghreb outlets write Moroccan Darija: ولاو ("became"), فهاد ("in this"),
+    الدراري ("the kids"), جداد ("new") are words, not the village, the man or the family a large
+    gazetteer names so; the names in the same text still link."""
+    crowd = [
+        synthetic_entity(880, "place", "ولاو", 40, country="Q1028"),
+        synthetic_entity(881, "person", "عبد المؤمن الدراري", 40),
+        synthetic_entity(882, "person", "كير جداد", 40),
+        synthetic_entity(883, "place", "فهاد", 40, country="Q1028"),
+    ]
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), *crowd])))
+    text = (
+        "الناس فالرباط ولاو كيشكيو من الغلا، وقال واحد المواطن بلي الكرا طلع بزاف فهاد العامين "
+        "والدراري كيمشيو لبرا، والحكومة غادي تبني سبيطارات جداد فطنجة."
+    )
+    assert _links(linker, text) == [("الرباط", "Rabat"), ("طنجة", "Tangier")]
