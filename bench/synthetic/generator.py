@@ -143,7 +143,10 @@ class Vocabulary:
     def __init__(self, seed: int, people: list[sources.SeedPerson], places: list[sources.SeedPlace]) -> None:
         rng = random.Random(seed * 7919 + 13)
         roots = arabic_roots(rng)
-        real_given = [(g, romanize(g)) for g in read_word_list("given_names_ar.txt") if g not in NAME_PARTICLES]
+        # Every given name the linker knows, Arabic then foreign, as one list (the linker's split of
+        # it changes nothing here: the pool, its order and so the gazetteers stay as they were).
+        known_given = read_word_list("given_names_ar.txt") + read_word_list("foreign_given_names_ar.txt")
+        real_given = [(g, romanize(g)) for g in known_given if g not in NAME_PARTICLES]
         divine = [(f"عبد {d}", "Abd " + romanize(d)) for d in DIVINE_NAMES]
         pattern_given = [apply_pattern(r, p) for r in roots for p in GIVEN_PATTERNS]
         rng.shuffle(pattern_given)
