@@ -132,8 +132,8 @@ class NameIndex:
         self._frequencies = language.word_counts
         self._function_words = language.function_words
         self._verb_forms = language.verb_forms
-        self._given_names = language.given_names
-        self._foreign_given_names = language.foreign_given_names
+        # Given names read only folded (`_whole_word_spellings`): the Arabic ones, not the foreign.
+        self._arabic_given_names = language.given_names - language.foreign_given_names
         self._ordinary_share = language.ordinary_share
         self.is_ordinary = Memo(self._ordinary, memo_entries)
         self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, memo_entries)
@@ -350,7 +350,7 @@ class NameIndex:
         name is read in every spelling, as outlets transliterate its vowels as well as its
         consonants (جوزيف / جوزاف، يئير / يائير، سيرجي / سيرغي).
         """
-        if word in self._given_names and word not in self._foreign_given_names:
+        if word in self._arabic_given_names:
             return tuple((0, m) for m in self._other_spellings(word) if m.how == FOLDED)
         return tuple((0, m) for m in self._other_spellings(word))
 
