@@ -211,6 +211,54 @@ def test_the_profile_file_decides_the_scope(tmp_path: Path) -> None:
         load_profile(path)
 
 
+def _item_line(qid: str, label_ar: str, classes: list[str], coordinates: bool) -> bytes:
+    """One compact dump line of an item with these P31 classes, an Arabic label and perhaps a P625."""
+
+    def item_claim(prop: str, value: str) -> dict[str, Any]:
+        datavalue = {
+            "value": {"entity-type": "item", "numeric-id": int(value[1:]), "id": value},
+            "type": "wikibase-entityid",
+        }
+        snak = {"snaktype": "value", "property": prop, "datavalue": datavalue, "datatype": "wikibase-item"}
+        return {"mainsnak": snak, "type": "statement", "rank": "normal"}
+
+    claims: dict[str, Any] = {"P31": [item_claim("P31", c) for c in classes]}
+    if coordinates:
+        value = {"latitude": 30.0, "longitude": 31.0, "precision": 0.01, "globe": "http://www.wikidata.org/entity/Q2"}
+        snak = {"snaktype": "value", "property": "P625", "datavalue": {"value": value, "type": "globecoordinate"}}
+        claims["P625"] = [{"mainsnak": snak, "type": "statement", "rank": "normal"}]
+    entity = {"type": "item", "id": qid, "labels": {"ar": {"language": "ar", "value": label_ar}}, "claims": claims}
+    return json.dumps(entity, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# Classes real news entities carry as their only P31 (synthetic ids; the classes are Wikidata's).
+NEWS_CLASSES = [
+    ("Q192350", "وزارة الخارجية", False, EntityKind.ORGANIZATION),  # ministry
+    ("Q3918", "جامعة القاهرة", False, EntityKind.ORGANIZATION),  # university
+    ("Q1616075", "قناة الجزيرة", False, EntityKind.ORGANIZATION),  # television station
+    ("Q476028", "نادي الرجاء", False, EntityKind.ORGANIZATION),  # association football club
+    ("Q17149090", "كتائب القسام", False, EntityKind.ORGANIZATION),  # armed organization
+    ("Q7930989", "القنيطرة", True, EntityKind.PLACE),  # city/town
+    ("Q13220204", "إقليم الحوز", True, EntityKind.PLACE),  # second-level administrative division
+    ("Q4022", "النيل", True, EntityKind.PLACE),  # river
+    ("Q165", "البحر الأحمر", True, EntityKind.PLACE),  # sea
+]
+
+
+@pytest.mark.parametrize(("cls", "label", "coordinates", "kind"), NEWS_CLASSES)
+def test_the_default_profile_keeps_the_kinds_of_entity_news_names(
+    tmp_path: Path, cls: str, label: str, coordinates: bool, kind: EntityKind
+) -> None:
+    """Ministries, universities, channels, clubs, armed groups, towns, districts, rivers and seas: each is
+    kept from its one direct P31, and a building (Q41176) with coordinates is not."""
+    dump = tmp_path / "dump.json"
+    lines = [_item_line("Q9000000101", label, [cls], coordinates), _item_line("Q9000000102", "برج", ["Q41176"], True)]
+    dump.write_bytes(b"[\n" + b",\n".join(lines) + b"\n]\n")
+    records, _ = read(dump)
+    assert [(r.qid, r.kind, r.label_ar) for r in records] == [("Q9000000101", kind, label)]
+    assert LinePrefilter(load_profile())(lines[0])
+
+
 PROFILES = {
     "default": load_profile(),
     "no arabic needed, no positions, no coordinates": profile_from_dict(

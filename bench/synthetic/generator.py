@@ -45,7 +45,7 @@ OCCUPATIONS_OUT = ["Q937857", "Q33999", "Q177220", "Q36180", "Q1930187"]  # foot
 PLACE_CLASSES = [("Q532", "village", 50), ("Q3957", "town", 20), ("Q486972", "settlement", 15), ("Q515", "city", 8)]
 REGION_CLASSES = [("Q82794", "region"), ("Q10864048", "first-level administrative division"), ("Q34876", "province")]
 NEIGHBOURHOOD = "Q123705"  # out of the profile's scope, as in a real dump
-FOOTBALL_CLUB = "Q476028"  # out of scope unless also a business
+FOOTBALL_CLUB = "Q476028"  # association football club: in the profile's scope, with or without "business"
 PLACE_PREFIXES = ["دوار", "قرية", "عين", "سيدي", "بئر", "تل", "كفر", "أولاد", "بني", "جبل", "وادي", "رأس", "دير", "حي"]
 REGION_WORDS = ["محافظة", "ولاية", "إقليم", "منطقة"]
 MINISTRIES = [
@@ -498,7 +498,6 @@ class DumpGenerator:
             name_ar = f"نادي {city[0]}" if rng.random() < 0.6 else f"{city[0]} الرياضي"
             name_en, kind = f"{city[1]} SC", "club named after a city"
             classes = [FOOTBALL_CLUB, "Q4830453"] if rng.random() < 0.4 else [FOOTBALL_CLUB]
-            in_scope = len(classes) > 1
         elif roll < 0.88:
             word = v.ordinary_zipf.draw(rng)[0]
             name_ar = word if word.startswith("ال") else f"ال{word}"
