@@ -39,6 +39,7 @@ from gazetteer.keys import (
     surname_keys,
     titled_given_name_keys,
     without_article,
+    without_qualifier,
 )
 from gazetteer.lexicon import OFTEN_ORDINARY, blocked_surnames, common_words, ordinary_share
 from gazetteer.lookup_tables import write_lookup_tables
@@ -130,13 +131,19 @@ def names_for(
 
     ar_keys = []
     for i, name in enumerate(record.names_ar()):
-        key = key_of(name)
-        ar_keys.append(key)
-        yield from arabic(name, key, schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS)
-    if record.label_en:
-        yield from row(record.label_en, key_of(record.label_en), schema.NameKind.LABEL, "en")
-    for alias in record.aliases_en:
-        yield from row(alias, key_of(alias), schema.NameKind.ALIAS, "en")
+        kind = schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS
+        yield from arabic(name, key_of(name), kind)
+        # A qualified name (بنها (مدينة)) is also stored as news writes it, and the shorter names and
+        # surnames come from that: the qualifier is no part of the name.
+        bare = without_qualifier(name)
+        if bare:
+            yield from arabic(bare, key_of(bare), kind)
+        ar_keys.append(key_of(bare or name))
+    for i, name in enumerate((record.label_en, *record.aliases_en)):
+        kind = schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS
+        for spelling in (name, without_qualifier(name)):
+            if spelling:
+                yield from row(spelling, key_of(spelling), kind, "en")
     if record.kind is EntityKind.PERSON:
         full_keys = {key for key, _ in seen}
         for short in short_name_keys(ar_keys, blocked):

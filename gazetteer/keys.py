@@ -276,6 +276,18 @@ def without_article(key: str) -> str:
     return key[len(_ARTICLE) :]
 
 
+# A bracketed qualifier at the end of a name: Wikidata's Arabic labels copy many Wikipedia titles,
+# which tell namesakes apart so (جهللال (الهندوسية), عمان (مدينة), مجلس النواب (مصر)).
+_QUALIFIER: Final = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def without_qualifier(name: str) -> str:
+    """The name as news writes it, without a bracketed qualifier at its end (بنها (مدينة) → بنها), or ""
+    when it has none or nothing is left."""
+    bare = _QUALIFIER.sub("", name)
+    return bare.strip() if bare != name else ""
+
+
 # The nominative and the oblique plural of a nisba name are one name: الحوثيون / الحوثيين.
 _PLURAL_CASES: Final = (("يون", "يين"), ("يين", "يون"))
 

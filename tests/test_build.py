@@ -111,6 +111,27 @@ def test_names_for_uses_the_same_keys_as_name_key() -> None:
         assert row["key"] == name_key(row["name"] or row["key"])
 
 
+def test_a_bracketed_qualifier_is_no_part_of_the_name() -> None:
+    """Wikidata's Arabic labels copy Wikipedia titles: بنها (مدينة) is stored as بنها too, and a person's
+    surname comes from the name, never from the qualifier (محمد الفاتح (ملاكم) gives no surname ملاكم)."""
+
+    def rows(record: EntityRecord) -> set[tuple[str, str, str]]:
+        return {(row["key"], row["kind"], row["lang"]) for row in names_for(record, blocked_surnames())}
+
+    town = EntityRecord("Q9000000821", EntityKind.PLACE, label_ar="بنها (مدينة)", label_en="Banha (city)")
+    assert rows(town) == {
+        (name_key("بنها (مدينة)"), "label", "ar"),
+        (name_key("بنها"), "label", "ar"),
+        (name_key("Banha (city)"), "label", "en"),
+        (name_key("Banha"), "label", "en"),
+    }
+    boxer = EntityRecord("Q9000000822", EntityKind.PERSON, label_ar="سليم الفاتح", aliases_ar=("سليم الفاتح (ملاكم)",))
+    derived = rows(boxer)
+    assert (name_key("الفاتح"), "surname", "ar") in derived
+    assert not any(key.endswith(name_key("ملاكم")) and kind == "surname" for key, kind, _ in derived)
+    assert (name_key("سليم الفاتح ملاكم"), "alias", "ar") in derived  # asked as written, Resolve still finds it
+
+
 def test_a_country_is_also_named_without_the_kind_of_state_that_opens_its_name() -> None:
     """سلطنة عمان is عمان in news; المملكة المتحدة is not المتحدة, and a region keeps its whole name."""
 
