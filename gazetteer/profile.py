@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gazetteer.keys import name_key
 from gazetteer.records import EntityKind, is_valid_qid
 
 _LOGGER = logging.getLogger(__name__)
@@ -38,6 +40,24 @@ class Profile:
     place_requires_coordinates: bool
     organization_classes: frozenset[str]
     path: str = ""
+    # A person whose description says an office (سياسي مغربي، وزير الخارجية، "Moroccan politician"):
+    # an official even when the entity carries no P39 or P106, as many do. Arabic: the description's
+    # first word, keyed; English: whole words anywhere in it.
+    official_words_ar: frozenset[str] = frozenset()
+    official_words_en: frozenset[str] = frozenset()
+    _official_en: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.official_words_en:
+            words = "|".join(sorted(map(re.escape, self.official_words_en)))
+            object.__setattr__(self, "_official_en", re.compile(rf"\b(?:{words})\b", re.IGNORECASE))
+
+    def describes_an_official(self, description_ar: str, description_en: str) -> bool:
+        """Whether the description names an office or a political role."""
+        first_ar = description_ar.split(maxsplit=1)[:1]
+        if first_ar and name_key(first_ar[0]) in self.official_words_ar:
+            return True
+        return self._official_en is not None and self._official_en.search(description_en) is not None
 
     @property
     def scope_classes(self) -> frozenset[str]:
@@ -51,11 +71,14 @@ class Profile:
         has_position: bool,
         occupations: Iterable[str],
         has_coordinates: bool,
+        described_as_official: bool = False,
     ) -> EntityKind | None:
         """The kind an entity is kept as, or None when it is out of scope."""
         class_set = set(classes)
         if class_set & self.person_classes and (
-            (self.any_position_held and has_position) or not self.occupations.isdisjoint(occupations)
+            (self.any_position_held and has_position)
+            or not self.occupations.isdisjoint(occupations)
+            or described_as_official
         ):
             return EntityKind.PERSON
         if class_set & self.place_classes and (has_coordinates or not self.place_requires_coordinates):
@@ -82,6 +105,13 @@ def _qids(section: dict[str, Any], key: str, where: str) -> frozenset[str]:
     return frozenset(qids)
 
 
+def _words(section: dict[str, Any], key: str, where: str) -> list[str]:
+    value = section.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise ProfileError(f"{where}: person: {key} must be a list of words, got {value!r}")
+    return [w.strip() for w in value]
+
+
 def _section(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
     section = data.get(name, {})
     if not isinstance(section, dict):
@@ -105,6 +135,8 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
         place_requires_coordinates=bool(place.get("require_coordinates", True)),
         organization_classes=_qids(organization, "instance_of", f"{where}: organization"),
         path=where,
+        official_words_ar=frozenset(name_key(w) for w in _words(person, "official_description_words_ar", where)),
+        official_words_en=frozenset(_words(person, "official_description_words_en", where)),
     )
     if not profile.scope_classes:
         raise ProfileError(f"{where}: no instance_of class declared, nothing would be kept")

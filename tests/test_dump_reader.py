@@ -259,6 +259,32 @@ def test_the_default_profile_keeps_the_kinds_of_entity_news_names(
     assert LinePrefilter(load_profile())(lines[0])
 
 
+@pytest.mark.parametrize(
+    ("description", "kept"),
+    [
+        ({"ar": "سياسي مغربي"}, True),
+        ({"ar": "وزيرة الخارجية في حكومة سابقة"}, True),
+        ({"en": "Moroccan politician and diplomat"}, True),
+        ({"ar": "لاعب كرة قدم مغربي", "en": "Moroccan footballer"}, False),
+        ({"en": "political analyst"}, False),
+        ({}, False),
+    ],
+)
+def test_a_human_whose_description_says_an_office_is_an_official(
+    tmp_path: Path, description: dict[str, str], kept: bool
+) -> None:
+    """Many officials carry no P39 and a dump may carry no P106: the description then says the office."""
+    line = json.loads(_item_line("Q9000000103", "عبد الكريم الناصري", ["Q5"], False))
+    line["descriptions"] = {lang: {"language": lang, "value": text} for lang, text in description.items()}
+    data = json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode()
+    dump = tmp_path / "dump.json"
+    dump.write_bytes(b"[\n" + data + b"\n]\n")
+    records, _ = read(dump)
+    assert [(r.qid, r.kind) for r in records] == ([("Q9000000103", EntityKind.PERSON)] if kept else [])
+    if kept:
+        assert LinePrefilter(load_profile())(data)
+
+
 PROFILES = {
     "default": load_profile(),
     "no arabic needed, no positions, no coordinates": profile_from_dict(

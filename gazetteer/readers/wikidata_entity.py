@@ -198,11 +198,14 @@ def entity_to_record(entity: _Entity, profile: Profile, source: str) -> EntityRe
     coordinates = _coordinates(claims.P625)
     positions = _item_ids(claims.P39, "P39")
     instance_of = _item_ids(claims.P31, "P31")
+    descriptions: _Labels = _present(entity.descriptions, _NO_LABELS, "descriptions")
+    description_ar, description_en = _text(descriptions.ar), _text(descriptions.en)
     kind = profile.kind_of(
         instance_of,
         has_position=bool(positions),
         occupations=_item_ids(claims.P106, "P106"),
         has_coordinates=coordinates is not None,
+        described_as_official=profile.describes_an_official(description_ar, description_en),
     )
     if kind is None:
         return None
@@ -212,14 +215,13 @@ def entity_to_record(entity: _Entity, profile: Profile, source: str) -> EntityRe
     if not (label_ar or aliases_ar or label_en or aliases_en):
         return None  # nothing to look it up by
     countries = _item_ids(claims.P27 if kind is EntityKind.PERSON else claims.P17, "country")
-    descriptions: _Labels = _present(entity.descriptions, _NO_LABELS, "descriptions")
     return EntityRecord(
         qid=entity.id,
         kind=kind,
         label_ar=label_ar,
         label_en=label_en,
-        description_ar=_text(descriptions.ar),
-        description_en=_text(descriptions.en),
+        description_ar=description_ar,
+        description_en=description_en,
         aliases_ar=tuple(dict.fromkeys(a for a in aliases_ar if a != label_ar)),
         aliases_en=tuple(dict.fromkeys(a for a in aliases_en if a != label_en)),
         country_qid=countries[0] if countries else "",
@@ -248,7 +250,8 @@ class LinePrefilter:
 
     Each test is a necessary condition of `Profile.kind_of` on the decoded
     entity (an "ar" key, a scope class as an item value, a "P39" or "P625"
-    key, an occupation as an item value), so the prefilter may let through
+    key, an occupation as an item value, a "descriptions" key for a human
+    when the profile reads offices from descriptions), so the prefilter may let through
     lines that decoding rejects but never drops one it would keep. The
     searches hold whatever the white space between tokens: keys are searched
     without their colon, and the item-value pattern allows white space, so
@@ -267,6 +270,9 @@ class LinePrefilter:
         self.organization_classes = {q[1:].encode() for q in profile.organization_classes}
         self.occupation = _numeric_ids(profile.occupations) if profile.occupations else None
         self.any_position = profile.any_position_held
+        # A description may make a person an official (`Profile.describes_an_official`); it is read
+        # after decoding, so a human with a description is never rejected here.
+        self.official_descriptions = bool(profile.official_words_ar or profile.official_words_en)
         self.need_coordinates = profile.place_requires_coordinates
 
     def __call__(self, line: bytes) -> bool:
@@ -281,7 +287,11 @@ class LinePrefilter:
             return True
         return (
             not found.isdisjoint(self.person_classes)
-            and ((self.any_position and b'"P39"' in line) or bool(self.occupation and self.occupation.search(line)))
+            and (
+                (self.any_position and b'"P39"' in line)
+                or bool(self.occupation and self.occupation.search(line))
+                or (self.official_descriptions and b'"descriptions"' in line)
+            )
         ) or _undecidable(line)
 
 
