@@ -39,6 +39,7 @@ from gazetteer.keys import (
     surname_keys,
     titled_given_name_keys,
     without_article,
+    without_leading_title,
     without_qualifier,
 )
 from gazetteer.lexicon import OFTEN_ORDINARY, blocked_surnames, common_words, ordinary_share
@@ -145,6 +146,13 @@ def names_for(
             if spelling:
                 yield from row(spelling, key_of(spelling), kind, "en")
     if record.kind is EntityKind.PERSON:
+        for i, key in enumerate(list(ar_keys)):
+            # الرئيس عبد المجيد تبون: news names the person without the title too, and the shorter
+            # names and surnames come from both forms.
+            untitled = without_leading_title(key)
+            if untitled:
+                yield from arabic(untitled, untitled, schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS)
+                ar_keys.append(untitled)
         full_keys = {key for key, _ in seen}
         for short in short_name_keys(ar_keys, blocked):
             if short not in full_keys:

@@ -373,6 +373,47 @@ def country_short_keys(full_name_keys: Iterable[str]) -> list[str]:
     return list(shorts)
 
 
+# Titles an Arabic label or alias may open a person's name with (الشيخ محمد بن زايد آل نهيان، الرئيس
+# عبد المجيد تبون), as keys: news names the person without them too.
+_LEADING_TITLES: Final = frozenset(
+    name_key(title)
+    for title in [
+        "الملك",
+        "الملكة",
+        "الأمير",
+        "الأميرة",
+        "الشيخ",
+        "الشيخة",
+        "السلطان",
+        "الرئيس",
+        "الرئيسة",
+        "السيد",
+        "السيدة",
+        "الإمام",
+        "الدكتور",
+        "الدكتورة",
+        "المشير",
+        "الفريق",
+        "اللواء",
+        "العقيد",
+        "الجنرال",
+    ]
+)
+_TWO_WORD_TITLES: Final = (name_key("آية الله"), name_key("حجة الإسلام"))
+
+
+def without_leading_title(key: str) -> str:
+    """A person's name key without the title it opens with (الرييس عبد المجيد تبون → عبد المجيد تبون),
+    or "" when it opens with none or fewer than two words would be left (الملك سلمان: the titled
+    given name is derived from the description instead)."""
+    for title in _TWO_WORD_TITLES:
+        if key.startswith(title + " "):
+            rest = key[len(title) + 1 :]
+            return rest if rest.count(" ") >= 1 else ""
+    first, _, rest = key.partition(" ")
+    return rest if first in _LEADING_TITLES and rest.count(" ") >= 1 else ""
+
+
 # Titles news puts before a ruler's or a cleric's given name alone (الملك سلمان، السلطان هيثم), by
 # the word of the title as a Wikidata description writes it (ملك السعودية، سلطان عمان).
 _TITLES_BY_DESCRIPTION_WORD: Final = {

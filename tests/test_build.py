@@ -132,6 +132,23 @@ def test_a_bracketed_qualifier_is_no_part_of_the_name() -> None:
     assert (name_key("سليم الفاتح ملاكم"), "alias", "ar") in derived  # asked as written, Resolve still finds it
 
 
+def test_a_person_s_name_that_opens_with_a_title_is_also_stored_without_it() -> None:
+    """الرئيس عبد المجيد تبون in a label or an alias: news also writes عبد المجيد تبون, and the short names
+    come from it too (محمد بن زايد). A title and one word (الملك سلمان) stays as it is: a given name
+    alone names no one; the titled given name comes from the description instead."""
+
+    def rows(label: str) -> set[tuple[str, str]]:
+        record = EntityRecord("Q9000000841", EntityKind.PERSON, label_ar=label)
+        return {(row["key"], row["kind"]) for row in names_for(record, blocked_surnames())}
+
+    assert (name_key("عبد المجيد تبون"), "label") in rows("الرئيس عبد المجيد تبون")
+    sheikh = rows("الشيخ محمد بن زايد آل نهيان")
+    assert {(name_key("محمد بن زايد آل نهيان"), "label"), (name_key("محمد بن زايد"), "short")} <= sheikh
+    assert (name_key("علي خامنئي"), "label") in rows("آية الله علي خامنئي")
+    assert rows("الملك سلمان") == {(name_key("الملك سلمان"), "label"), (name_key("سلمان"), "surname")}
+    assert (name_key("محمد"), "label") not in rows("الشيخ محمد")
+
+
 def test_a_country_is_also_named_without_the_kind_of_state_that_opens_its_name() -> None:
     """سلطنة عمان is عمان in news; المملكة المتحدة is not المتحدة, and a region keeps its whole name."""
 
