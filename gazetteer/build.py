@@ -133,13 +133,15 @@ def names_for(
     ar_keys = []
     for i, name in enumerate(record.names_ar()):
         kind = schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS
-        yield from arabic(name, key_of(name), kind)
+        key = key_of(name)
+        yield from arabic(name, key, kind)
         # A qualified name (بنها (مدينة)) is also stored as news writes it, and the shorter names and
         # surnames come from that: the qualifier is no part of the name.
         bare = without_qualifier(name)
         if bare:
-            yield from arabic(bare, key_of(bare), kind)
-        ar_keys.append(key_of(bare or name))
+            key = key_of(bare)
+            yield from arabic(bare, key, kind)
+        ar_keys.append(key)
     for i, name in enumerate((record.label_en, *record.aliases_en)):
         kind = schema.NameKind.LABEL if i == 0 else schema.NameKind.ALIAS
         for spelling in (name, without_qualifier(name)):

@@ -71,14 +71,15 @@ class Profile:
         has_position: bool,
         occupations: Iterable[str],
         has_coordinates: bool,
-        described_as_official: bool = False,
+        description_ar: str = "",
+        description_en: str = "",
     ) -> EntityKind | None:
         """The kind an entity is kept as, or None when it is out of scope."""
         class_set = set(classes)
         if class_set & self.person_classes and (
             (self.any_position_held and has_position)
             or not self.occupations.isdisjoint(occupations)
-            or described_as_official
+            or self.describes_an_official(description_ar, description_en)
         ):
             return EntityKind.PERSON
         if class_set & self.place_classes and (has_coordinates or not self.place_requires_coordinates):

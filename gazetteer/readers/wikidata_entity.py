@@ -205,7 +205,8 @@ def entity_to_record(entity: _Entity, profile: Profile, source: str) -> EntityRe
         has_position=bool(positions),
         occupations=_item_ids(claims.P106, "P106"),
         has_coordinates=coordinates is not None,
-        described_as_official=profile.describes_an_official(description_ar, description_en),
+        description_ar=description_ar,
+        description_en=description_en,
     )
     if kind is None:
         return None

@@ -147,9 +147,8 @@ class _SentCounter:
                 self.sent += 1
                 yield pb.LinkStreamRequest(request=request)
         else:
-            for request in requests:
-                self.sent += 1
-                yield pb.LinkStreamRequest(request=request)
+            for wrapped in self.wrap(requests):
+                yield wrapped
 
     def check(self, answered: int) -> None:
         """Raise `IncompleteStreamError` when the stream ended OK with documents unanswered."""
