@@ -303,6 +303,20 @@ def test_a_municipality_announces_its_town(linker: Linker) -> None:
     assert _links(linker, text) == [("حماة", "Hama")]
 
 
+def test_a_shared_institution_name_said_to_be_elsewhere_is_not_its_countrys(tmp_path: Path) -> None:
+    """وزارة الصحة names a ministry of every country. A story that names Doha puts Qatar's in view, but
+    not where the text says the ministry is somewhere else (في غزة، بغزة)."""
+    ministry = synthetic_entity(881, "organization", "وزارة الصحة", 20, country="Q846")
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), ministry])))
+    doha = "فيما تستضيف الدوحة المفاوضات."
+    for elsewhere in ("في غزة", "بغزة", "في قطاع غزة"):
+        found = links(linker, f"قالت وزارة الصحة {elsewhere} إن عدد الضحايا ارتفع، {doha}", "qid")
+        assert "Q9000000881" not in {qid for _, qid in found}, elsewhere
+    here = (f"قالت وزارة الصحة في الدوحة إن عدد المصابين ارتفع، {doha}", f"{doha} وقالت وزارة الصحة إن العدد ارتفع.")
+    for text in here:
+        assert ("وزارة الصحة", "Q9000000881") in links(linker, text, "qid")
+
+
 def test_a_place_type_with_the_article_after_a_place_cue_is_no_name(tmp_path: Path) -> None:
     """بلدية المنطقة, مدينة المدينة: a place's type after a place cue is a noun, even where a large
     gazetteer has a village named so; a name after the cue still is one (بلدية حماة)."""

@@ -77,10 +77,13 @@ class Gate:
     candidate, with that candidate's `Support`.
     """
 
-    def __init__(self, span: SpanMatch, evidence: Evidence, unique_key: bool) -> None:
+    def __init__(self, span: SpanMatch, evidence: Evidence, unique_key: bool, located_in: str | None = None) -> None:
         self.span = span
         self.evidence = evidence
         self.unique_key = unique_key  # the span's key names only this candidate
+        # The country of the place the text names right after the span as its location (وزارة
+        # الصحة في غزة; "" for a place of no known country), None if none (`DocumentContext.location_after`).
+        self.located_in = located_in
 
     def passes(
         self, name_kind: str, kind: EntityKind, qid: str, country_qid: str, country: bool, support: Support
@@ -224,7 +227,9 @@ class Gate:
                 return False  # الجمعية العامة للشركة: the company's general assembly, not the UN's
             if country_qid and not country and not (self.unique_key and prior >= WELL_KNOWN_PRIOR):
                 # وزارة الداخلية، مجلس النواب: a name many countries' institutions share; its own
-                # country must be in view.
-                return named_in_full or cue > 0 or in_context > 0 or national > 0
+                # country must be in view, and not the text place it elsewhere (وزارة الصحة في غزة
+                # in a story that names Doha is not Qatar's).
+                in_view = in_context > 0 and (self.located_in is None or self.located_in == country_qid)
+                return named_in_full or cue > 0 or in_view or national > 0
             return named_in_full or cue > 0 or (prior >= 0.5 and support.total >= 0.6)
         return True

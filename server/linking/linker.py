@@ -47,6 +47,9 @@ GIVEN_NAME_SCORE: Final = 0.7
 MIN_GIVEN_NAME_CHARS: Final = 3
 _GIVEN: Final = "given"
 _PLACE: Final = EntityKind.PLACE
+# A place named as a location: after the word في, or with the proclitic ب (بغزة).
+_IN: Final = name_key("في")
+_IN_CLITIC: Final = "ب"
 _NO_WORDS: Final[frozenset[str]] = frozenset()
 _NO_ANCHORS: Final[dict[str, set[int]]] = {}
 # How often a long text asks `interrupt` whether to go on: cheap, and a few ms apart at most.
@@ -574,7 +577,8 @@ class Linker:
             return [], False
         evidence, candidates = facts.evidence, facts.key.candidates
         coordinated = _coordinated_class(span, words, context, evidence) if context else ""
-        gate = Gate(span, evidence, len(candidates) == 1)
+        located_in = context.location_after.get(span.last) if context is not None else None
+        gate = Gate(span, evidence, len(candidates) == 1, located_in)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
         role_words = facts.role_words
         first, similarity = span.first, span.similarity
@@ -871,6 +875,8 @@ class Linker:
                 and (multi_word or (result.score >= ANCHOR_MIN_SCORE and _clear_lead(result)))
             ):
                 context.add(result.best.entity, result.best.country, span.first, span.last)
+            if words is not None and result.best.entity.kind is _PLACE:
+                _add_location(context, result, words)
         if demonyms and words:
             starts = [i for i, word in enumerate(words) if word.starts_sentence]
             for position, country in demonyms.items():
@@ -1028,6 +1034,17 @@ def _known_over_obscure(known: _SpanResult, obscure: _SpanResult) -> bool:
         and obscure.best.prior < OBSCURE_PRIOR
         and known.evidence >= obscure.evidence * READING_SPELLING_TOLERANCE
     )
+
+
+def _add_location(context: scoring.DocumentContext, place: _SpanResult, words: list[Word]) -> None:
+    """Record the place in `context` if the text names it as a location: after في, or with ب before it (بغزة)."""
+    span = place.span
+    own_country = place.best.entity.qid if place.best.country else place.best.entity.country_qid
+    if span.skip:
+        if words[span.first].norm[: span.skip].endswith(_IN_CLITIC):
+            context.add_location(span.first - 1, own_country)
+    elif span.first > 0 and words[span.first - 1].norm == _IN:
+        context.add_location(span.first - 2, own_country)
 
 
 def _may_open(

@@ -75,6 +75,9 @@ class DocumentContext:
     classes_at: dict[int, str] = field(default_factory=dict)
     # Country QID → the word ranges [first, last] of the sentences its demonyms (المغربي) stand in.
     demonym_countries: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # Word position → the country of the place named right after it as a location (في غزة، بغزة):
+    # where a body with a name many countries' bodies share (وزارة الصحة) is said to be.
+    location_after: dict[int, str] = field(default_factory=dict)
 
     def add(self, entity: EntityRecord, country: bool, position: int, last: int | None = None) -> None:
         """An anchor: `entity` (a `country` or not) named in full at words [position, last]."""
@@ -94,6 +97,10 @@ class DocumentContext:
         sentences = self.demonym_countries.setdefault(country_qid, [])
         if not sentences or sentences[-1] != sentence:
             sentences.append(sentence)
+
+    def add_location(self, before: int, country_qid: str) -> None:
+        """A place of country `country_qid` ("" if none is known) named as a location right after word `before`."""
+        self.location_after[before] = country_qid
 
     def is_empty(self) -> bool:
         """Nothing to rescore with."""
