@@ -32,6 +32,7 @@ from gazetteer.keys import (
     case_spellings,
     compound_spellings,
     country_short_keys,
+    family_particle_spellings,
     name_key,
     nisba_adjective,
     organisation_short_keys,
@@ -123,11 +124,15 @@ def names_for(
             seen.add((key, kind))
             yield {"qid": record.qid, "name": name, "key": key, "kind": kind, "lang": lang}
 
+    person = record.kind is EntityKind.PERSON
+
     def arabic(name: str, key: str, kind: str) -> Iterator[dict[str, str]]:
-        """The Arabic name, and the same name with its compounds written the other way (عبدالله / عبد الله)
-        or its plural in the other case (الحوثيون / الحوثيين)."""
+        """The Arabic name, and the same name with its compounds written the other way (عبدالله / عبد الله),
+        its plural in the other case (الحوثيون / الحوثيين), or a person's family name in بن joined or
+        apart (بنكيران / بن كيران)."""
         yield from row(name, key, kind, "ar")
-        for spelling in (*compound_spellings(key), *case_spellings(key)):
+        family = family_particle_spellings(key) if person else []
+        for spelling in (*compound_spellings(key), *case_spellings(key), *family):
             yield from row(name, spelling, kind, "ar")
 
     ar_keys = []
@@ -147,7 +152,7 @@ def names_for(
         for spelling in (name, without_qualifier(name)):
             if spelling:
                 yield from row(spelling, key_of(spelling), kind, "en")
-    if record.kind is EntityKind.PERSON:
+    if person:
         for i, key in enumerate(list(ar_keys)):
             # الرئيس عبد المجيد تبون: news names the person without the title too, and the shorter
             # names and surnames come from both forms.

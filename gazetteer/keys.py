@@ -256,6 +256,34 @@ def compound_spellings(key: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
+# A family name opening with بن is written joined or apart (بنكيران / بن كيران، بن موسى / بنموسى),
+# above all in the Maghreb. People's names only: بنغازي is no بن غازي.
+_FAMILY_PARTICLE: Final = "بن"
+_MIN_FAMILY_TAIL: Final = 3
+
+
+def family_particle_spellings(key: str) -> list[str]:
+    """A person's key with each family name in بن written the other way: joined if apart, apart if joined.
+
+    The first word of a longer name is a given name (بنيامين نتنياهو), never split; a word of its
+    own (a surname key: بنكيران) is.
+    """
+    tokens = key.split(" ")
+    variants = []
+    for i, token in enumerate(tokens):
+        if token == _FAMILY_PARTICLE:
+            tail = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if len(tail) >= _MIN_FAMILY_TAIL and not tail.startswith(_ARTICLE):  # بن الحسين: never joined
+                variants.append(" ".join([*tokens[:i], token + tokens[i + 1], *tokens[i + 2 :]]))
+        elif (
+            token.startswith(_FAMILY_PARTICLE)
+            and len(token) - len(_FAMILY_PARTICLE) >= _MIN_FAMILY_TAIL
+            and (i > 0 or len(tokens) == 1)
+        ):
+            variants.append(" ".join([*tokens[:i], _FAMILY_PARTICLE, token[len(_FAMILY_PARTICLE) :], *tokens[i + 1 :]]))
+    return variants
+
+
 def _compound_head(head: str) -> bool:
     """Whether a word's start before الله or الدين is a name's first half (نصر of نصرالله), not a
     word that only ends in those letters (الوالدين، خالدين)."""

@@ -75,6 +75,9 @@ SYNTHETIC = [
     _synthetic(111, "person", "سيرجي بتروف", "مهندس", "Q159", 0),
     # A family name that is a compound ending in الله.
     _synthetic(112, "person", "كريم نصر الله", "سياسي لبناني", "Q822", 60),
+    # Family names in بن, labelled joined and apart.
+    _synthetic(113, "person", "عبد الإله بنكيران", "سياسي مغربي", "Q1028", 40),
+    _synthetic(114, "person", "شكيب بن موسى", "سياسي مغربي", "Q1028", 30),
 ]
 
 
@@ -156,6 +159,15 @@ def test_a_family_name_ending_in_allah_is_found_whole_apart_or_joined(linker: Li
         assert links(linker, f"وقال {spelling} في خطاب متلفز إن الحكومة باقية") == [(spelling, "Q9000000112")]
     assert links(linker, "والحمد لله وقال عبد الله إن الله كريم") == []
     assert _resolved(linker, "الله") == []
+
+
+def test_a_family_name_in_bin_is_found_joined_or_apart(linker: Linker) -> None:
+    """Moroccan news writes بنكيران and بن كيران, بن موسى and بنموسى, whichever the label has."""
+    for spelling in ("عبد الإله بن كيران", "عبدالإله بن كيران", "بنكيران", "بن كيران"):
+        assert links(linker, f"وقال {spelling} إن الحزب سيشارك في الانتخابات") == [(spelling, "Q9000000113")]
+        assert _resolved(linker, spelling)[:1] == ["Q9000000113"]
+    for spelling in ("شكيب بنموسى", "بنموسى", "بن موسى"):
+        assert links(linker, f"وقال {spelling} إن الوزارة ستواصل الإصلاح") == [(spelling, "Q9000000114")]
 
 
 def test_an_acronym_labelled_with_the_article_is_found_without_it(linker: Linker) -> None:
