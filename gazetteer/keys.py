@@ -41,8 +41,9 @@ _LONG_VOWELS: Final = "اوي"
 # expressions so the scan runs in C: `folded` is asked for every word a skeleton look-up brings back.
 _REPEATED_LETTER: Final = re.compile(r"(.)\1+", re.DOTALL)
 _LONG_VOWEL_AFTER_FIRST: Final = re.compile(f"(?<=.)[{_LONG_VOWELS}]", re.DOTALL)
-# Particles that belong to the word after them in a family name: بن سلمان, آل ثاني, أبو مازن.
-NAME_PARTICLES = frozenset(["بن", "ابن", "بنت", "ابو", "ام", "ال", "عبد", "دي", "دا", "فان", "فون", "دو", "لا"])
+# Particles that belong to the word after them in a family name: بن سلمان, آل ثاني, أبو مازن, and
+# Mauritania's ولد ("son of": ولد عبد العزيز).
+NAME_PARTICLES = frozenset(["بن", "ابن", "بنت", "ولد", "ابو", "ام", "ال", "عبد", "دي", "دا", "فان", "فون", "دو", "لا"])
 # Words that end a compound name begun by the word before them: روح الله، نصر الله، نور الدين.
 # They are no name alone: حسن نصر الله's family name is نصر الله, روح الله الخميني's given name روح الله.
 COMPOUND_TAILS = frozenset(["الله", "الدين"])

@@ -78,6 +78,10 @@ SYNTHETIC = [
     # Family names in بن, labelled joined and apart.
     _synthetic(113, "person", "عبد الإله بنكيران", "سياسي مغربي", "Q1028", 40),
     _synthetic(114, "person", "شكيب بن موسى", "سياسي مغربي", "Q1028", 30),
+    # Men named after their fathers, whose names are compound given names: Mauritanian style with
+    # ولد, and without.
+    _synthetic(115, "person", "سيدي ولد عبد الرحمن", "سياسي موريتاني", "Q1025", 40),
+    _synthetic(116, "person", "علي عبد الكريم", "وزير", "Q79", 40),
 ]
 
 
@@ -168,6 +172,16 @@ def test_a_family_name_in_bin_is_found_joined_or_apart(linker: Linker) -> None:
         assert _resolved(linker, spelling)[:1] == ["Q9000000113"]
     for spelling in ("شكيب بنموسى", "بنموسى", "بن موسى"):
         assert links(linker, f"وقال {spelling} إن الوزارة ستواصل الإصلاح") == [(spelling, "Q9000000114")]
+
+
+def test_a_compound_given_name_alone_is_nobodys_family_name(linker: Linker) -> None:
+    """عبد الرحمن ends سيدي ولد عبد الرحمن's name and عبد الكريم ends علي عبد الكريم's, but alone each
+    is anyone's given name; the family name with ولد (ولد عبد الرحمن) is his."""
+    assert links(linker, "وقال عبد الرحمن إن الوضع مستقر") == []
+    assert links(linker, "وقال الوزير عبد الكريم إن الوضع مستقر") == []
+    assert links(linker, "وقال ولد عبد الرحمن إن الوضع مستقر") == [("ولد عبد الرحمن", "Q9000000115")]
+    text = "وقال سيدي ولد عبد الرحمن إن الوضع مستقر. وأضاف ولد عبد الرحمن أن"
+    assert links(linker, text) == [("سيدي ولد عبد الرحمن", "Q9000000115"), ("ولد عبد الرحمن", "Q9000000115")]
 
 
 def test_an_acronym_labelled_with_the_article_is_found_without_it(linker: Linker) -> None:

@@ -107,6 +107,15 @@ class Gate:
             return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
         if kind is _PERSON and evidence.after_given_name and (evidence.name.single_word or name_kind == _SURNAME):
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون, علي بن محمد not الحسن بن محمد
+        # عباس alone is anyone's given name; after a title and its country's demonym (الرئيس
+        # الفلسطيني عباس) it is the well-known bearer's family name.
+        given_name_as_surname = (
+            name_kind == _SURNAME and cue > 0 and national >= scoring.ADJACENT_DEMONYM and prior >= PROMINENT_PRIOR
+        )
+        # A given name of one word or two (محمد، عبد العزيز) names no one alone, though it ends the
+        # names of men called after their fathers (محمد ولد عبد العزيز، علي عبد الله).
+        if kind is _PERSON and evidence.name.given_name and not named_in_full and not given_name_as_surname:
+            return False
         if not evidence.name.single_word:
             return self._multi_word_passes(kind, qid, country_qid, country, support)
         demonym = evidence.name.demonym_country
@@ -117,13 +126,6 @@ class Gate:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
         if evidence.after_honorific and evidence.name.definite and kind is not _PERSON and not named_in_full:
             return False  # الإمام الجليل: after an honorific comes a person or an epithet, not a place
-        # عباس alone is anyone's given name; after a title and its country's demonym (الرئيس
-        # الفلسطيني عباس) it is the well-known bearer's family name.
-        given_name_as_surname = (
-            name_kind == _SURNAME and cue > 0 and national >= scoring.ADJACENT_DEMONYM and prior >= PROMINENT_PRIOR
-        )
-        if kind is _PERSON and evidence.name.given_name and not named_in_full and not given_name_as_surname:
-            return False
         if kind is _PERSON and evidence.name.nisba_adjective and not named_in_full:
             return False  # المصري، الفلسطيني: an adjective, not the man whose family name it is
         if name_kind == _SURNAME and evidence.definite_after_noun and not named_in_full:
