@@ -317,6 +317,23 @@ def test_a_shared_institution_name_said_to_be_elsewhere_is_not_its_countrys(tmp_
         assert ("وزارة الصحة", "Q9000000881") in links(linker, text, "qid")
 
 
+def test_a_conjunction_and_a_particle_make_a_word_whatever_a_gazetteer_names_so(tmp_path: Path) -> None:
+    """ففي ("so in"), ومن ("and from") are words of the language, even where a large gazetteer has a
+    fairly well-known place of that name."""
+    places = [synthetic_entity(882 + n, "place", name, 41, country="Q1025") for n, name in enumerate(("ففي", "ومن"))]
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), *places])))
+    assert _links(linker, "ففي عام 1877 أعلنت روسيا الحرب، ومن ثم تغير كل شيء") == [("روسيا", "Russia")]
+
+
+def test_a_cue_before_a_proclitic_does_not_name_an_ordinary_word(tmp_path: Path) -> None:
+    """مؤسسة للسلام is "a foundation for peace": the ل begins another phrase, so a well-known
+    organisation named السلام is not named there; مؤسسة السلام names it."""
+    organisation = synthetic_entity(884, "organization", "السلام", 109, country="Q928")
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), organisation])))
+    assert _links(linker, "وقال إن الاتفاق يكون جزءا من مؤسسة للسلام في المنطقة") == []
+    assert links(linker, "وقالت مؤسسة السلام في بيان إن", "qid") == [("السلام", "Q9000000884")]
+
+
 def test_a_place_type_with_the_article_after_a_place_cue_is_no_name(tmp_path: Path) -> None:
     """بلدية المنطقة, مدينة المدينة: a place's type after a place cue is a noun, even where a large
     gazetteer has a village named so; a name after the cue still is one (بلدية حماة)."""

@@ -30,6 +30,10 @@ _PREPOSITIONS: Final = frozenset(
     map(name_key, ("في", "من", "إلى", "عن", "مع", "بين", "نحو", "حول", "لدى", "قرب", "عند", "ضد", "منذ", "حتى"))
 )
 _MIN_WORD: Final = 3
+# A conjunction before a particle of this many letters or fewer (ففي، ومن، وإن) makes a word of the
+# language, whatever place a large gazetteer names so.
+_MAX_PARTICLE: Final = 3
+_CONJUNCTIONS: Final = "وف"
 # Words around a span whose stems are matched with a candidate's description (وزير الخارجية المصري).
 ROLE_WINDOW_BEFORE: Final = 4
 ROLE_WINDOW_AFTER: Final = 3
@@ -479,7 +483,7 @@ class EvidenceReader:
         return NameFacts(
             single_word=single_word,
             ordinary=self._ordinary_share(key) if single_word else 0.0,
-            common=key in self._common,
+            common=key in self._common or self._conjunction_and_particle(key),
             definite_adjective=single_word and definite and self._is_adjective(key),
             # Letters of an acronym (أ ف ب) are not words.
             all_words_common=any(len(w) >= _MIN_WORD for w in key.split(" "))
@@ -494,6 +498,11 @@ class EvidenceReader:
             ordinary_by_ending=single_word and self._ordinary_by_ending.value(key),
             place_type_noun=single_word and definite and self._cues.get(key[len(_DEFINITE) :]) is _PLACE,
         )
+
+    def _conjunction_and_particle(self, key: str) -> bool:
+        """و or ف before a short function word (ففي "so in", وإن "and if"): a word, not a name."""
+        particle = key[1:]
+        return key[:1] in _CONJUNCTIONS and 0 < len(particle) <= _MAX_PARTICLE and particle in self._function_words
 
     def _organisation_type(self, norm: str) -> bool:
         """A noun that names a kind of organisation (المجلس، الجمعية، وكالة), as written."""

@@ -176,7 +176,9 @@ class Gate:
         if mostly_ordinary(evidence.name) or (evidence.name.ordinary_form and prior < PROMINENT_PRIOR):
             # A cue that names a type (قرية قال، وكالة، الرئيس) makes even an ordinary word a name;
             # a direction or a facility (وسط المدينة، مطار جديد) only a well-known one's.
-            adjacent_cue = cue > 0 and evidence.cue_adjacent
+            # A proclitic between the cue and the word begins another phrase (مؤسسة للسلام "a foundation
+            # for peace"): the cue names it no more.
+            adjacent_cue = cue > 0 and evidence.cue_adjacent and not self.span.skip
             type_cue = cue > 0 and not self.span.skip and evidence.cue_names_this_word()  # بلدة ومستوطنة: a list
             if prior < LOW_POPULARITY and not named_in_full:
                 return False  # مطار جديد، مدينة مهمة: an ordinary word is not an obscure village's name
