@@ -334,6 +334,17 @@ def test_a_cue_before_a_proclitic_does_not_name_an_ordinary_word(tmp_path: Path)
     assert links(linker, "وقالت مؤسسة السلام في بيان إن", "qid") == [("السلام", "Q9000000884")]
 
 
+def test_a_cue_some_words_back_does_not_speak_for_a_name_of_ordinary_words(tmp_path: Path) -> None:
+    """In وبحسب الصحيفة فإن شركة طيران ريان إير the cue is the newspaper's: a little-known airline
+    named شركة طيران ("an airline company") is not named, though its country in view would name it,
+    nor one a letter away (شركة طرران)."""
+    airline = synthetic_entity(885, "organization", "شركة طيران", 5, country="Q79")
+    typo = synthetic_entity(886, "organization", "شركة طرران", 2, country="Q970")
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), airline, typo])))
+    assert _links(linker, "وبحسب الصحيفة فإن شركة طيران ريان إير تقف خلف هذا التحرك") == []
+    assert ("شركة طيران", "Q9000000885") in links(linker, "زار الوفد مصر. وقالت شركة طيران إنها ستزيد رحلاتها", "qid")
+
+
 def test_a_place_type_with_the_article_after_a_place_cue_is_no_name(tmp_path: Path) -> None:
     """بلدية المنطقة, مدينة المدينة: a place's type after a place cue is a noun, even where a large
     gazetteer has a village named so; a name after the cue still is one (بلدية حماة)."""

@@ -215,10 +215,13 @@ class Gate:
         prior, cue, in_context, national = support.prior, support.cue, support.in_context, support.national
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         evidence = self.evidence
+        # A cue speaks for a name made of words of the language, or spelled otherwise, only right
+        # before it or as words saying its role: in وبحسب الصحيفة فإن شركة طيران the cue is the newspaper's.
+        near_cue = cue >= scoring.ROLE_MATCH or (cue > 0 and evidence.cue_adjacent)
         # Another spelling of a full name is a well-known one's (بيني غانتز), not a village's
         # (بير مثل for بئر مصال), and never a typo over a particle (على الرأس for علي الراسف).
         little_known = prior < PROMINENT_PRIOR or (evidence.function_word_inside and self.span.loosest == TYPO)
-        if not self.span.exact and not named_in_full and cue <= 0 and little_known:
+        if not self.span.exact and not named_in_full and not near_cue and little_known:
             return False
         if evidence.followed_by_adjective and kind is not _PERSON:
             # مجلس الأمن القومي is not مجلس الأمن: the name goes on, unless the adjective
@@ -234,6 +237,6 @@ class Gate:
                 # country must be in view, and not the text place it elsewhere (وزارة الصحة في غزة
                 # in a story that names Doha is not Qatar's).
                 in_view = in_context > 0 and (self.located_in is None or self.located_in == country_qid)
-                return named_in_full or cue > 0 or in_view or national > 0
-            return named_in_full or cue > 0 or (prior >= 0.5 and support.total >= 0.6)
+                return named_in_full or near_cue or in_view or national > 0
+            return named_in_full or near_cue or (prior >= 0.5 and support.total >= 0.6)
         return True
