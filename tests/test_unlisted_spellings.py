@@ -226,6 +226,15 @@ def test_resolve_reads_past_titles_and_long_lineages(linker: Linker) -> None:
     assert _resolved(linker, "عمر الجبوري") == []  # another given name: someone else
 
 
+def test_resolve_reads_a_role_after_the_name(linker: Linker) -> None:
+    """A name followed by its role, as a record or a caption gives it: the role is read as the words
+    around a name are, and chooses between namesakes as they do."""
+    assert _resolved(linker, "رجب طيب أردوغان، الرئيس التركي")[:1] == ["Q39259"]
+    assert _resolved(linker, "أولاف شولتس المستشار الألماني")[:1] == ["Q61053"]
+    assert _resolved(linker, "الجبوري وزير الخارجية العراقي")[:1] == ["Q9000000104"]
+    assert _resolved(linker, "وزير الخارجية العراقي") == []
+
+
 def test_a_nisba_alone_is_an_adjective_not_a_person(linker: Linker) -> None:
     assert links(linker, "قال الوزير المصري إن المفاوضات مستمرة") == []
     assert links(linker, "سجل أحمد المصري هدفين") == [("أحمد المصري", "Q9000000101")]

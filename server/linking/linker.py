@@ -372,6 +372,8 @@ class Linker:
                     widened,
                     context_roles,
                 )
+        if not best:
+            self._add_role_query_scores(name, words, kinds, document, document_countries, best, widened, context_roles)
         ranked = sorted(best.items(), key=lambda item: (-item[1], -self._sitelinks(item[0]), item[0]))
         if not ranked:
             return []
@@ -425,6 +427,37 @@ class Linker:
                 if scored is not None:
                     best[scored.entity.qid] = max(best.get(scored.entity.qid, 0.0), scored.score * factor)
         return bool(spans)
+
+    def _add_role_query_scores(
+        self,
+        name: str,
+        words: list[Word],
+        kinds: frozenset[EntityKind],
+        document: scoring.DocumentContext | None,
+        document_countries: frozenset[str],
+        best: dict[str, float],
+        widened: dict[str, _KeyCandidates],
+        context_roles: frozenset[str],
+    ) -> None:
+        """Score a name followed by its role (ناصر بوريطة، وزير الخارجية المغربي) into `best`.
+
+        The role is read as the words around a name in a text are: its words matched with the
+        candidates' descriptions, its demonyms as countries in view.
+        """
+        trailing = 0
+        for word in reversed(words[1:]):
+            if not self.reader.is_title_word(word.norm):
+                break
+            trailing += 1
+        if not trailing:
+            return
+        role = words[len(words) - trailing :]
+        query = name[: words[len(words) - trailing - 1].end]
+        countries = document_countries | frozenset(self.reader.demonym_positions(role).values())
+        roles = context_roles | self.reader.context_role_words(role)
+        self._add_query_scores(
+            query, document_words(query), kinds, document, countries, best, widened=widened, context_roles=roles
+        )
 
     def _leading_titles(self, words: list[Word]) -> int:
         """How many words open the query as titles, roles or demonyms (العاهل الاردني الملك), not as a name."""
