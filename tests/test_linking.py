@@ -345,6 +345,19 @@ def test_a_cue_some_words_back_does_not_speak_for_a_name_of_ordinary_words(tmp_p
     assert ("شركة طيران", "Q9000000885") in links(linker, "زار الوفد مصر. وقالت شركة طيران إنها ستزيد رحلاتها", "qid")
 
 
+def test_a_well_known_place_named_by_ordinary_words_needs_no_country_in_view(tmp_path: Path) -> None:
+    """الدار البيضاء ("the white house") is Casablanca whatever namesake a large gazetteer holds; a
+    name every country's institution bears (وزارة الصحة) still needs its country in view."""
+    namesake = synthetic_entity(887, "place", "الدار البيضاء", 20, country="Q298")
+    ministries = [
+        synthetic_entity(888 + n, "organization", "وزارة الصحة", 90, country=country)
+        for n, country in enumerate(("Q1028", "Q948"))
+    ]
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), namesake, *ministries])))
+    assert links(linker, "وصل الوفد إلى الدار البيضاء أمس", "qid") == [("الدار البيضاء", "Q7903")]
+    assert links(linker, "وقالت وزارة الصحة إن العدد ارتفع", "qid") == []
+
+
 def test_a_place_type_with_the_article_after_a_place_cue_is_no_name(tmp_path: Path) -> None:
     """بلدية المنطقة, مدينة المدينة: a place's type after a place cue is a noun, even where a large
     gazetteer has a village named so; a name after the cue still is one (بلدية حماة)."""
