@@ -345,16 +345,19 @@ def test_a_cue_some_words_back_does_not_speak_for_a_name_of_ordinary_words(tmp_p
     assert ("شركة طيران", "Q9000000885") in links(linker, "زار الوفد مصر. وقالت شركة طيران إنها ستزيد رحلاتها", "qid")
 
 
-def test_a_well_known_place_named_by_ordinary_words_needs_no_country_in_view(tmp_path: Path) -> None:
-    """الدار البيضاء ("the white house") is Casablanca whatever namesake a large gazetteer holds; a
-    name every country's institution bears (وزارة الصحة) still needs its country in view."""
+def test_a_well_known_place_or_person_named_by_ordinary_words_needs_no_country_in_view(tmp_path: Path) -> None:
+    """الدار البيضاء ("the white house") is Casablanca and بان كي مون is Ban Ki-moon whatever namesake
+    a large gazetteer holds; a name every country's institution bears (وزارة الصحة) still needs its
+    country in view."""
     namesake = synthetic_entity(887, "place", "الدار البيضاء", 20, country="Q298")
+    person = synthetic_entity(890, "person", "بان كي مون", 3, country="Q884")
     ministries = [
         synthetic_entity(888 + n, "organization", "وزارة الصحة", 90, country=country)
         for n, country in enumerate(("Q1028", "Q948"))
     ]
-    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), namesake, *ministries])))
+    linker = Linker(load_gazetteer(build_gazetteer(tmp_path, [*seed_entities(), namesake, person, *ministries])))
     assert links(linker, "وصل الوفد إلى الدار البيضاء أمس", "qid") == [("الدار البيضاء", "Q7903")]
+    assert links(linker, "وذكرت مصادر أن بان كي مون يزور المنطقة", "qid") == [("بان كي مون", "Q1253")]
     assert links(linker, "وقالت وزارة الصحة إن العدد ارتفع", "qid") == []
 
 

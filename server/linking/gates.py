@@ -23,7 +23,6 @@ from server.linking.spotter import SpanMatch
 _SURNAME: Final[str] = NameKind.SURNAME
 _PERSON: Final = EntityKind.PERSON
 _ORGANIZATION: Final = EntityKind.ORGANIZATION
-_PLACE: Final = EntityKind.PLACE
 _SHORT: Final[str] = NameKind.SHORT
 _COORDINATED: Final = scoring.COORDINATED
 
@@ -233,15 +232,11 @@ class Gate:
         if evidence.name.all_words_common:
             if evidence.of_what_follows and kind is _ORGANIZATION:
                 return False  # الجمعية العامة للشركة: the company's general assembly, not the UN's
-            # A well-known place named by words of the language (الدار البيضاء) is no institution
-            # every country has: it is the likely one whatever namesakes a large gazetteer holds.
-            well_known_place = kind is _PLACE and prior >= WELL_KNOWN_PRIOR
-            if (
-                country_qid
-                and not country
-                and not well_known_place
-                and not (self.unique_key and prior >= WELL_KNOWN_PRIOR)
-            ):
+            # A well-known place or person named by words of the language (الدار البيضاء، بان كي مون)
+            # is no institution every country has: the likely one whatever namesakes a large
+            # gazetteer holds.
+            well_known = prior >= WELL_KNOWN_PRIOR and (self.unique_key or kind is not _ORGANIZATION)
+            if country_qid and not country and not well_known:
                 # وزارة الداخلية، مجلس النواب: a name many countries' institutions share; its own
                 # country must be in view, and not the text place it elsewhere (وزارة الصحة في غزة
                 # in a story that names Doha is not Qatar's).
