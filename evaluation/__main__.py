@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evaluation import anercorp, blind, calibration, report
+from evaluation import anercorp, blind, calibration, neutral, report
 from evaluation.devset import (
     HELDOUT_PASSAGES_PATH,
     KINDS,
@@ -116,6 +116,14 @@ def _anercorp_reports(args: argparse.Namespace, main_linker: Any, records: list[
     return reports, note
 
 
+def _neutral_report(args: argparse.Namespace, main_linker: Any, records: list[Any]) -> neutral.NeutralReport | None:
+    """The seed names the 1M gazetteer loses in a neutral sentence (`evaluation.neutral`), when one is at hand."""
+    if args.gazetteer_1m is None:
+        return None
+    seed_linker = main_linker if args.gazetteer is None else linker_for_records(records)
+    return neutral.neutral_names(seed_linker, load_linker(args.gazetteer_1m), records, str(args.gazetteer_1m))
+
+
 def _summary(figures: dict[str, Any]) -> list[str]:
     """The headline figures of every view, one line each."""
     link, res = figures["link"]["overall"], figures.get("resolve")
@@ -152,6 +160,9 @@ def _summary(figures: dict[str, Any]) -> list[str]:
             f"recall on gazetteer names {a['recall_loose']:.1%} (strict {a['recall_strict']:.1%})"
             + (f", the seeds' links kept {a['seed_links_kept']}/{a['seed_links']}" if "seed_links" in a else "")
         )
+    if "neutral_names" in figures:
+        n = figures["neutral_names"]
+        lines.append(f"  neutral sentences    {n['kept']} of {n['names']} seed names kept at 1M")
     cal = figures.get("calibration", {})
     eces = ", ".join(f"{name} {c['ece']:.3f}" for name, c in cal.items())
     if eces:
@@ -213,6 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures["resolve"] = {**resolve.as_dict(), "hard": resolve.hard.as_dict()}
     figures["calibration"] = {name: c.as_dict() for name, c in calibrations.items()}
     blind_report = derived_report = label_report = None
+    neutral_report: neutral.NeutralReport | None = None
     aner_reports: list[Any] = []
     aner_note = ""
     if not args.no_views:
@@ -228,6 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "reports": [a.as_dict() for a in aner_reports],
             "note": aner_note,
         }
+        neutral_report = _neutral_report(args, linker, records)
+        if neutral_report is not None:
+            figures["neutral_names"] = neutral_report.as_dict()
 
     if args.json:
         figures.update(
@@ -288,6 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(report.format_anercorp(a))
         if aner_note:
             print(f"  {aner_note}")
+        if neutral_report is not None:
+            print()
+            print("Seed names in a neutral sentence, the seeds inside 1M (evaluation/neutral.py)")
+            print(report.format_neutral(neutral_report))
     print()
     print("\n".join(_summary(figures)))
     return 0

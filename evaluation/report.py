@@ -9,6 +9,7 @@ from evaluation.anercorp import NAME_TYPES, TOP_FALSE, AnercorpReport
 from evaluation.blind import BlindReport, miss_classes
 from evaluation.calibration import Calibration
 from evaluation.devset import KINDS
+from evaluation.neutral import NeutralReport
 from evaluation.running import Crash
 from evaluation.scoring import PRF, LinkError, LinkReport, ResolveReport
 
@@ -214,4 +215,16 @@ def format_anercorp(report: AnercorpReport) -> str:
     lines.append(f"    false links (on no annotated span): {false_total}; top {TOP_FALSE} surfaces:")
     for (surface, entity), n in r.false_links.most_common(TOP_FALSE):
         lines.append(f"      {n:>4}  {surface}  → {entity}")
+    return "\n".join(lines)
+
+
+def format_neutral(report: NeutralReport, shown: int = 15) -> str:
+    """The seed names a large gazetteer loses in a neutral sentence, and what it linked instead."""
+    lines = [
+        f"  gazetteer: {report.gazetteer}: {report.kept} of {report.names} seed names linked as the seeds link "
+        f"them ({len(report.lost)} lost)"
+    ]
+    for loss in report.lost[:shown]:
+        instead = ", ".join(f"{surface} → {qid}" for surface, qid in loss.linked) or "nothing"
+        lines.append(f"    {loss.name} ({loss.qid}): {instead}")
     return "\n".join(lines)

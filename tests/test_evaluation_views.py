@@ -134,3 +134,16 @@ def test_anercorp_path_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp
     assert anercorp.default_path() == tmp_path / "x.jsonl"
     monkeypatch.delenv(anercorp.ENV_VAR)
     assert anercorp.default_path() == anercorp.DEFAULT_PATH
+
+
+def test_neutral_names_lists_the_seed_names_a_larger_gazetteer_loses() -> None:
+    """A better-known namesake takes الرباط in a sentence that says nothing else: the view names the loss
+    and what took it; the other seed names are kept."""
+    from evaluation.neutral import neutral_names
+
+    namesake = _record("Q9000000950", EntityKind.PLACE, "الرباط", "", 400)
+    seeds, larger = linker_for_records(RECORDS), linker_for_records([*RECORDS, namesake])
+    report = neutral_names(seeds, larger, RECORDS, "larger")
+    assert report.names == 5  # two names each of Gantz and AFP, and Rabat
+    assert [(x.qid, x.name, x.linked) for x in report.lost] == [("Q3551", "الرباط", [("الرباط", "Q9000000950")])]
+    assert report.as_dict()["kept"] == 4
