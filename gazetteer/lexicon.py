@@ -114,6 +114,9 @@ _COLOUR_AND_DEFECT_ADJECTIVES = (
     "أبكم", "أصم", "أعرج", "أعور", "أحمق", "أخرس", "أحدب", "أصلع", "أشهب", "أغبر",
 )  # fmt: skip
 _FEMININE_SHARE_OF_MASCULINE = 0.5
+# Frequent adjectives news spells otherwise than the frequency lexicon lists them: the spelling in
+# news → the listed one, whose counts it takes (الأوروبي is as much an adjective as الأوربي).
+_ADJECTIVE_SPELLINGS = {"أوروبي": "أوربي"}
 
 
 def _feminine_of_colour(masculine_key: str) -> str:
@@ -176,6 +179,10 @@ def _load_word_frequencies() -> dict[str, tuple[int, int, int, int]]:
         feminine = _feminine_of_colour(key)
         counts.setdefault(feminine, [0, 0])[0] += credit
         adjectives[feminine] = adjectives.get(feminine, 0) + credit
+    for spelling, listed in _ADJECTIVE_SPELLINGS.items():
+        key, listed_key = word_key(spelling), word_key(listed)
+        counts.setdefault(key, [0, 0])[0] += counts.get(listed_key, [0, 0])[0]
+        adjectives[key] = adjectives.get(key, 0) + adjectives.get(listed_key, 0)
     # Arramooz's stop words (prepositions, particles, pronouns with their clitics: في، لدى، بين).
     with sqlite3.connect(f"file:{data_dir / 'stopwords.sqlite'}?mode=ro", uri=True) as conn:
         function_words.update(word_key(word) for (word,) in conn.execute("SELECT UNVOCALIZED FROM STOPWORDS"))

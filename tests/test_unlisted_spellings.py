@@ -82,6 +82,8 @@ SYNTHETIC = [
     # ولد, and without.
     _synthetic(115, "person", "سيدي ولد عبد الرحمن", "سياسي موريتاني", "Q1025", 40),
     _synthetic(116, "person", "علي عبد الكريم", "وزير", "Q79", 40),
+    # A family name that is an adjective the frequency lexicon lists in another spelling (أوربي).
+    _synthetic(117, "person", "إريك الأوروبي", "سياسي", "Q79", 30),
 ]
 
 
@@ -238,6 +240,9 @@ def test_resolve_reads_a_role_after_the_name(linker: Linker) -> None:
 def test_a_nisba_alone_is_an_adjective_not_a_person(linker: Linker) -> None:
     assert links(linker, "قال الوزير المصري إن المفاوضات مستمرة") == []
     assert links(linker, "سجل أحمد المصري هدفين") == [("أحمد المصري", "Q9000000101")]
+    # الأوروبي as news spells it, where the lexicon lists الأوربي.
+    assert links(linker, "وقال الممثل الأعلى للسياسة الخارجية الأوروبي إن المفاوضات مستمرة") == []
+    assert links(linker, "وقال إريك الأوروبي إن المفاوضات مستمرة") == [("إريك الأوروبي", "Q9000000117")]
 
 
 def test_an_obscure_village_gains_nothing_from_its_country_being_named(linker: Linker) -> None:
