@@ -49,6 +49,10 @@ MIN_CONTINUATION_WORD: Final = 3
 MIN_JOINED_WORD: Final = 6
 MIN_JOINED_PART: Final = 3
 JOINED_SIMILARITY: Final = 0.97
+# ...or a name word and بن, the space lost after a letter that does not join the next (محمدبن
+# looks like محمد بن as written, so its writer saw nothing missing).
+_JOINED_PARTICLE: Final = "بن"
+_NON_JOINING_LETTERS: Final = "ادذرزو"
 # Each per-word cache holds at most this many words: a fixed memory budget per process (the
 # vocabulary of the texts served fits; a caller sending new words only recycles entries).
 _WORD_CACHE_ENTRIES: Final = 50_000
@@ -317,9 +321,12 @@ class NameIndex:
         return ordinary >= FREQUENT_WORD_COUNT and ordinary >= proper
 
     def _joined_readings(self, word: str) -> list[WordMatch]:
-        """Two name words written without the space between them (فرانسبرس، سعدالدين، بيونغيانغ)."""
+        """Two name words written without the space between them (فرانسبرس، سعدالدين، بيونغيانغ، محمدبن)."""
         readings = []
         cuts = [(word[:cut], word[cut:]) for cut in range(MIN_JOINED_PART, len(word) - MIN_JOINED_PART + 1)]
+        head = word[: -len(_JOINED_PARTICLE)]
+        if word.endswith(_JOINED_PARTICLE) and len(head) >= MIN_JOINED_PART and head[-1] in _NON_JOINING_LETTERS:
+            cuts.append((head, _JOINED_PARTICLE))
         known = self.gazetteer.words_among({part for cut in cuts for part in cut})
         for left, right in cuts:
             if left not in known or right not in known:
