@@ -10,7 +10,7 @@ well-supported name.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Final, NamedTuple
 
 from gazetteer.keys import name_key, name_units, short_name_keys
@@ -444,11 +444,7 @@ class Linker:
         The role is read as the words around a name in a text are: its words matched with the
         candidates' descriptions, its demonyms as countries in view.
         """
-        trailing = 0
-        for word in reversed(words[1:]):
-            if not self.reader.is_title_word(word.norm):
-                break
-            trailing += 1
+        trailing = self._title_words(reversed(words[1:]))
         if not trailing:
             return
         role = words[len(words) - trailing :]
@@ -461,8 +457,12 @@ class Linker:
 
     def _leading_titles(self, words: list[Word]) -> int:
         """How many words open the query as titles, roles or demonyms (العاهل الاردني الملك), not as a name."""
+        return self._title_words(words[:-1])
+
+    def _title_words(self, words: Iterable[Word]) -> int:
+        """How many of `words`, from the first, are titles, roles or demonyms, one after another."""
         count = 0
-        for word in words[:-1]:
+        for word in words:
             if not self.reader.is_title_word(word.norm):
                 break
             count += 1
@@ -509,7 +509,6 @@ class Linker:
         if one_word and person and ref.kind != _SURNAME:
             ref = NameRef(ref.qid, _SURNAME, ref.lang)
         country = is_country(entity)
-        own_country = entity.qid if country else entity.country_qid
         prior = popularity(entity.sitelinks)
         description = self._description_words.value(entity.qid)
         gender = self._description_gender.value(entity.description_ar) if person else UNKNOWN
@@ -517,7 +516,7 @@ class Linker:
             entity,
             prior,
             country,
-            own_country,
+            scoring.own_country(entity, country),
             _name_weight(ref),
             description,
             gender,
@@ -1071,13 +1070,12 @@ def _known_over_obscure(known: _SpanResult, obscure: _SpanResult) -> bool:
 
 def _add_location(context: scoring.DocumentContext, place: _SpanResult, words: list[Word]) -> None:
     """Record the place in `context` if the text names it as a location: after في, or with ب before it (بغزة)."""
-    span = place.span
-    own_country = place.best.entity.qid if place.best.country else place.best.entity.country_qid
+    span, best = place.span, place.best
     if span.skip:
         if words[span.first].norm[: span.skip].endswith(_IN_CLITIC):
-            context.add_location(span.first - 1, own_country)
+            context.add_location(best.entity, best.country, span.first - 1)
     elif span.first > 0 and words[span.first - 1].norm == _IN:
-        context.add_location(span.first - 2, own_country)
+        context.add_location(best.entity, best.country, span.first - 2)
 
 
 def _may_open(

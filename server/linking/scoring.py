@@ -57,6 +57,11 @@ _AFTER_ANY_WORD: Final = 1 << 62
 _COUNTRY_CLASS: Final = "country"
 
 
+def own_country(entity: EntityRecord, country: bool) -> str:
+    """The country an entity belongs to: itself when it is a `country`, else its country ("" if none)."""
+    return entity.qid if country else entity.country_qid
+
+
 def coordination_class(kind: EntityKind, country: bool) -> str:
     """What a list joins alike: people, organisations, countries, or other places (مالي والنيجر are
     countries; القاهرة وعمان cities, so عمان there is Amman, not Oman). `kind`: the entity's."""
@@ -85,9 +90,9 @@ class DocumentContext:
         anchored = coordination_class(entity.kind, country)
         self.classes_at[position] = anchored
         self.classes_at[position if last is None else last] = anchored
-        own_country = entity.qid if country else entity.country_qid
-        if own_country:
-            self.countries.setdefault(own_country, set()).add(position)
+        country_qid = own_country(entity, country)
+        if country_qid:
+            self.countries.setdefault(country_qid, set()).add(position)
 
     def add_demonym(self, country_qid: str, sentence: tuple[int, int]) -> None:
         """A country a sentence (words [first, last]) names by its demonym (وزير الخارجية المغربي).
@@ -98,9 +103,9 @@ class DocumentContext:
         if not sentences or sentences[-1] != sentence:
             sentences.append(sentence)
 
-    def add_location(self, before: int, country_qid: str) -> None:
-        """A place of country `country_qid` ("" if none is known) named as a location right after word `before`."""
-        self.location_after[before] = country_qid
+    def add_location(self, place: EntityRecord, country: bool, before: int) -> None:
+        """`place` (a `country` or not) named as a location right after word `before`."""
+        self.location_after[before] = own_country(place, country)
 
     def is_empty(self) -> bool:
         """Nothing to rescore with."""
