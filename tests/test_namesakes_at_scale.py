@@ -77,6 +77,8 @@ CROWD = [
     _man(19, "جوزيف عون", 4, "أكاديمي"),
     # A politician with no sitelinks labelled with the former prime minister's name as outlets spell it.
     _man(20, "يئير لبيد", 0, "سياسي من إسرائيل", "Q801"),
+    # A minister known a little whose family name another minister of his country bears.
+    _man(21, "سالم الكوهجي", 40, "وزير خارجية سلطنة عمان", "Q842"),
 ]  # fmt: skip
 
 
@@ -234,3 +236,15 @@ def test_a_definite_word_after_a_definite_noun_is_its_adjective_not_a_family_nam
     """الجدل العبثي is "the absurd debate"; after a noun that names a person (الكاتب) it is the writer."""
     assert links(linker, "وتقرأ العملية في ضوء الجدل العبثي الدائر بين القوى السياسية") == []
     assert links(linker, "وقال الكاتب العبثي إن الرواية ستصدر قريبا") == [("العبثي", "Q9000001015")]
+
+
+def test_a_family_name_after_another_given_name_is_not_its_known_bearers(linker: Linker) -> None:
+    """بدر الكوهجي is not سالم الكوهجي, though the words around fit him. بدر is a given name by its own
+    counts, which weigh its proclitic reading (ب + در) as written; so are فهد، كمال، فيصل. A foreign
+    given name (إيلون) is no family name alone either: إيلون ماسك is not the Israeli minister بنيامين
+    إيلون. باسم stays ب + اسم ("in the name of")."""
+    for given in ("بدر", "فهد", "كمال", "فيصل"):
+        assert links(linker, f"وصل وزير الخارجية العماني {given} الكوهجي إلى الرياض") == [("الرياض", "Q3692")]
+    assert links(linker, "وصل وزير الخارجية العماني الكوهجي إلى الرياض")[0] == ("الكوهجي", "Q9000001021")
+    assert links(linker, "وتراجعت أسهم الشركة بعد تصريحات إيلون ماسك") == []
+    assert not linker.reader._is_given_name("باسم")

@@ -262,6 +262,7 @@ class EvidenceReader:
         self._function_words = language.function_words
         self._place_cues = language.place_cues
         self._ordinary_share = language.ordinary_share
+        self._word_counts = language.word_counts
         self._is_adjective = language.is_adjective
         self._is_noun = language.is_noun
         self.cue_of = Memo(self._cue_of, memo_entries)
@@ -582,6 +583,11 @@ class EvidenceReader:
         """A given name here, not an ordinary word that is also one (باسم is ب + اسم, "in the name of")."""
         if word not in self._given or self._ordinary_share(word) >= MOSTLY_ORDINARY:
             return False
+        counts = self._word_counts.get(word)
+        if counts is not None and counts[1] > counts[0]:
+            # As written it is a name more often than a word (بدر، فهد، كمال، فيصل): its counts already
+            # weigh its proclitic readings (ب + در), which the counts of the bare stem do not.
+            return True
         return not any(
             split.stem in self._common or self._ordinary_share(split.stem) >= OFTEN_ORDINARY
             for split in proclitic_splits(word)
