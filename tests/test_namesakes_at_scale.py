@@ -79,6 +79,8 @@ CROWD = [
     _man(20, "يئير لبيد", 0, "سياسي من إسرائيل", "Q801"),
     # A minister known a little whose family name another minister of his country bears.
     _man(21, "سالم الكوهجي", 40, "وزير خارجية سلطنة عمان", "Q842"),
+    # An Algerian town known a little whose name is one spelling away from a Moroccan city's.
+    _village(6, "تووين", 13, "Q262"),
 ]  # fmt: skip
 
 
@@ -248,3 +250,14 @@ def test_a_family_name_after_another_given_name_is_not_its_known_bearers(linker:
     assert links(linker, "وصل وزير الخارجية العماني الكوهجي إلى الرياض")[0] == ("الكوهجي", "Q9000001021")
     assert links(linker, "وتراجعت أسهم الشركة بعد تصريحات إيلون ماسك") == []
     assert not linker.reader._is_given_name("باسم")
+
+
+def test_another_spelling_listed_with_an_anchor_is_a_known_entitys_only(linker: Linker) -> None:
+    """طنجة وتطوان lists two Moroccan cities; the second, not in the gazetteer, is one spelling from
+    تووين, an Algerian town known a little: being listed is no reason to read it so. A well-known
+    city's other spelling in a list is still read (الدار البيضا)."""
+    assert links(linker, "فككت السلطات خلية في طنجة وتطوان") == [("طنجة", "Q126148")]
+    assert links(linker, "فككت السلطات خلية في طنجة والدار البيضا") == [
+        ("طنجة", "Q126148"),
+        ("الدار البيضا", "Q7903"),
+    ]

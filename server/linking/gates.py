@@ -150,7 +150,10 @@ class Gate:
         # A cue word counts right before the name only (بلاد العرب السعيدة is no السعودية); words around
         # it that say its role (ROLE_MATCH) count where they stand.
         near_cue = cue >= scoring.ROLE_MATCH or (cue > 0 and evidence.cue_adjacent)
-        close_support = named_in_full or near_cue or national > 0 or coordinated
+        # A list joins names of one class, not one spelling to another (طنجة وتطوان is no وتووين, a
+        # town known a little elsewhere): listed with an anchor, another spelling is a known entity's.
+        listed_known = coordinated and prior >= PROMINENT_PRIOR
+        close_support = named_in_full or near_cue or national > 0 or listed_known
         if not self.span.exact and not (close_support or self._prominent_spelling(prior)):
             return False
         if not self.span.exact and prior < LOW_POPULARITY and not named_in_full:
