@@ -81,6 +81,9 @@ CROWD = [
     _man(21, "سالم الكوهجي", 40, "وزير خارجية سلطنة عمان", "Q842"),
     # An Algerian town known a little whose name is one spelling away from a Moroccan city's.
     _village(6, "تووين", 13, "Q262"),
+    # Bodies known a little named after well-known cities: a club, and a newspaper.
+    synthetic_entity(1100, "organization", "القاهرة", 15, country="Q79", description="نادي رياضي"),
+    synthetic_entity(1101, "organization", "القدس", 12, description="صحيفة فلسطينية يومية"),
 ]  # fmt: skip
 
 
@@ -261,3 +264,10 @@ def test_another_spelling_listed_with_an_anchor_is_a_known_entitys_only(linker: 
         ("طنجة", "Q126148"),
         ("الدار البيضا", "Q7903"),
     ]
+
+
+def test_an_institutions_type_before_a_known_place_names_the_places_institution(linker: Linker) -> None:
+    """جامعة القاهرة is Cairo's university, not a club called القاهرة known a little; صحيفة القدس is the
+    newspaper its description calls one, whose name is the city's."""
+    assert links(linker, "شارك باحثون من جامعة القاهرة في الندوة") == []
+    assert links(linker, "قال المدير المسؤول عن صحيفة القدس إن العدد صدر") == [("القدس", "Q9000001101")]

@@ -77,19 +77,37 @@ class Gate:
     candidate, with that candidate's `Support`.
     """
 
-    def __init__(self, span: SpanMatch, evidence: Evidence, unique_key: bool, located_in: str | None = None) -> None:
+    def __init__(
+        self,
+        span: SpanMatch,
+        evidence: Evidence,
+        unique_key: bool,
+        located_in: str | None = None,
+        institution_type: frozenset[str] = frozenset(),
+    ) -> None:
         self.span = span
         self.evidence = evidence
         self.unique_key = unique_key  # the span's key names only this candidate
+        # The role stems (`evidence.role_word`) of the organisation's type right before a one-word
+        # name that also names a place known beyond a little (جامع for جامعة القاهرة), else none.
+        self.institution_type = institution_type
         # The country of the place the text names right after the span as its location (وزارة
         # الصحة في غزة; "" for a place of no known country), None if none (`DocumentContext.location_after`).
         self.located_in = located_in
 
     def passes(
-        self, name_kind: str, kind: EntityKind, qid: str, country_qid: str, country: bool, support: Support
+        self,
+        name_kind: str,
+        kind: EntityKind,
+        qid: str,
+        country_qid: str,
+        country: bool,
+        support: Support,
+        description: frozenset[str] = frozenset(),
     ) -> bool:
         """May this candidate link, with this support? It is the entity `qid` of this `kind` and
-        country, named by a name of `name_kind` (`country`: the entity is a country).
+        country, named by a name of `name_kind` (`country`: the entity is a country), and described
+        with these role stems (`description`).
 
         The candidate comes as plain values, not as its records: they are not compiled
         classes, and every attribute read of one is a dictionary lookup (ARCHITECTURE.md).
@@ -100,6 +118,17 @@ class Gate:
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         any_context = in_context > 0 or national > 0 or coordinated
         if evidence.cue_contradicts(kind, country):
+            return False
+        if (
+            self.institution_type
+            and kind is _ORGANIZATION
+            and prior < WELL_KNOWN_PRIOR
+            and not named_in_full
+            and self.institution_type.isdisjoint(description)
+        ):
+            # جامعة القاهرة is the city's university, not a club called القاهرة known a little. A body
+            # the place's name stands for is one its description calls so (صحيفة القدس: a newspaper),
+            # or a far better-known one (قناة الجزيرة).
             return False
         if evidence.inside_longer_quote and not named_in_full:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention

@@ -19,9 +19,17 @@ from gazetteer.loader import Gazetteer, NameRef, popularity
 from gazetteer.records import EntityKind, EntityRecord, is_country
 from gazetteer.schema import NameKind
 from server.linking import scoring
-from server.linking.clitics import with_proclitics
+from server.linking.clitics import proclitic_splits, with_proclitics
 from server.linking.evidence import Evidence, EvidenceReader, mostly_ordinary, role_word
-from server.linking.gates import LOW_POPULARITY, OBSCURE_PRIOR, WELL_KNOWN_PRIOR, Gate, Support, closed_without_context
+from server.linking.gates import (
+    LOW_POPULARITY,
+    OBSCURE_PRIOR,
+    PROMINENT_PRIOR,
+    WELL_KNOWN_PRIOR,
+    Gate,
+    Support,
+    closed_without_context,
+)
 from server.linking.gender import UNKNOWN, description_gender
 from server.linking.index import EXACT, TYPO, NameIndex
 from server.linking.language import Language
@@ -108,6 +116,7 @@ class _KeyCandidates(NamedTuple):
     # The QIDs through which a context could support a candidate that is a country.
     country_context_qids: frozenset[str]
     countries: frozenset[str]  # the candidates that are countries (الكويت، تونس)
+    names_known_place: bool  # one of them is a place known beyond a little (`Gate.names_known_place`)
 
 
 class _SpanFacts:
@@ -610,7 +619,13 @@ class Linker:
         evidence, candidates = facts.evidence, facts.key.candidates
         coordinated = _coordinated_class(span, words, context, evidence) if context else ""
         located_in = context.location_after.get(span.last) if context is not None else None
-        gate = Gate(span, evidence, len(candidates) == 1, located_in)
+        # جامعة القاهرة: the type of an institution of a known place (`Gate.institution_type`).
+        institution_type = (
+            _role_stems(words[span.first - 1].norm)
+            if evidence.place_in_organisation_name and facts.key.names_known_place
+            else _NO_WORDS
+        )
+        gate = Gate(span, evidence, len(candidates) == 1, located_in, institution_type)
         cue_word, adjacent_country, nearby = evidence.cue, evidence.adjacent_country, evidence.nearby_countries
         role_words = facts.role_words
         first, similarity = span.first, span.similarity
@@ -673,7 +688,7 @@ class Linker:
             elif nearby and own_country in nearby:
                 national = scoring.CUE_MATCH
             support = Support(prior, in_context, cue, national, is_coordinated)
-            if not gate.passes(name_kind, kind, qid, candidate.country_qid, country, support):
+            if not gate.passes(name_kind, kind, qid, candidate.country_qid, country, support, description):
                 scored.append(None)
                 continue
             value = scoring.candidate_score(similarity * candidate.name_weight, support.total)
@@ -947,6 +962,7 @@ def _key_candidates_of(candidates: tuple[_KeyCandidate, ...]) -> _KeyCandidates:
         max((c.prior for c in candidates), default=0.0),
         frozenset(q for c in candidates if c.country for q in (c.qid, c.country_qid) if q),
         frozenset(c.own_country for c in candidates if c.country),
+        any(c.kind is _PLACE and c.prior >= PROMINENT_PRIOR for c in candidates),
     )
 
 
@@ -1117,6 +1133,12 @@ def _coordinated_class(span: SpanMatch, words: list[Word], context: scoring.Docu
     if evidence.joined_to_next and span.last + 1 in context.classes_at:
         return context.classes_at[span.last + 1]
     return ""
+
+
+def _role_stems(word: str) -> frozenset[str]:
+    """The role stems a word may stand for, with its proclitics or without (لصحيفة: صحيفة)."""
+    forms = (word, *(split.stem for split in proclitic_splits(word)))
+    return frozenset(stem for form in forms if (stem := role_word(form)))
 
 
 def _role_words_of(description: str) -> frozenset[str]:
