@@ -70,6 +70,15 @@ def test_given_names_alone_never_link(linker: Linker) -> None:
     assert _links(linker, "قال محمد إن عبد الله وأحمد وصلوا") == []
 
 
+def test_a_given_name_in_a_titled_name_is_not_another_given_name_a_vowel_away(linker: Linker) -> None:
+    """الملك الحسين is King Hussein, not الملك الحسن (Hassan II): an Arabic given name is read as
+    itself after a title as at the start of a name, never as the name with a vowel more or less."""
+    assert _links(linker, "وكان الملك الحسين قد أمر بإعادة صنع المنبر") == []
+    assert _links(linker, "وكان الملك الحسن الثاني قد أمر بإعادة صنع المنبر") == [
+        ("الحسن الثاني", "Hassan II of Morocco")
+    ]
+
+
 def test_a_family_name_that_is_a_given_name_links_after_a_title_and_its_countrys_demonym(linker: Linker) -> None:
     """عباس is anyone's given name; الرئيس الفلسطيني عباس is the well-known Abbas."""
     assert _links(linker, "وقال الرئيس الفلسطيني عباس إن المفاوضات متوقفة") == [("عباس", "Mahmoud Abbas")]

@@ -209,6 +209,9 @@ class NameIndex:
         """
         # An ordinary word may continue a name in another spelling (لبيد): the whole name must match.
         variants = self._spelling_variants(word, MIN_CONTINUATION_WORD, ordinary_allowed=True)
+        if word in self._arabic_given_names:
+            # As at the start of a name (`_whole_word_spellings`): الملك الحسين is not الملك الحسن.
+            variants = tuple(m for m in variants if m.how == FOLDED)
         if not self.is_word(word):
             return variants
         return (WordMatch(word, 1.0, EXACT), *variants)
