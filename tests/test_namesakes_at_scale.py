@@ -84,6 +84,8 @@ CROWD = [
     # Bodies known a little named after well-known cities: a club, and a newspaper.
     synthetic_entity(1100, "organization", "القاهرة", 15, country="Q79", description="نادي رياضي"),
     synthetic_entity(1101, "organization", "القدس", 12, description="صحيفة فلسطينية يومية"),
+    # A village as well known as a capital, named "the city".
+    _village(7, "المدينة", 132, "Q796"),
 ]  # fmt: skip
 
 
@@ -271,3 +273,10 @@ def test_an_institutions_type_before_a_known_place_names_the_places_institution(
     newspaper its description calls one, whose name is the city's."""
     assert links(linker, "شارك باحثون من جامعة القاهرة في الندوة") == []
     assert links(linker, "قال المدير المسؤول عن صحيفة القدس إن العدد صدر") == [("القدس", "Q9000001101")]
+
+
+def test_a_places_type_is_no_name_after_a_direction_or_a_facility(linker: Linker) -> None:
+    """وسط المدينة is "downtown" and مطار المدينة "the city's airport", whatever well-known village a
+    large gazetteer calls المدينة."""
+    assert links(linker, "قتل خمسة أشخاص في انفجار سيارة مفخخة وسط المدينة") == []
+    assert links(linker, "حطت طائرة ثانية بمطار المدينة أمس") == []

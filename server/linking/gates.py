@@ -214,7 +214,9 @@ class Gate:
             type_cue = cue > 0 and not self.span.skip and evidence.cue_names_this_word()  # بلدة ومستوطنة: a list
             if prior < LOW_POPULARITY and not named_in_full:
                 return False  # مطار جديد، مدينة مهمة: an ordinary word is not an obscure village's name
-            close_cue = type_cue or (adjacent_cue and prior >= WELL_KNOWN_PRIOR)
+            # A place's type itself (المدينة "the city") is no name after a direction or a facility
+            # (وسط المدينة "downtown", مطار المدينة), whatever village a large gazetteer calls so.
+            close_cue = type_cue or (adjacent_cue and prior >= WELL_KNOWN_PRIOR and not evidence.name.place_type_noun)
             listed = coordinated and prior >= WELL_KNOWN_PRIOR  # مالي والنيجر, not إيران والمنطقة
             if not (named_in_full or close_cue or listed or own_places_named):
                 return False
