@@ -86,6 +86,8 @@ CROWD = [
     synthetic_entity(1101, "organization", "القدس", 12, description="صحيفة فلسطينية يومية"),
     # A village as well known as a capital, named "the city".
     _village(7, "المدينة", 132, "Q796"),
+    # A man known a little whose family name reads as و + a verb ("and it suffices").
+    _man(22, "درافي ويكفي", 40, "رجل أعمال"),
 ]  # fmt: skip
 
 
@@ -280,3 +282,9 @@ def test_a_places_type_is_no_name_after_a_direction_or_a_facility(linker: Linker
     large gazetteer calls المدينة."""
     assert links(linker, "قتل خمسة أشخاص في انفجار سيارة مفخخة وسط المدينة") == []
     assert links(linker, "حطت طائرة ثانية بمطار المدينة أمس") == []
+
+
+def test_a_conjunction_and_a_verb_is_no_family_name_alone(linker: Linker) -> None:
+    """ويكفي is "and it suffices": a clause, not the family name of a man known a little."""
+    assert links(linker, "ويكفي أن تطالع الصحف المحلية لتعرف حجم الأزمة") == []
+    assert links(linker, "التقى الوفد درافي ويكفي أمس") == [("درافي ويكفي", "Q9000001022")]

@@ -83,6 +83,8 @@ class NameFacts(NamedTuple):
     ordinary_by_ending: bool
     # A place's type with the article (المنطقة، المدينة): after a place cue, a noun, not a name.
     place_type_noun: bool = False
+    # و or ف before a conjugated verb (ويكفي "and it suffices"): no one's surname alone.
+    verb_form: bool = False
 
 
 def mostly_ordinary(name: NameFacts) -> bool:
@@ -498,7 +500,17 @@ class EvidenceReader:
             grammar_word=single_word and (key in self._function_words or self.cue_of.value(key) is not None),
             ordinary_by_ending=single_word and self._ordinary_by_ending.value(key),
             place_type_noun=single_word and definite and self._cues.get(key[len(_DEFINITE) :]) is _PLACE,
+            verb_form=single_word and self._verb_form(key),
         )
+
+    def _verb_form(self, key: str) -> bool:
+        """و or ف before a conjugated verb (ويكفي "and it suffices"), not a given name (وليد).
+
+        A verb alone may be a foreign family name as written (يعلون، يادين), and prepositions take
+        no verbs (ليبرمن is no ل + يبرمن); a conjunction before a verb makes a clause."""
+        if key in self._given:
+            return False
+        return key[:1] in _VERB_CONJUNCTIONS and key[1:] in self._verb_forms
 
     def _conjunction_and_particle(self, key: str) -> bool:
         """و or ف before a short function word (ففي "so in", وإن "and if"): a word, not a name."""

@@ -241,8 +241,8 @@ class Gate:
         if (name.given_name and not given_name_as_surname) or name.demonym_country or name.common:
             return False
         person_cue = cue > 0
-        if (name.ordinary >= SURNAME_MAX_ORDINARY or name.ordinary_by_ending) and not person_cue:
-            return False  # عون "help", مؤكداً "stressing": a title must say a person follows
+        if (name.ordinary >= SURNAME_MAX_ORDINARY or name.ordinary_by_ending or name.verb_form) and not person_cue:
+            return False  # عون "help", مؤكداً "stressing", ويكفي "and it suffices": a title must say a person follows
         return person_cue or prior >= scoring.SURNAME_MIN_POPULARITY or self.unique_key
 
     def _multi_word_passes(self, kind: EntityKind, qid: str, country_qid: str, country: bool, support: Support) -> bool:
