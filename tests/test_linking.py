@@ -395,3 +395,10 @@ def test_darija_words_are_ordinary_words(tmp_path: Path) -> None:
         "والدراري كيمشيو لبرا، والحكومة غادي تبني سبيطارات جداد فطنجة."
     )
     assert _links(linker, text) == [("الرباط", "Rabat"), ("طنجة", "Tangier")]
+
+
+def test_resolve_reads_past_a_definite_adjective_after_the_name(linker: Linker) -> None:
+    """القدس المحتلة is "occupied Jerusalem": the adjective, which the word counts miss in the
+    feminine, is read as a role after the name is."""
+    assert [c.entity.qid for c in linker.resolve("القدس المحتلة")][:1] == ["Q1218"]
+    assert [c.entity.qid for c in linker.resolve("الرباط العاصمة")][:1] == ["Q3551"]

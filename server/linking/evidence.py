@@ -439,7 +439,10 @@ class EvidenceReader:
             return True
         if norm in self._given:
             return False  # عمر البشير: a given name is part of the name
-        return norm in self._common or self._ordinary_share(norm) >= OFTEN_ORDINARY
+        if norm in self._common or self._ordinary_share(norm) >= OFTEN_ORDINARY:
+            return True
+        # A definite adjective the counts miss in the feminine (القدس المحتلة "occupied Jerusalem").
+        return norm.startswith(_DEFINITE) and self._is_adjective(norm)
 
     # -- cues ---------------------------------------------------------------------
 
