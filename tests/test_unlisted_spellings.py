@@ -34,6 +34,7 @@ _REAL = (
     "Q40464",  # وكالة الصحافة الفرنسية
     "Q846656",  # الأونروا
     "Q207",  # جورج دبليو بوش
+    "Q23530",  # ديمتري ميدفيديف
 )
 
 
@@ -84,6 +85,8 @@ SYNTHETIC = [
     _synthetic(116, "person", "علي عبد الكريم", "وزير", "Q79", 40),
     # A family name that is an adjective the frequency lexicon lists in another spelling (أوربي).
     _synthetic(117, "person", "إريك الأوروبي", "سياسي", "Q79", 30),
+    # An obscure namesake of a well-known man, his given name spelled with its long vowel moved.
+    _synthetic(118, "person", "دميتري ميدفيديف", "سياسي", "Q159", 2),
 ]
 
 
@@ -280,3 +283,13 @@ def test_past_its_budget_a_call_reads_new_words_only_as_written(linker: Linker) 
     assert spent == ["غوغل"]  # the label as written, not the variant: nothing was remembered
     budgeted = [s.key for s in spot(text, words, Linker(linker.gazetteer).index, FuzzyBudget())]
     assert budgeted == ["غوغل", "غوغل"]
+
+
+def test_a_long_vowel_moved_past_a_consonant_is_another_spelling(linker: Linker) -> None:
+    """دميتري is ديمتري with its ي moved past the م: one edit, and the consonants in the same order.
+    Written so, with his family name spelled otherwise too, the well-known Medvedev is found, not
+    an obscure namesake whose label is spelled that way."""
+    readings = [m.word for _, m in linker.index.first_word_readings.value("دميتري")]
+    assert "ديمتري" in readings
+    text = "وقال نائب رئيس مجلس الأمن الروسي دميتري مدفيديف إن الحرب ستطول"
+    assert ("دميتري مدفيديف", "Q23530") in links(linker, text)

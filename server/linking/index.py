@@ -250,6 +250,14 @@ class NameIndex:
                 # Compared folded, so that only the vowels count (جالنت / غالانت), or as written where the
                 # fold collapses a hamza's seat into a doubled letter: يئير is ييير, folded ير; يائير is يايير.
                 similarity = max(as_written, Levenshtein.normalized_similarity(word_folded, candidate_folded))
+                if (
+                    similarity < MIN_VARIANT_SIMILARITY
+                    and len(candidate) == len(word)
+                    and DamerauLevenshtein.distance(word, candidate) == 1
+                ):
+                    # A long vowel moved past a consonant (دميتري / ديمتري) is one edit, not two; the
+                    # consonants must stay in order all the same (below).
+                    similarity = DamerauLevenshtein.normalized_similarity(word, candidate)
                 if similarity < MIN_VARIANT_SIMILARITY:
                     continue
                 if not word_consonants:
