@@ -97,6 +97,11 @@ class EntityRecord:
 
 # P31 classes of countries and states: sovereign state, country, island nation...
 COUNTRY_CLASSES = frozenset({"Q6256", "Q3624078", "Q7275", "Q3024240", "Q1520223"})
+# Wikidata's classes of settlements: city, capital, big city, city with millions, metropolis, city
+# of the United States, town, village, human settlement.
+SETTLEMENT_CLASSES = frozenset(
+    {"Q515", "Q5119", "Q1549591", "Q1637706", "Q200250", "Q1093829", "Q3957", "Q532", "Q486972"}
+)
 
 
 def is_country(entity: EntityRecord) -> bool:
@@ -104,6 +109,11 @@ def is_country(entity: EntityRecord) -> bool:
     return entity.kind is EntityKind.PLACE and (
         entity.country_qid == entity.qid or not COUNTRY_CLASSES.isdisjoint(entity.instance_of)
     )
+
+
+def is_settlement(entity: EntityRecord) -> bool:
+    """A city, town or village by its classes (not a country, a state or a region)."""
+    return entity.kind is EntityKind.PLACE and not SETTLEMENT_CLASSES.isdisjoint(entity.instance_of)
 
 
 def is_valid_qid(value: str) -> bool:

@@ -402,3 +402,14 @@ def test_resolve_reads_past_a_definite_adjective_after_the_name(linker: Linker) 
     feminine, is read as a role after the name is."""
     assert [c.entity.qid for c in linker.resolve("القدس المحتلة")][:1] == ["Q1218"]
     assert [c.entity.qid for c in linker.resolve("الرباط العاصمة")][:1] == ["Q3551"]
+
+
+def test_a_states_or_provinces_type_is_not_its_namesake_city(linker: Linker) -> None:
+    """ولاية واشنطن is the state, not the capital; محافظة القاهرة the governorate, not the city. Neither
+    is in the seeds, so nothing links; a region of the name still does (إقليم دارفور), and a city
+    after a city's type (مدينة القاهرة، العاصمة واشنطن)."""
+    assert _links(linker, "دمرت الحرائق آلاف الهكتارات في ولاية واشنطن") == []
+    assert _links(linker, "التقى محافظ محافظة القاهرة بالسكان") == []
+    assert _links(linker, "وصل الوفد إلى إقليم دارفور") == [("إقليم دارفور", "Darfur")]
+    assert _links(linker, "وصل الوفد إلى مدينة القاهرة") == [("القاهرة", "Cairo")]
+    assert _links(linker, "وصل الوفد إلى العاصمة واشنطن") == [("واشنطن", "Washington, D.C.")]

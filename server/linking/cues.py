@@ -46,6 +46,17 @@ def place_cue_wants_country() -> dict[str, bool]:
     return table
 
 
+# Place cues that name a state, a province or a region (ولاية واشنطن، محافظة القاهرة): a city of
+# the same name is another entity.
+_REGION_CUES = "ولاية الولاية محافظة المحافظة إقليم الإقليم مقاطعة المقاطعة"
+
+
+@lru_cache(maxsize=1)
+def region_cues() -> frozenset[str]:
+    """Normalised place cues that announce a state, a province or a region."""
+    return frozenset(name_key(w) for w in _REGION_CUES.split())
+
+
 @lru_cache(maxsize=1)
 def cue_kinds() -> dict[str, EntityKind]:
     """Normalised cue word → the kind it announces."""

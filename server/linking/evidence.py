@@ -197,11 +197,13 @@ class Evidence:
             return False  # بلدية المنطقة: the region's municipality, not a village named المنطقة
         return not (cue.definite and self.name.definite)
 
-    def cue_contradicts(self, kind: EntityKind, country: bool) -> bool:
-        """Whether the cue rules out a candidate of this `kind` (`country`: it is a country).
+    def cue_contradicts(self, kind: EntityKind, country: bool, settlement: bool = False) -> bool:
+        """Whether the cue rules out a candidate of this `kind` (`country`: it is a country;
+        `settlement`: a city, town or village).
 
         A place cue that asks for a city before a country, or for a country before a city
-        (ولاية جورجيا); an organisation's type right before a one-word place (صحيفة الشرق
+        (ولاية جورجيا); a state's or a province's type right before a city (ولاية واشنطن is not
+        the capital); an organisation's type right before a one-word place (صحيفة الشرق
         الأوسط، قناة الجزيرة، بنك المغرب): the place is a word of the organisation's name.
         """
         cue = self.cue
@@ -211,6 +213,8 @@ class Evidence:
             return self.place_in_organisation_name
         if cue.kind is not _PLACE:
             return False
+        if cue.region and settlement and self.cue_adjacent:
+            return True
         return cue.wants_country is not None and cue.wants_country != country
 
 
@@ -263,6 +267,7 @@ class EvidenceReader:
         self._honorifics = language.honorifics
         self._function_words = language.function_words
         self._place_cues = language.place_cues
+        self._region_cues = language.region_cues
         self._ordinary_share = language.ordinary_share
         self._word_counts = language.word_counts
         self._is_adjective = language.is_adjective
@@ -451,7 +456,10 @@ class EvidenceReader:
         for form in (norm, *(split.stem for split in proclitic_splits(norm))):
             kind = self._cues.get(form)
             if kind is not None:
-                return scoring.Cue(kind, self._place_cues.get(form), form.startswith(_DEFINITE)), form
+                cue = scoring.Cue(
+                    kind, self._place_cues.get(form), form.startswith(_DEFINITE), form in self._region_cues
+                )
+                return cue, form
         return None
 
     def cue_right_before(self, words: list[Word], first: int) -> bool:

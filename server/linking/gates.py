@@ -104,10 +104,11 @@ class Gate:
         country: bool,
         support: Support,
         description: frozenset[str] = frozenset(),
+        settlement: bool = False,
     ) -> bool:
         """May this candidate link, with this support? It is the entity `qid` of this `kind` and
-        country, named by a name of `name_kind` (`country`: the entity is a country), and described
-        with these role stems (`description`).
+        country, named by a name of `name_kind` (`country`: the entity is a country; `settlement`:
+        a city, town or village), and described with these role stems (`description`).
 
         The candidate comes as plain values, not as its records: they are not compiled
         classes, and every attribute read of one is a dictionary lookup (ARCHITECTURE.md).
@@ -117,7 +118,7 @@ class Gate:
         coordinated = support.coordinated
         named_in_full = in_context >= scoring.CONTEXT_SAME_ENTITY
         any_context = in_context > 0 or national > 0 or coordinated
-        if evidence.cue_contradicts(kind, country):
+        if evidence.cue_contradicts(kind, country, settlement):
             return False
         if (
             self.institution_type

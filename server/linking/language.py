@@ -33,6 +33,7 @@ class Language:
         honorifics: frozenset[str],
         verb_forms: frozenset[str] = frozenset(),
         foreign_given_names: frozenset[str] = frozenset(),
+        region_cues: frozenset[str] = frozenset(),
     ) -> None:
         self.common_words = common_words  # ordinary words whatever the frequency table says
         self.given_names = given_names
@@ -46,6 +47,7 @@ class Language:
         self.is_noun = is_noun
         self.cue_kinds = cue_kinds  # a title or noun → the kind of entity it announces
         self.place_cues = place_cues  # a place cue → True if it announces a country, False a city
+        self.region_cues = region_cues  # place cues that announce a state, a province or a region
         self.honorifics = honorifics  # titles after which a definite word is an epithet
         self.verb_forms = verb_forms  # conjugated verbs (يدرك، عانت), ordinary words the counts miss
 
@@ -63,6 +65,7 @@ class Language:
             is_noun=lexicon.is_noun,
             cue_kinds=cues.cue_kinds(),
             place_cues=cues.place_cue_wants_country(),
+            region_cues=cues.region_cues(),
             honorifics=cues.honorifics(),
             verb_forms=lexicon.verb_forms(),
         )

@@ -16,7 +16,7 @@ from typing import Final, NamedTuple
 from gazetteer.keys import name_key, name_units, short_name_keys
 from gazetteer.lexicon import blocked_surnames
 from gazetteer.loader import Gazetteer, NameRef, popularity
-from gazetteer.records import EntityKind, EntityRecord, is_country
+from gazetteer.records import EntityKind, EntityRecord, is_country, is_settlement
 from gazetteer.schema import NameKind
 from server.linking import scoring
 from server.linking.clitics import proclitic_splits, with_proclitics
@@ -103,6 +103,7 @@ class _KeyCandidate(NamedTuple):
     kind: EntityKind  # entity.kind
     country_qid: str  # entity.country_qid
     name_kind: str  # the kind of name the key is of the entity (`NameKind`)
+    settlement: bool  # a city, town or village (`records.is_settlement`)
 
 
 class _KeyCandidates(NamedTuple):
@@ -533,6 +534,7 @@ class Linker:
             entity.kind,
             entity.country_qid,
             ref.kind,
+            is_settlement(entity),
         )
 
     def _widened_keys(
@@ -688,7 +690,9 @@ class Linker:
             elif nearby and own_country in nearby:
                 national = scoring.CUE_MATCH
             support = Support(prior, in_context, cue, national, is_coordinated)
-            if not gate.passes(name_kind, kind, qid, candidate.country_qid, country, support, description):
+            if not gate.passes(
+                name_kind, kind, qid, candidate.country_qid, country, support, description, candidate.settlement
+            ):
                 scored.append(None)
                 continue
             value = scoring.candidate_score(similarity * candidate.name_weight, support.total)

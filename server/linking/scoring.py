@@ -161,6 +161,7 @@ class Cue:
     kind: EntityKind
     wants_country: bool | None = None
     definite: bool = False  # written with the article (المجلس): a definite word after it may agree with it
+    region: bool = False  # it names a state, a province or a region (ولاية، محافظة): not a city
 
 
 def cue_support(kind: EntityKind, country: bool, cue: Cue | None) -> float:
