@@ -413,3 +413,12 @@ def test_a_states_or_provinces_type_is_not_its_namesake_city(linker: Linker) -> 
     assert _links(linker, "وصل الوفد إلى إقليم دارفور") == [("إقليم دارفور", "Darfur")]
     assert _links(linker, "وصل الوفد إلى مدينة القاهرة") == [("القاهرة", "Cairo")]
     assert _links(linker, "وصل الوفد إلى العاصمة واشنطن") == [("واشنطن", "Washington, D.C.")]
+
+
+def test_a_preposition_a_word_and_an_indefinite_adjective_are_a_noun_phrase(linker: Linker) -> None:
+    """بحماس كبير is "with great enthusiasm": a name is definite and would take a definite adjective,
+    so the word is حماس "enthusiasm" even in a text that names Hamas. لـX + an indefinite word says
+    what X has (لإيران خصوصية "Iran has a character of its own"): Iran still links."""
+    text = "استقبل الجمهور اللاعبين بحماس كبير، فيما أعلنت حماس موافقتها على المقترح"
+    assert _links(linker, text) == [("حماس", "Hamas")]
+    assert _links(linker, "لإيران خصوصية لا تخطئها عين زائرها") == [("إيران", "Iran")]

@@ -53,6 +53,9 @@ _OF_THE: Final = "لل"  # ل + the article, its alef dropped (للشركة)
 # A verb's agreement with its subject: the conjunctions before it, the past tense's feminine ending,
 # the present tense's masculine and feminine prefixes.
 _VERB_CONJUNCTIONS: Final = "وف"
+# Prepositions glued to a noun that an indefinite adjective then qualifies (بحماس كبير). Not ل, whose
+# لـX + an indefinite noun says what X has (لإيران خصوصية، لفرنسا حرية).
+_GLUED_PREPOSITIONS: Final = "بك"
 _PAST_FEMININE: Final = "ت"
 _PRESENT_MASCULINE: Final = "ي"
 
@@ -127,6 +130,7 @@ class Evidence:
         subject_gender: str,
         place_in_organisation_name: bool,
         dateline: bool = False,
+        common_noun_phrase: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -179,6 +183,9 @@ class Evidence:
         # The span opens a line and a dash or a parenthesis follows it (تونس (وات) -): a dateline,
         # which names the city a story was filed from.
         self.dateline = dateline
+        # A preposition glued to the one word and an indefinite adjective right after it (بحماس كبير
+        # "with great enthusiasm"): a noun phrase. A name is definite, and takes a definite adjective.
+        self.common_noun_phrase = common_noun_phrase
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
@@ -226,6 +233,7 @@ class _FollowingFacts(NamedTuple):
     definite_noun: bool  # a definite noun or adjective
     starts_with_and: bool
     of_definite_noun: bool  # ل + a definite noun (للشركة), written لل
+    indefinite_adjective: bool  # an adjective without the article, not a demonym (كبير)
 
 
 class _PreviousFacts(NamedTuple):
@@ -400,6 +408,14 @@ class EvidenceReader:
                 and not span.skip
             ),
             dateline=not resolving and words[first].opens_line and words[last].before_dateline_mark,
+            common_noun_phrase=(
+                first == last
+                and after is not None
+                and after.indefinite_adjective
+                and following_word is not None
+                and following_word.start == words[last].end + 1  # one space: بإيطاليا ( أوروبية is no phrase
+                and any(c in _GLUED_PREPOSITIONS for c in words[first].norm[: span.skip])
+            ),
         )
 
     def role_words(self, words: list[Word], first: int, last: int, named: frozenset[int]) -> frozenset[str]:
@@ -541,6 +557,10 @@ class EvidenceReader:
             definite_noun=definite and (adjective or self._is_noun(norm)),
             starts_with_and=norm.startswith(_AND),
             of_definite_noun=norm.startswith(_OF_THE) and self._is_noun("ا" + norm[1:]),
+            indefinite_adjective=not definite
+            and self._is_adjective(norm)
+            and norm not in self._given
+            and self.demonyms.country_of.value(norm) is None,
         )
 
     def _read_previous_facts(self, norm: str) -> _PreviousFacts:

@@ -120,6 +120,8 @@ class Gate:
         any_context = in_context > 0 or national > 0 or coordinated
         if evidence.cue_contradicts(kind, country, settlement):
             return False
+        if evidence.common_noun_phrase:
+            return False  # بحماس كبير "with great enthusiasm", even with حماس named in the text
         if (
             self.institution_type
             and kind is _ORGANIZATION
