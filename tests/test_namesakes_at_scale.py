@@ -88,6 +88,8 @@ CROWD = [
     _village(7, "المدينة", 132, "Q796"),
     # A man known a little whose family name reads as و + a verb ("and it suffices").
     _man(22, "درافي ويكفي", 40, "رجل أعمال"),
+    # A company known beyond a little named after a man: "Abbas's company".
+    synthetic_entity(1102, "organization", "شركة عباس", 33, country="Q717", description="منظمة في فنزويلا"),
 ]  # fmt: skip
 
 
@@ -288,3 +290,9 @@ def test_a_conjunction_and_a_verb_is_no_family_name_alone(linker: Linker) -> Non
     """ويكفي is "and it suffices": a clause, not the family name of a man known a little."""
     assert links(linker, "ويكفي أن تطالع الصحف المحلية لتعرف حجم الأزمة") == []
     assert links(linker, "التقى الوفد درافي ويكفي أمس") == [("درافي ويكفي", "Q9000001022")]
+
+
+def test_a_given_name_in_a_companys_name_is_a_man_alone_not_the_company(linker: Linker) -> None:
+    """شركة عباس is "Abbas's company": عباس alone is a man's name, not the company's short name."""
+    assert links(linker, "وقال عباس إن المفاوضات متوقفة") == []
+    assert links(linker, "أعلنت شركة عباس عن أرباح قياسية") == [("شركة عباس", "Q9000001102")]

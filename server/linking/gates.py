@@ -137,6 +137,8 @@ class Gate:
             return False  # حزب «إسرائيل بيتنا»: a name inside a quoted title is not a mention
         if name_kind == _SHORT and kind is _ORGANIZATION and evidence.after_title and not named_in_full:
             return False  # وزيرة الخارجية الأميركية: the office in a person's title, not the ministry
+        if name_kind == _SHORT and kind is _ORGANIZATION and evidence.name.given_name and not named_in_full:
+            return False  # شركة عباس is "Abbas's company": عباس alone is a man, not the company
         if kind is _PERSON and evidence.after_given_name and (evidence.name.single_word or name_kind == _SURNAME):
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون, علي بن محمد not الحسن بن محمد
         # عباس alone is anyone's given name; after a title and its country's demonym (الرئيس
