@@ -90,6 +90,11 @@ CROWD = [
     _man(22, "درافي ويكفي", 40, "رجل أعمال"),
     # A company known beyond a little named after a man: "Abbas's company".
     synthetic_entity(1102, "organization", "شركة عباس", 33, country="Q717", description="منظمة في فنزويلا"),
+    # Villages known a little named like a man (سمير), like a prince of a play (هاملت), and like the
+    # end of a foreign family name after ب (لير, in بلير).
+    _village(8, "سمير", 15, "Q796"),
+    _village(9, "هاملت", 15, "Q796"),
+    _village(10, "لير", 4, "Q796"),
 ]  # fmt: skip
 
 
@@ -296,3 +301,12 @@ def test_a_given_name_in_a_companys_name_is_a_man_alone_not_the_company(linker: 
     """شركة عباس is "Abbas's company": عباس alone is a man's name, not the company's short name."""
     assert links(linker, "وقال عباس إن المفاوضات متوقفة") == []
     assert links(linker, "أعلنت شركة عباس عن أرباح قياسية") == [("شركة عباس", "Q9000001102")]
+
+
+def test_a_village_known_a_little_is_not_read_where_a_man_is_named(linker: Linker) -> None:
+    """A given name alone is a man's (وقال سمير), and the name after a definite title its bearer's
+    (الأمير هاملت), before either is a village's known a little. A foreign family name (بلير) is no
+    ب + a village known to few, though its country is named."""
+    assert links(linker, "وقال سمير إن الاتفاق قريب") == []
+    assert links(linker, "شاهدنا مسرحية الأمير هاملت أمس") == []
+    assert links(linker, "وقال بلير إن الوضع في العراق خطير") == [("العراق", "Q796")]

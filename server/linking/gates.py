@@ -23,6 +23,7 @@ from server.linking.spotter import SpanMatch
 _SURNAME: Final[str] = NameKind.SURNAME
 _PERSON: Final = EntityKind.PERSON
 _ORGANIZATION: Final = EntityKind.ORGANIZATION
+_PLACE: Final = EntityKind.PLACE
 _SHORT: Final[str] = NameKind.SHORT
 _COORDINATED: Final = scoring.COORDINATED
 
@@ -158,6 +159,13 @@ class Gate:
             return False  # السوداني is an adjective before it is anyone's name
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
+        if kind is _PLACE and not named_in_full:
+            # الملك لير، سمير: a definite title names its bearer next, and a given name is a man's,
+            # before either is a village's. A well-known place still links (يزور الوزير بيروت).
+            if evidence.after_definite_title and prior < PROMINENT_PRIOR:
+                return False
+            if evidence.name.given_name and prior < WELL_KNOWN_PRIOR and not (cue > 0 and evidence.cue_adjacent):
+                return False
         if evidence.after_honorific and evidence.name.definite and kind is not _PERSON and not named_in_full:
             return False  # الإمام الجليل: after an honorific comes a person or an epithet, not a place
         if kind is _PERSON and evidence.name.nisba_adjective and not named_in_full:
@@ -180,6 +188,8 @@ class Gate:
         weak = prior < LOW_POPULARITY or len(evidence.key) <= 3
         if weak and support.total < scoring.WEAK_NAME_MIN_SUPPORT:
             return False
+        if self.span.skip and prior < LOW_POPULARITY and not (named_in_full or cue > 0 or national > 0 or coordinated):
+            return False  # بلير (Blair) is no ب + لير, a village known to few whose country the text names
         # Another spelling of a one-word name needs more than its country named somewhere (للوضوء is no لوديي).
         # A cue word counts right before the name only (بلاد العرب السعيدة is no السعودية); words around
         # it that say its role (ROLE_MATCH) count where they stand.
