@@ -422,3 +422,14 @@ def test_a_preposition_a_word_and_an_indefinite_adjective_are_a_noun_phrase(link
     text = "استقبل الجمهور اللاعبين بحماس كبير، فيما أعلنت حماس موافقتها على المقترح"
     assert _links(linker, text) == [("حماس", "Hamas")]
     assert _links(linker, "لإيران خصوصية لا تخطئها عين زائرها") == [("إيران", "Iran")]
+
+
+def test_an_acronym_written_with_full_stops_is_one_name(linker: Linker) -> None:
+    """(أ.ف.ب) is أ ف ب written with full stops between its letters, as outlets write agencies'
+    acronyms; the spans slice the caller's text exactly."""
+    text = "قالت وكالة الأنباء الفرنسية (أ.ف.ب) إن المحادثات تعثرت في الدوحة."
+    assert spans(linker, text) == expected_spans(
+        text, [("وكالة الأنباء الفرنسية", "Q40464"), ("أ.ف.ب", "Q40464"), ("الدوحة", "Q3861")]
+    )
+    # A full stop ends a sentence between words: الدوحة. ثم is no name with it.
+    assert _links(linker, "وصل الوفد إلى الدوحة. ثم غادر") == [("الدوحة", "Doha")]

@@ -253,10 +253,13 @@ def document_words(text: str) -> list[Word]:
 
 
 def joined(text: str, left: Word, right: Word) -> bool:
-    """True when only white space, a hyphen or invisible marks separate two words of one name."""
+    """True when only white space, a hyphen or invisible marks separate two words of one name, or a
+    full stop two letters of an acronym (أ.ف.ب، د.ب.أ)."""
     if right.start - left.end == 1 and text[left.end] == " ":
         return True  # the usual case, without building the gap
     gap = text[left.end : right.start]
+    if gap == "." and len(left.norm) == 1 and len(right.norm) == 1:
+        return True
     return all(c.isspace() or c in _NAME_JOINERS or unicodedata.category(c) == "Cf" for c in gap)
 
 
