@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gazetteer.lexicon import MOSTLY_ORDINARY, is_adjective, ordinary_share
 from gazetteer.loader import load_gazetteer
 from gazetteer.records import EntityKind
-from server.linking import Linker, LinkOptions
+from server.linking import NO_SHORTCUTS, Linker, LinkOptions
 from tests.conftest import build_gazetteer, expected_spans, links, seed_entities, spans, synthetic_entity
 
 
@@ -433,3 +433,13 @@ def test_an_acronym_written_with_full_stops_is_one_name(linker: Linker) -> None:
     )
     # A full stop ends a sentence between words: الدوحة. ثم is no name with it.
     assert _links(linker, "وصل الوفد إلى الدوحة. ثم غادر") == [("الدوحة", "Doha")]
+
+
+def test_a_title_and_a_demonym_make_an_ordinary_word_a_family_name(linker: Linker) -> None:
+    """مودي is also a word ("leading to"); after رئيس الوزراء الهندي it is the Indian prime minister,
+    with the first-pass shortcuts as without them (a demonym right before keeps the span open)."""
+    text = "التقى رئيس الوزراء الهندي مودي نظيره الباكستاني في القمة"
+    assert _links(linker, text) == [("مودي", "Narendra Modi")]
+    assert _links(Linker(linker.gazetteer, shortcuts=NO_SHORTCUTS), text) == [("مودي", "Narendra Modi")]
+    assert _links(linker, "وهذا مودي إلى نتائج خطيرة") == []
+    assert _links(linker, "قال رئيس الوزراء الباكستاني مودي إن الحوار مستمر") == []  # another country's

@@ -478,12 +478,15 @@ class EvidenceReader:
                 return cue, form
         return None
 
-    def cue_right_before(self, words: list[Word], first: int) -> bool:
-        """A cue is the word right before `first` (مدينة صور): `Evidence.cue_adjacent`, without reading the rest."""
+    def cue_or_demonym_right_before(self, words: list[Word], first: int) -> bool:
+        """A cue (مدينة صور: `Evidence.cue_adjacent`) or a demonym (رئيس الوزراء الهندي مودي) is the
+        word right before `first`, read without the rest of the evidence."""
         if first == 0 or words[first].after_comma or words[first].starts_sentence:
             return False
         norm = words[first - 1].norm
-        return len(norm) <= MAX_NAME_WORD_CHARS and self.cue_of.value(norm) is not None
+        if len(norm) > MAX_NAME_WORD_CHARS:
+            return False
+        return self.cue_of.value(norm) is not None or self.demonyms.country_of.value(norm) is not None
 
     def _cue_before(self, words: list[Word], first: int, spanned: frozenset[int]) -> tuple[scoring.Cue | None, int]:
         """The nearest cue word a few words before `first`, and how many words back it is.

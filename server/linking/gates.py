@@ -42,16 +42,18 @@ MIN_VOWEL_SPELLING_CHARS: Final = 6
 SURNAME_MAX_ORDINARY: Final = 0.2
 
 
-def closed_without_context(name: NameFacts, cue_adjacent: bool) -> bool:
-    """No candidate can pass without document context: a mostly-ordinary word in a document, no cue right before.
+def closed_without_context(name: NameFacts, announced: bool) -> bool:
+    """No candidate can pass without document context: a mostly-ordinary word in a document, with
+    neither a cue nor a demonym right before (`announced`).
 
     Exact, not a heuristic: `Gate.passes` admits such a name only when it is named in
-    full elsewhere, coordinated with an anchor, a country whose places are named, or
-    right after a cue, and the first three need context. Big gazetteers give such
-    words dozens of candidates; this skips them all at once (checked against the
-    plain path by tests/test_shortcuts.py and tests/test_equivalence.py).
+    full elsewhere, coordinated with an anchor, a country whose places are named, right
+    after a cue, or after a title and its bearer's country's demonym, and the first three
+    need context. Big gazetteers give such words dozens of candidates; this skips them
+    all at once (checked against the plain path by tests/test_shortcuts.py and
+    tests/test_equivalence.py).
     """
-    return name.single_word and not cue_adjacent and mostly_ordinary(name)
+    return name.single_word and not announced and mostly_ordinary(name)
 
 
 class Support:
@@ -144,12 +146,12 @@ class Gate:
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون, علي بن محمد not الحسن بن محمد
         # عباس alone is anyone's given name; after a title and its country's demonym (الرئيس
         # الفلسطيني عباس) it is the well-known bearer's family name.
-        given_name_as_surname = (
+        after_title_and_demonym = (
             name_kind == _SURNAME and cue > 0 and national >= scoring.ADJACENT_DEMONYM and prior >= PROMINENT_PRIOR
         )
         # A given name of one word or two (محمد، عبد العزيز) names no one alone, though it ends the
         # names of men called after their fathers (محمد ولد عبد العزيز، علي عبد الله).
-        if kind is _PERSON and evidence.name.given_name and not named_in_full and not given_name_as_surname:
+        if kind is _PERSON and evidence.name.given_name and not named_in_full and not after_title_and_demonym:
             return False
         if not evidence.name.single_word:
             return self._multi_word_passes(kind, qid, country_qid, country, support)
@@ -172,7 +174,11 @@ class Gate:
             return False  # المصري، الفلسطيني: an adjective, not the man whose family name it is
         if name_kind == _SURNAME and evidence.definite_after_noun and not named_in_full:
             return False  # الجدل العبثي، التراث الخالد: a definite noun's adjective, not a family name
-        if name_kind == _SURNAME and not named_in_full and not self._surname_passes(prior, cue, given_name_as_surname):
+        if (
+            name_kind == _SURNAME
+            and not named_in_full
+            and not self._surname_passes(prior, cue, after_title_and_demonym)
+        ):
             return False
         obscure = prior < OBSCURE_PRIOR
         if obscure and name_kind == _SURNAME and not named_in_full:
@@ -233,7 +239,9 @@ class Gate:
             # (وسط المدينة "downtown", مطار المدينة), whatever village a large gazetteer calls so.
             close_cue = type_cue or (adjacent_cue and prior >= WELL_KNOWN_PRIOR and not evidence.name.place_type_noun)
             listed = coordinated and prior >= WELL_KNOWN_PRIOR  # مالي والنيجر, not إيران والمنطقة
-            if not (named_in_full or close_cue or listed or own_places_named):
+            # رئيس الوزراء الهندي مودي: a title and its bearer's country's demonym make even an ordinary
+            # word (مودي "leading to") a well-known man's family name.
+            if not (named_in_full or close_cue or listed or own_places_named or after_title_and_demonym):
                 return False
         return evidence.name.ordinary < OFTEN_ORDINARY or strong or any_context
 
@@ -250,10 +258,10 @@ class Gate:
         vowel_spelling = loosest == VARIANT and len(key) >= MIN_VOWEL_SPELLING_CHARS and not self.evidence.name.definite
         return (loosest == FOLDED or vowel_spelling) and prior >= WELL_KNOWN_PRIOR and len(key) >= 4
 
-    def _surname_passes(self, prior: float, cue: float, given_name_as_surname: bool = False) -> bool:
-        """A surname alone, with no full name in the document (`given_name_as_surname`: see `passes`)."""
+    def _surname_passes(self, prior: float, cue: float, after_title_and_demonym: bool = False) -> bool:
+        """A surname alone, with no full name in the document (`after_title_and_demonym`: see `passes`)."""
         name = self.evidence.name
-        if (name.given_name and not given_name_as_surname) or name.demonym_country or name.common:
+        if (name.given_name and not after_title_and_demonym) or name.demonym_country or name.common:
             return False
         person_cue = cue > 0
         if (name.ordinary >= SURNAME_MAX_ORDINARY or name.ordinary_by_ending or name.verb_form) and not person_cue:

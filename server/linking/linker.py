@@ -755,13 +755,13 @@ class Linker:
     def _closed_unread(self, span: SpanMatch, key: _KeyCandidates, words: list[Word]) -> bool:
         """Shortcut: the span is `closed_without_context`, read from its name and the word before it alone.
 
-        Such a span (an ordinary word, no cue before it) links nothing in the first pass, so its
-        evidence is read only if the second pass can reach one of its candidates.
+        Such a span (an ordinary word, neither a cue nor a demonym before it) links nothing in the
+        first pass, so its evidence is read only if the second pass can reach one of its candidates.
         """
         if not self.skip_closed_spans or not key.candidates:
             return False
         name = self.reader.name_facts(span.key)
-        return closed_without_context(name, self.reader.cue_right_before(words, span.first))
+        return closed_without_context(name, self.reader.cue_or_demonym_right_before(words, span.first))
 
     def _dormant(self, span: SpanMatch, key: _KeyCandidates) -> bool:
         """Shortcut: every candidate of the span waits for its entity to be named in full elsewhere.
