@@ -95,6 +95,10 @@ CROWD = [
     _village(8, "سمير", 15, "Q796"),
     _village(9, "هاملت", 15, "Q796"),
     _village(10, "لير", 4, "Q796"),
+    # A politician known a little whose family name is also a word ("mourning", "blacksmith"), and one
+    # whose family name is a demonym's spelling one letter away (المرقي / الأميركي).
+    _man(23, "حنان الحداد", 30, "سياسية"),
+    _man(24, "صابر المرقي", 30, "سياسي"),
 ]  # fmt: skip
 
 
@@ -310,3 +314,12 @@ def test_a_village_known_a_little_is_not_read_where_a_man_is_named(linker: Linke
     assert links(linker, "وقال سمير إن الاتفاق قريب") == []
     assert links(linker, "شاهدنا مسرحية الأمير هاملت أمس") == []
     assert links(linker, "وقال بلير إن الوضع في العراق خطير") == [("العراق", "Q796")]
+
+
+def test_a_family_name_right_after_another_name_is_not_someone_elses(linker: Linker) -> None:
+    """نتنياهو الحداد is "Netanyahu [declared] mourning": a one-word family name right after another
+    name is no one's alone. A demonym before a name is no name, even when its spelling is one
+    letter from a namesake's family name (الأميركي / المرقي)."""
+    found = links(linker, "أعلن رئيس الوزراء الإسرائيلي نتنياهو الحداد على الضحايا")
+    assert found == [("نتنياهو", "Q43723")]
+    assert ("بوش", "Q207") in links(linker, "الغريب أن لا الرئيس الاميركي بوش ولا غيره تحدث")

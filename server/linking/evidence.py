@@ -131,6 +131,7 @@ class Evidence:
         place_in_organisation_name: bool,
         dateline: bool = False,
         common_noun_phrase: bool = False,
+        after_other_name: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -186,6 +187,9 @@ class Evidence:
         # A preposition glued to the one word and an indefinite adjective right after it (بحماس كبير
         # "with great enthusiasm"): a noun phrase. A name is definite, and takes a definite adjective.
         self.common_noun_phrase = common_noun_phrase
+        # The word right before is a word of a name (`Coverage.named`), with no comma between: a one-word
+        # family name there ends that name, or is a word of the language (نتنياهو الحداد "mourning").
+        self.after_other_name = after_other_name
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
@@ -364,6 +368,13 @@ class EvidenceReader:
             # علي is the name's first word more likely than على ("on"), as written alike.
             after_given_name=before_own is not None
             and (before_own.given_name or (not facts.single_word and before_own.name_word)),
+            after_other_name=(
+                before_own is not None
+                and first - 1 in named
+                and not before_own.cue
+                and first - 1 not in demonyms  # الرئيس الأميركي بوش: a demonym read as some name's variant
+                and not words[first].after_comma
+            ),
             followed_by_adjective=after is not None and after.adjective,
             of_what_follows=(
                 after is not None

@@ -144,6 +144,8 @@ class Gate:
             return False  # شركة عباس is "Abbas's company": عباس alone is a man, not the company
         if kind is _PERSON and evidence.after_given_name and (evidence.name.single_word or name_kind == _SURNAME):
             return False  # عمر البشير is not محمد البشير, ميشال عون not a man called عون, علي بن محمد not الحسن بن محمد
+        if kind is _PERSON and name_kind == _SURNAME and evidence.after_other_name and not named_in_full:
+            return False  # نتنياهو الحداد ("declared mourning"): no one's family name right after another name
         # عباس alone is anyone's given name; after a title and its country's demonym (الرئيس
         # الفلسطيني عباس) it is the well-known bearer's family name.
         after_title_and_demonym = (
