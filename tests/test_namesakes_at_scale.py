@@ -99,6 +99,8 @@ CROWD = [
     # whose family name is a demonym's spelling one letter away (المرقي / الأميركي).
     _man(23, "حنان الحداد", 30, "سياسية"),
     _man(24, "صابر المرقي", 30, "سياسي"),
+    # A town known a little whose name is a foreign given name without its first letter (كلاوس: ك + لاوس).
+    _village(11, "لاوس", 15, "Q796"),
 ]  # fmt: skip
 
 
@@ -323,3 +325,8 @@ def test_a_family_name_right_after_another_name_is_not_someone_elses(linker: Lin
     found = links(linker, "أعلن رئيس الوزراء الإسرائيلي نتنياهو الحداد على الضحايا")
     assert found == [("نتنياهو", "Q43723")]
     assert ("بوش", "Q207") in links(linker, "الغريب أن لا الرئيس الاميركي بوش ولا غيره تحدث")
+
+
+def test_a_given_name_as_written_is_not_a_proclitic_and_a_place(linker: Linker) -> None:
+    """كلاوس is the given name Klaus, not ك ("like") + لاوس, a town known a little."""
+    assert links(linker, "وقال كلاوس إن الحدث فرصة تاريخية") == []

@@ -138,6 +138,7 @@ class NameIndex:
         self._verb_forms = language.verb_forms
         # Given names read only folded (`_whole_word_spellings`): the Arabic ones, not the foreign.
         self._arabic_given_names = language.given_names - language.foreign_given_names
+        self._given_names = language.given_names
         self._ordinary_share = language.ordinary_share
         self.is_ordinary = Memo(self._ordinary, memo_entries)
         self.is_ordinary_by_ending = Memo(self._ordinary_by_ending, memo_entries)
@@ -294,14 +295,14 @@ class NameIndex:
     def _name_splits(self, word: str) -> tuple[CliticSplit, ...]:
         """The proclitic readings of a word that may start a name.
 
-        None for a function word (فيها is no ف + يها). An ordinary word as written (وزير) splits
-        only into the start of a longer name (والولايات المتحدة) or a well-known name: و + زير,
-        a surname somewhere in a large gazetteer, is not a reading of "minister".
+        None for a function word (فيها is no ف + يها). An ordinary word or a given name as written
+        (وزير، كلاوس) splits only into the start of a longer name (والولايات المتحدة) or a well-known
+        name: و + زير, a surname somewhere in a large gazetteer, is not a reading of "minister".
         """
         if word in self._function_words:
             return ()
         splits = proclitic_splits(word)
-        if splits and self._ordinary_as_written(word):
+        if splits and (self._ordinary_as_written(word) or word in self._given_names):
             return tuple(s for s in splits if self.is_prefix(s.stem) or self._best_known(s.stem) >= AS_WRITTEN_PRIOR)
         return splits
 
