@@ -311,10 +311,12 @@ def test_a_given_name_in_a_companys_name_is_a_man_alone_not_the_company(linker: 
 
 def test_a_village_known_a_little_is_not_read_where_a_man_is_named(linker: Linker) -> None:
     """A given name alone is a man's (وقال سمير), and the name after a definite title its bearer's
-    (الأمير هاملت), before either is a village's known a little. A foreign family name (بلير) is no
-    ب + a village known to few, though its country is named."""
+    (الأمير هاملت), unless a verb makes the title its subject, before either is a village's known a
+    little. A foreign family name (بلير) is no ب + a village known to few, though its country is named."""
     assert links(linker, "وقال سمير إن الاتفاق قريب") == []
     assert links(linker, "شاهدنا مسرحية الأمير هاملت أمس") == []
+    # After a verb the title is its subject, and a place after it may be the verb's object.
+    assert links(linker, "زار الوزير هاملت أمس") == [("هاملت", "Q9000000989")]
     assert links(linker, "وقال بلير إن الوضع في العراق خطير") == [("العراق", "Q796")]
 
 

@@ -132,6 +132,7 @@ class Evidence:
         dateline: bool = False,
         common_noun_phrase: bool = False,
         after_other_name: bool = False,
+        title_after_verb: bool = False,
     ) -> None:
         self.key = key
         # What the name's key is as a word of the language, whatever its neighbours.
@@ -190,6 +191,9 @@ class Evidence:
         # The word right before is a word of a name (`Coverage.named`), with no comma between: a one-word
         # family name there ends that name, or is a word of the language (نتنياهو الحداد "mourning").
         self.after_other_name = after_other_name
+        # A verb comes before the definite title before the span (زار الوزير جنين): the title is the
+        # verb's subject, and the span may be its object rather than the title's bearer.
+        self.title_after_verb = title_after_verb
 
     def cue_names_a_type(self) -> bool:
         """The cue says what kind of thing follows (قرية، مدينة، وكالة، الرئيس), not a direction or a facility."""
@@ -386,6 +390,13 @@ class EvidenceReader:
             resolving=resolving,
             adjacent_country=adjacent,
             after_definite_title=before is not None and before.person_title,
+            title_after_verb=(
+                before is not None
+                and before.person_title
+                and first >= 2
+                and not words[first - 1].starts_sentence
+                and self._is_verb(words[first - 2].norm)
+            ),
             adjective_after_noun=(
                 facts.single_word
                 and facts.adjectival
@@ -543,6 +554,15 @@ class EvidenceReader:
             place_type_noun=single_word and definite and self._cues.get(key[len(_DEFINITE) :]) is _PLACE,
             verb_form=single_word and self._verb_form(key),
         )
+
+    def _is_verb(self, norm: str) -> bool:
+        """A conjugated verb, as written or after و or ف (يزور، وزار). A past verb whose feminine is a
+        verb form and that is no noun counts too (زار، قال), as for `_subject_gender`."""
+        verbs = self._verb_forms
+        for form in (norm, norm[1:] if norm[:1] in _VERB_CONJUNCTIONS and len(norm) > 3 else ""):
+            if form and (form in verbs or (not self._is_noun(form) and form + _PAST_FEMININE in verbs)):
+                return True
+        return False
 
     def _verb_form(self, key: str) -> bool:
         """و or ف before a conjugated verb (ويكفي "and it suffices"), not a given name (وليد).

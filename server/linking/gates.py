@@ -164,9 +164,10 @@ class Gate:
         if evidence.adjective_after_noun:
             return False  # الحكم العثماني، دعم مالي: an adjective agreeing with its noun
         if kind is _PLACE and not named_in_full:
-            # الملك لير، سمير: a definite title names its bearer next, and a given name is a man's,
-            # before either is a village's. A well-known place still links (يزور الوزير بيروت).
-            if evidence.after_definite_title and prior < PROMINENT_PRIOR:
+            # مسرحية الأمير هاملت، سمير: a definite title names its bearer next, and a given name is a
+            # man's, before either is a village's. After a verb the title is its subject and the place
+            # may be its object (زار الوزير جنين); a well-known place links anyway (يزور الوزير بيروت).
+            if evidence.after_definite_title and not evidence.title_after_verb and prior < PROMINENT_PRIOR:
                 return False
             if evidence.name.given_name and prior < WELL_KNOWN_PRIOR and not (cue > 0 and evidence.cue_adjacent):
                 return False
