@@ -33,7 +33,6 @@ _MIN_WORD: Final = 3
 # A conjunction before a particle of this many letters or fewer (ففي، ومن، وإن) makes a word of the
 # language, whatever place a large gazetteer names so.
 _MAX_PARTICLE: Final = 3
-_CONJUNCTIONS: Final = "وف"
 # Words around a span whose stems are matched with a candidate's description (وزير الخارجية المصري).
 ROLE_WINDOW_BEFORE: Final = 4
 ROLE_WINDOW_AFTER: Final = 3
@@ -50,9 +49,9 @@ _PLACE: Final = EntityKind.PLACE
 _ORGANIZATION: Final = EntityKind.ORGANIZATION
 _AND: Final = "و"
 _OF_THE: Final = "لل"  # ل + the article, its alef dropped (للشركة)
-# A verb's agreement with its subject: the conjunctions before it, the past tense's feminine ending,
-# the present tense's masculine and feminine prefixes.
-_VERB_CONJUNCTIONS: Final = "وف"
+# The conjunctions glued before a word (و، ف); then, for a verb's agreement with its subject, the
+# past tense's feminine ending and the present tense's masculine and feminine prefixes.
+_CONJUNCTIONS: Final = "وف"
 # Prepositions glued to a noun that an indefinite adjective then qualifies (بحماس كبير). Not ل, whose
 # لـX + an indefinite noun says what X has (لإيران خصوصية، لفرنسا حرية).
 _GLUED_PREPOSITIONS: Final = "بك"
@@ -557,12 +556,12 @@ class EvidenceReader:
 
     def _is_verb(self, norm: str) -> bool:
         """A conjugated verb, as written or after و or ف (يزور، وزار). A past verb whose feminine is a
-        verb form and that is no noun counts too (زار، قال), as for `_subject_gender`."""
+        verb form and that is no noun counts too (زار، قال), as for `_read_gender_before`."""
         verbs = self._verb_forms
-        for form in (norm, norm[1:] if norm[:1] in _VERB_CONJUNCTIONS and len(norm) > 3 else ""):
-            if form and (form in verbs or (not self._is_noun(form) and form + _PAST_FEMININE in verbs)):
-                return True
-        return False
+        return any(
+            form in verbs or (not self._is_noun(form) and form + _PAST_FEMININE in verbs)
+            for form in _with_and_without_conjunction(norm)
+        )
 
     def _verb_form(self, key: str) -> bool:
         """و or ف before a conjugated verb (ويكفي "and it suffices"), not a given name (وليد).
@@ -571,7 +570,7 @@ class EvidenceReader:
         no verbs (ليبرمن is no ل + يبرمن); a conjunction before a verb makes a clause."""
         if key in self._given:
             return False
-        return key[:1] in _VERB_CONJUNCTIONS and key[1:] in self._verb_forms
+        return key[:1] in _CONJUNCTIONS and key[1:] in self._verb_forms
 
     def _conjunction_and_particle(self, key: str) -> bool:
         """و or ف before a short function word (ففي "so in", وإن "and if"): a word, not a name."""
@@ -645,8 +644,8 @@ class EvidenceReader:
         if norm.startswith(_DEFINITE):
             return noun_gender(norm)
         verbs = self._verb_forms
-        for form in (norm, norm[1:] if norm[:1] in _VERB_CONJUNCTIONS and len(norm) > 3 else ""):
-            if not form or form in self._function_words:
+        for form in _with_and_without_conjunction(norm):
+            if form in self._function_words:
                 continue
             if form.endswith(_PAST_FEMININE) and form in verbs:
                 return FEMALE  # قالت، أكدت
@@ -669,6 +668,13 @@ class EvidenceReader:
             split.stem in self._common or self._ordinary_share(split.stem) >= OFTEN_ORDINARY
             for split in proclitic_splits(word)
         )
+
+
+def _with_and_without_conjunction(norm: str) -> tuple[str, ...]:
+    """A word as written, and without the و or ف before it when a word of three letters or more is left."""
+    if norm[:1] in _CONJUNCTIONS and len(norm) > 3:
+        return (norm, norm[1:])
+    return (norm,)
 
 
 def role_word(norm: str) -> str:

@@ -117,7 +117,7 @@ class _KeyCandidates(NamedTuple):
     # The QIDs through which a context could support a candidate that is a country.
     country_context_qids: frozenset[str]
     countries: frozenset[str]  # the candidates that are countries (الكويت، تونس)
-    names_known_place: bool  # one of them is a place known beyond a little (`Gate.names_known_place`)
+    names_known_place: bool  # one of them is a place known beyond a little (`Gate.institution_type`)
 
 
 class _SpanFacts:
